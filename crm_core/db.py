@@ -1,0 +1,105 @@
+"""Database URL, engines, sessions and migrate-to-head.
+
+Functions elsewhere take a Session; the caller owns the transaction. `write_session` is the one
+helper for "a write transaction": on SQLite it begins with BEGIN IMMEDIATE, because pysqlite's
+deferred default lets two read-modify-write transactions interleave and one update get lost.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "crm.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url() -> str:
+    """The configured database: CRM_DATABASE_URL, else the SQLite file data/crm.db."""
+    return os.environ.get("CRM_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    """An engine for the URL (default: the configured one), with SQLite made safe and concurrent."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                           **kwargs)
+    _make_sqlite_safe(engine)
+    return engine
+
+
+def _make_sqlite_safe(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see the "begin" hook).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _write_engine(engine: Engine) -> Engine:
+    return engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session in one write transaction: committed on success, rolled back on any error."""
+    with Session(_write_engine(engine), expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads; nothing it does is committed."""
+    with Session(engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def migrate_to_head(engine: Engine) -> None:
+    """Bring the database to the latest schema revision (creates it on an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["url"] = engine.url.render_as_string(hide_password=False)
+    command.upgrade(config, "head")
+
+
+def is_empty(session: Session) -> bool:
+    """True when the database holds no companies, users or stakeholders (safe to seed)."""
+    from crm_core.models import Company, Stakeholder, User
+
+    return all(session.scalar(select(func.count()).select_from(model)) == 0
+               for model in (User, Company, Stakeholder))

@@ -1,0 +1,376 @@
+"""SQLAlchemy 2.0 models: the table contract of DESIGN.md plus audit, access and settings tables.
+
+Every fact is stored once. The database enforces foreign keys, composite keys on assignment
+tables, vocabulary CHECKs and case-insensitive unique emails, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crm_core import vocab
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: what every timestamp column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _in(column: str, vocabulary: vocab.Vocabulary) -> str:
+    values = ", ".join(f"'{v}'" for v in vocabulary)
+    return f"{column} IN ({values})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(DateTime, default=utcnow, server_default=func.current_timestamp())
+
+
+# Money: exact NUMERIC on PostgreSQL, floats in Python (SQLite has no decimal type anyway).
+Money = Numeric(14, 2, asdecimal=False)
+
+
+class User(Base):
+    """Someone on our side: an account team member."""
+
+    __tablename__ = "users"
+    __table_args__ = (Index("uq_users_email_lower", func.lower("email"), unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = _created_at()
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    owned_stakeholders: Mapped[list[Stakeholder]] = relationship(
+        secondary="stakeholder_relationship_owners", back_populates="owners", viewonly=True)
+    companies: Mapped[list[Company]] = relationship(
+        secondary="company_account_teams", back_populates="account_team", viewonly=True)
+    opportunities: Mapped[list[Opportunity]] = relationship(
+        secondary="opportunity_account_teams", back_populates="added_team_members", viewonly=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Company(Base):
+    """A customer or prospect account. Deleting it deletes its stakeholders and opportunities."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(100), index=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = _created_at()
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    stakeholders: Mapped[list[Stakeholder]] = relationship(
+        back_populates="company", passive_deletes=True)
+    opportunities: Mapped[list[Opportunity]] = relationship(
+        back_populates="company", passive_deletes=True)
+    account_team: Mapped[list[User]] = relationship(
+        secondary="company_account_teams", back_populates="companies", viewonly=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Stakeholder(Base):
+    """Someone at the customer."""
+
+    __tablename__ = "stakeholders"
+    __table_args__ = (
+        Index("uq_stakeholders_email_lower", func.lower("email"), unique=True),
+        # Narrow covering index: coverage queries walk stakeholders by company without the table.
+        Index("ix_stakeholders_company_id_id", "company_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = _created_at()
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    company: Mapped[Company] = relationship(back_populates="stakeholders")
+    owners: Mapped[list[User]] = relationship(
+        secondary="stakeholder_relationship_owners", back_populates="owned_stakeholders",
+        viewonly=True)
+    roles: Mapped[list[StakeholderMeddpiccRole]] = relationship(
+        back_populates="stakeholder", passive_deletes=True)
+    opportunities: Mapped[list[Opportunity]] = relationship(
+        secondary="stakeholder_opportunities", back_populates="stakeholders", viewonly=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StakeholderMeddpiccRole(Base):
+    """A MEDDPICC role a stakeholder plays (the only place such roles live)."""
+
+    __tablename__ = "stakeholder_meddpicc_roles"
+    __table_args__ = (
+        CheckConstraint(_in("meddpicc_role", vocab.MEDDPICC_ROLES), name="meddpicc_role"),
+        Index("ix_stakeholder_meddpicc_roles_role", "meddpicc_role", "stakeholder_id"),
+    )
+
+    stakeholder_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.id", ondelete="CASCADE"), primary_key=True)
+    meddpicc_role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    created_at: Mapped[datetime] = _created_at()
+
+    stakeholder: Mapped[Stakeholder] = relationship(back_populates="roles")
+
+
+class StakeholderRelationshipOwner(Base):
+    """A user owns the relationship with a stakeholder."""
+
+    __tablename__ = "stakeholder_relationship_owners"
+
+    stakeholder_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Opportunity(Base):
+    """A deal with a company."""
+
+    __tablename__ = "opportunities"
+    __table_args__ = (
+        CheckConstraint("probability >= 0 AND probability <= 100", name="probability_range"),
+        CheckConstraint("value >= 0", name="value_non_negative"),
+        CheckConstraint(_in("stage", vocab.STAGES), name="stage"),
+        Index("ix_opportunities_stage_company", "stage", "company_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Money, default=0, server_default="0")
+    probability: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(30))
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = _created_at()
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    company: Mapped[Company] = relationship(back_populates="opportunities")
+    stakeholders: Mapped[list[Stakeholder]] = relationship(
+        secondary="stakeholder_opportunities", back_populates="opportunities", viewonly=True)
+    added_team_members: Mapped[list[User]] = relationship(
+        secondary="opportunity_account_teams", back_populates="opportunities", viewonly=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Task(Base):
+    """A task, a sequence (parent) or a step of a sequence (has a parent and a sequence_order)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(_in("priority", vocab.PRIORITIES), name="priority"),
+        CheckConstraint(_in("status", vocab.TASK_STATUSES), name="status"),
+        CheckConstraint(f"next_step_type IS NULL OR {_in('next_step_type', vocab.NEXT_STEP_TYPES)}",
+                        name="next_step_type"),
+        CheckConstraint(_in("task_type", vocab.TASK_TYPES), name="task_type"),
+        CheckConstraint(_in("dependency_type", vocab.DEPENDENCY_TYPES), name="dependency_type"),
+        CheckConstraint("sequence_order IS NULL OR sequence_order >= 1", name="sequence_order"),
+        CheckConstraint("(parent_task_id IS NULL) = (sequence_order IS NULL)",
+                        name="step_has_order"),
+        CheckConstraint("parent_task_id IS NULL OR parent_task_id <> id", name="not_own_parent"),
+        CheckConstraint("(status = 'done') = (completed_at IS NOT NULL)",
+                        name="completed_at_when_done"),
+        # Two steps of one sequence can never share a position.
+        Index("uq_tasks_parent_task_id_sequence_order", "parent_task_id", "sequence_order",
+              unique=True),
+        Index("ix_tasks_status_due_date", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(20), default="medium", server_default="medium")
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    next_step_type: Mapped[str | None] = mapped_column(String(30))
+    created_at: Mapped[datetime] = _created_at()
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    task_type: Mapped[str] = mapped_column(String(20), default="task", server_default="task")
+    parent_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"))
+    sequence_order: Mapped[int | None] = mapped_column(Integer)
+    dependency_type: Mapped[str] = mapped_column(
+        String(30), default="none", server_default="none")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    parent: Mapped[Task | None] = relationship(back_populates="steps", remote_side=[id])
+    steps: Mapped[list[Task]] = relationship(
+        back_populates="parent", order_by=sequence_order, passive_deletes=True)
+    links: Mapped[list[TaskEntity]] = relationship(back_populates="task", passive_deletes=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CompanyAccountTeam(Base):
+    """A user is on a company's account team."""
+
+    __tablename__ = "company_account_teams"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class OpportunityAccountTeam(Base):
+    """A user added to one opportunity's team (on top of the inherited company team)."""
+
+    __tablename__ = "opportunity_account_teams"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class StakeholderOpportunity(Base):
+    """A stakeholder is part of an opportunity's buying committee."""
+
+    __tablename__ = "stakeholder_opportunities"
+
+    stakeholder_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholders.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class TaskEntity(Base):
+    """A task's link to a company, opportunity, stakeholder or user.
+
+    The link is generic (entity_type, entity_id), so the database cannot hold a foreign key for
+    entity_id: crm_core validates it on write and removes links when the entity is deleted.
+    """
+
+    __tablename__ = "task_entities"
+    __table_args__ = (
+        CheckConstraint(_in("entity_type", vocab.ENTITY_TYPES), name="entity_type"),
+        Index("ix_task_entities_entity", "entity_type", "entity_id", "task_id"),
+    )
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = _created_at()
+
+    task: Mapped[Task] = relationship(back_populates="links")
+
+
+class AuditEvent(Base):
+    """One write: when, who, what, before and after. Kept when the entity is deleted."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity_type", "entity_id", "id"),
+        Index("ix_audit_events_actor_email", "actor_email", "id"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_email: Mapped[str] = mapped_column(String(320))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AccessGrant(Base):
+    """Which access role a signed-in email has in this app (granted by an admin)."""
+
+    __tablename__ = "access_grants"
+    __table_args__ = (CheckConstraint(_in("access_role", vocab.ACCESS_ROLES), name="access_role"),
+                      CheckConstraint("email = lower(email)", name="email_lower"))
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    access_role: Mapped[str] = mapped_column(String(20))
+    granted_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class StageRequiredRole(Base):
+    """Setting: a MEDDPICC role that opportunities in this stage must have covered."""
+
+    __tablename__ = "stage_required_roles"
+    __table_args__ = (
+        CheckConstraint(_in("stage", vocab.STAGES), name="stage"),
+        CheckConstraint(_in("meddpicc_role", vocab.MEDDPICC_ROLES), name="meddpicc_role"),
+    )
+
+    stage: Mapped[str] = mapped_column(String(30), primary_key=True)
+    meddpicc_role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ScorecardEntry(Base):
+    """A manager's assessment of one recorded MEDDPICC element of an opportunity."""
+
+    __tablename__ = "meddpicc_scorecard_entries"
+    __table_args__ = (
+        CheckConstraint(_in("element", vocab.Vocabulary(
+            "recorded", [t for t in vocab.SCORECARD_ELEMENTS.terms
+                         if t.value in vocab.RECORDED_SCORECARD_ELEMENTS])), name="element"),
+        CheckConstraint(_in("status", vocab.SCORECARD_STATUSES), name="status"),
+    )
+
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True)
+    element: Mapped[str] = mapped_column(String(30), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updated_by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+ENTITY_MODELS: dict[str, type[Base]] = {
+    "company": Company,
+    "opportunity": Opportunity,
+    "stakeholder": Stakeholder,
+    "user": User,
+}
