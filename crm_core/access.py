@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from crm_core.errors import PermissionDenied
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     READ = "read"
     EDIT = "edit"              # ownership, teams, MEDDPICC roles, tasks, records, import
     ADMINISTER = "administer"  # access grants and settings

@@ -6,7 +6,7 @@ tables, vocabulary CHECKs and case-insensitive unique emails, on SQLite and Post
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -38,7 +38,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """Naive UTC now: what every timestamp column stores."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _in(column: str, vocabulary: vocab.Vocabulary) -> str:

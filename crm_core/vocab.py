@@ -5,8 +5,8 @@ The database stores the value (a CHECK constraint lists the allowed ones); scree
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,16 @@ class Vocabulary:
 
 MEDDPICC_ROLES = Vocabulary("meddpicc_role", [
     Term("decision_maker", "Decision maker", "Signs off on the choice of vendor."),
-    Term("economic_buyer", "Economic buyer", "Owns the budget; can say yes when everyone else says no."),
+    Term("economic_buyer", "Economic buyer",
+         "Owns the budget; can say yes when everyone else says no."),
     Term("influencer", "Influencer", "Shapes the decision without owning it."),
-    Term("champion", "Champion", "Sells for us inside the customer and has the power to do so."),
-    Term("gatekeeper", "Gatekeeper", "Controls access or process (procurement, legal, assistants)."),
+    Term("champion", "Champion",
+         "Sells for us inside the customer and has the power to do so."),
+    Term("gatekeeper", "Gatekeeper",
+         "Controls access or process (procurement, legal, assistants)."),
     Term("user", "User", "Will use the product day to day."),
-    Term("technical_buyer", "Technical buyer", "Judges technical fit (architecture, security, IT)."),
+    Term("technical_buyer", "Technical buyer",
+         "Judges technical fit (architecture, security, IT)."),
 ])
 
 ENTITY_TYPES = Vocabulary("entity_type", [

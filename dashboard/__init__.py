@@ -1,0 +1,1 @@
+"""Streamlit-side shared code: cached data access, sign-in, navigation, charts, formatting."""

@@ -1,0 +1,1 @@
+"""Altair chart builders, one module per screen; each function returns an alt.Chart."""

@@ -1,0 +1,66 @@
+"""The only cached access to data: one engine per URL, loaders keyed by filters and data version.
+
+Pages call `load(query_fn, **filters)` for reads and `write(service_fn, **kwargs)` for writes.
+The data version (the latest audit event id) is part of every cache key, so a write made in any
+browser session or app process shows up on the next rerun everywhere.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from crm_core.audit import data_version
+from crm_core.db import database_url, make_engine, read_session, write_session
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    """The engine of the configured database (one per URL per process)."""
+    return _engine_for(database_url())
+
+
+def current_data_version() -> int:
+    """The latest audit event id: cheap (an index lookup), read fresh on every call."""
+    with read_session(engine()) as session:
+        return data_version(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(query_path: str, url: str, version: int, filters: dict[str, Any]) -> Any:
+    module_name, _, function_name = query_path.partition(":")
+    query = getattr(importlib.import_module(module_name), function_name)
+    with read_session(_engine_for(url)) as session:
+        return query(session, **filters)
+
+
+def _frozen(value: Any) -> Any:
+    # Lists and sets from multiselects become tuples so equal filters share a cache entry.
+    if isinstance(value, list | set | frozenset):
+        return tuple(sorted(value)) if isinstance(value, set | frozenset) else tuple(value)
+    return value
+
+
+def load(query: Callable[..., T], **filters: Any) -> T:
+    """Run a crm_core query with these filters, cached by filters and the data version."""
+    frozen = {name: _frozen(value) for name, value in filters.items()}
+    return _cached_query(f"{query.__module__}:{query.__name__}", database_url(),
+                         current_data_version(), frozen)
+
+
+def write(service: Callable[..., T], **kwargs: Any) -> T:
+    """Run a crm_core service as the signed-in person, in one write transaction."""
+    from dashboard.auth import current_actor
+
+    with write_session(engine()) as session:
+        return service(session, actor=current_actor(), **kwargs)

@@ -1,0 +1,27 @@
+"""Formatting numbers for people: money, percentages, counts."""
+
+from __future__ import annotations
+
+import math
+
+
+def money(value: float | None) -> str:
+    """$1.2M, $350K, $900 ('—' for nothing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= threshold:
+            return f"${value / threshold:,.1f}{suffix}"
+    return f"${value:,.0f}"
+
+
+def percent(share: float | None, *, digits: int = 0) -> str:
+    """A share 0..1 as '42%' ('—' when undefined, e.g. 0 of 0)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "—"
+    return f"{share * 100:.{digits}f}%"
+
+
+def share(part: float, whole: float) -> float | None:
+    """part / whole, or None when whole is 0."""
+    return None if not whole else part / whole
