@@ -1,0 +1,151 @@
+"""Browser end-to-end harness: `streamlit run Home.py` on a free port against a temporary
+SQLite database holding the known dataset, driven by Debian's Chromium through Playwright.
+
+Without [auth] configured and served on 127.0.0.1, the browser is the local admin.
+Use `open_page(page, "/coverage")`: it navigates, waits until the script has finished, fails on
+any exception box, and saves a screenshot under the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm_core.db import make_engine, write_session
+from tests.app.dataset import build_known_dataset
+
+CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/lib/chromium/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{base_url} did not become healthy in {timeout}s")
+
+
+def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None = None,
+                    cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run Home.py` on a free loopback port; return (process, base URL)."""
+    port = free_port()
+    env = {**os.environ, "CRM_DATABASE_URL": database_url, **(extra_env or {})}
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base_url, process)
+    except Exception:
+        process.terminate()
+        raise
+    return process, base_url
+
+
+def _serve_known_dataset(folder: Path, template: str) -> Iterator[str]:
+    db_path = folder / "crm.db"
+    shutil.copy(template, db_path)
+    url = f"sqlite:///{db_path}"
+    engine = make_engine(url)
+    with write_session(engine) as session:
+        build_known_dataset(session)
+    engine.dispose()
+    process, base_url = start_streamlit(url, folder / "streamlit.log")
+    yield base_url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, sqlite_template) -> Iterator[str]:
+    """Base URL of the app serving the known dataset, shared by read-only browser tests."""
+    yield from _serve_known_dataset(tmp_path_factory.mktemp("live_app"), sqlite_template)
+
+
+@pytest.fixture
+def private_app(tmp_path, sqlite_template) -> Iterator[str]:
+    """Base URL of an app of this test's own (for tests that write)."""
+    yield from _serve_known_dataset(tmp_path, sqlite_template)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def wait_until_idle(page, *, settle_ms: int = 300) -> None:
+    """Wait until the Streamlit script has finished running (twice, to outlast reruns)."""
+    page.wait_for_selector(IDLE, timeout=30_000)
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def assert_no_exception(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+@pytest.fixture
+def open_page(live_app, tmp_path):
+    """Navigate to a path of the live app, wait, check for exceptions, save a screenshot.
+
+    Pass base_url=private_app to use a test's own server.
+    """
+
+    def _open(page, path: str, *, screenshot: str | None = None, base_url: str | None = None):
+        page.goto(f"{base_url or live_app}{path}")
+        wait_until_idle(page)
+        assert_no_exception(page)
+        name = screenshot or (path.strip("/").replace("/", "_").replace("?", "_") or "home")
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+        return page
+
+    return _open
