@@ -258,8 +258,9 @@ def create_opportunity(session: Session, *, actor: Actor, **values: Any) -> Oppo
     """Add an opportunity; probability defaults to the stage's default probability."""
     actor.require(Permission.EDIT)
     values = dict(values)
-    if values.get("probability") in (None, "") and values.get("stage") in STAGES:
-        values["probability"] = default_probability(values["stage"])
+    if values.get("probability") in (None, ""):
+        stage = OPPORTUNITY_FIELDS["stage"](values.get("stage"))
+        values["probability"] = default_probability(stage)
     parsed = _parse(OPPORTUNITY_FIELDS, values, partial=False)
     _check_company(session, parsed["company_id"])
     _ensure_opportunity_name_free(session, parsed["name"], parsed["company_id"], None)
