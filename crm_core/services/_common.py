@@ -79,5 +79,8 @@ def insert_ignoring_duplicates(session: Session, model: type[Base],
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(model).values(rows).on_conflict_do_nothing())
-    return result.rowcount or 0
+    # Count the RETURNING rows: psycopg does not report a reliable rowcount for this statement.
+    table = model.__table__
+    key = list(table.primary_key.columns)[0]
+    stmt = insert(table).values(rows).on_conflict_do_nothing().returning(key)
+    return len(session.execute(stmt).all())
