@@ -186,3 +186,28 @@ def remove_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
                         action="meddpicc_role.removed", entity_type="stakeholder",
                         entity_id=stakeholder_id,
                         summary=f"{stakeholder.name} is no longer {MEDDPICC_ROLES.label(role)}")
+
+
+def replace_owner(session: Session, *, actor: Actor, stakeholder_id: int, old_user_id: int,
+                  new_user_id: int) -> None:
+    """Hand one stakeholder relationship from one owner to another (one audited change)."""
+    actor.require(Permission.EDIT)
+    if old_user_id == new_user_id:
+        raise ValidationError("Pick a different user to take over the relationship.",
+                              field="new_user_id")
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
+    old = get_or_raise(session, User, old_user_id)
+    new = get_or_raise(session, User, new_user_id)
+    removed = session.execute(delete(StakeholderRelationshipOwner).where(
+        StakeholderRelationshipOwner.stakeholder_id == stakeholder_id,
+        StakeholderRelationshipOwner.user_id == old_user_id)).rowcount
+    if not removed:
+        raise ValidationError(f"{old.name} does not own the relationship with "
+                              f"{stakeholder.name} (any more).", field="old_user_id")
+    insert_ignoring_duplicates(session, StakeholderRelationshipOwner,
+                               [{"stakeholder_id": stakeholder_id, "user_id": new_user_id}])
+    audit.record(session, actor, "owner.replaced", "stakeholder", stakeholder_id,
+                 summary=f"{new.name} took over the relationship with {stakeholder.name} "
+                         f"from {old.name}",
+                 before={"stakeholder_id": stakeholder_id, "user_id": old_user_id},
+                 after={"stakeholder_id": stakeholder_id, "user_id": new_user_id})

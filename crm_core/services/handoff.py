@@ -1,0 +1,331 @@
+"""Bulk handoff: move a user's stakeholder relationships (and optionally team seats) to another.
+
+`preview_handoff` says exactly what would move; `hand_off` moves exactly that, and refuses when
+the set changed since the preview (its fingerprint no longer matches).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from crm_core import validation
+from crm_core.access import Actor, Permission
+from crm_core.errors import Conflict, ValidationError
+from crm_core.models import (
+    AuditEvent,
+    Company,
+    CompanyAccountTeam,
+    Opportunity,
+    OpportunityAccountTeam,
+    Stakeholder,
+    StakeholderOpportunity,
+    StakeholderRelationshipOwner,
+    Task,
+    TaskEntity,
+    User,
+    utcnow,
+)
+from crm_core.services._common import get_or_raise, insert_ignoring_duplicates
+from crm_core.services.handover_task import create_handover_task as _create_task
+from crm_core.vocab import OPEN_STAGES, UNFINISHED_TASK_STATUSES
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class HandoffPreview:
+    """What a handoff moves: stakeholders, account and opportunity seats, open tasks."""
+
+    from_user_id: int
+    to_user_id: int
+    from_user: str
+    to_user: str
+    stakeholders: pd.DataFrame      # stakeholder_id, stakeholder, job_title, company, receiver_owns
+    companies: pd.DataFrame         # company_id, company, stakeholders, account_seat_moves
+    opportunities: pd.DataFrame     # opportunity_id, opportunity, company, stage, value, seat_moves
+    tasks: pd.DataFrame             # task_id, description, due_date, status
+    account_seat_company_ids: tuple[int, ...]
+    opportunity_seat_ids: tuple[int, ...]
+    fingerprint: str
+
+    @property
+    def stakeholder_ids(self) -> tuple[int, ...]:
+        return tuple(int(i) for i in self.stakeholders["stakeholder_id"])
+
+    @property
+    def task_ids(self) -> tuple[int, ...]:
+        return tuple(int(i) for i in self.tasks["task_id"])
+
+    @property
+    def is_empty(self) -> bool:
+        return not (len(self.stakeholders) or self.account_seat_company_ids
+                    or self.opportunity_seat_ids)
+
+
+@dataclass(frozen=True)
+class HandoffResult:
+    """What a handoff moved."""
+
+    stakeholders: int
+    account_seats: int
+    opportunity_seats: int
+    tasks: int
+    handover_task_id: int | None
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _owned_ids(session: Session, user_id: int, only: set[int] | None) -> list[int]:
+    stmt = select(StakeholderRelationshipOwner.stakeholder_id).where(
+        StakeholderRelationshipOwner.user_id == user_id)
+    owned = set(session.scalars(stmt))
+    if only is None:
+        return sorted(owned)
+    not_owned = sorted(only - owned)
+    if not_owned:
+        raise ValidationError("The user does not own the relationship with stakeholder id "
+                              f"{', '.join(map(str, not_owned))}.", field="stakeholder_ids")
+    return sorted(only)
+
+
+def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def _fingerprint(*parts: Iterable[int]) -> str:
+    payload = json.dumps([sorted(int(i) for i in part) for part in parts])
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def preview_handoff(session: Session, *, from_user_id: int, to_user_id: int,
+                    stakeholder_ids: Iterable[int] | None = None,
+                    include_team_seats: bool = False) -> HandoffPreview:
+    """Exactly what handing `from_user_id`'s relationships to `to_user_id` would move."""
+    if from_user_id == to_user_id:
+        raise ValidationError("Pick a different user to receive the handoff.", field="to_user_id")
+    giver = get_or_raise(session, User, from_user_id)
+    receiver = get_or_raise(session, User, to_user_id)
+    only = None if stakeholder_ids is None else {
+        validation.identifier(i, field="stakeholder_ids", label="Stakeholder")
+        for i in stakeholder_ids}
+    moved = _owned_ids(session, from_user_id, only)
+    rows = []
+    for chunk in _chunks(moved):
+        receiver_owns = select(StakeholderRelationshipOwner.stakeholder_id).where(
+            StakeholderRelationshipOwner.user_id == to_user_id)
+        rows += session.execute(
+            select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Stakeholder.company_id,
+                   Company.name, Stakeholder.id.in_(receiver_owns))
+            .join(Company, Company.id == Stakeholder.company_id)
+            .where(Stakeholder.id.in_(chunk))).all()
+    stakeholders = pd.DataFrame(rows, columns=["stakeholder_id", "stakeholder", "job_title",
+                                               "company_id", "company", "receiver_owns"])
+    stakeholders = stakeholders.sort_values(["company", "stakeholder"], ignore_index=True)
+
+    seat_filter = []
+    if only is not None:  # a subset hands off the seats at those stakeholders' companies only
+        seat_filter = [CompanyAccountTeam.company_id.in_(set(stakeholders["company_id"]) or {0})]
+    account_seats = sorted(session.scalars(select(CompanyAccountTeam.company_id).where(
+        CompanyAccountTeam.user_id == from_user_id, *seat_filter))) if include_team_seats else []
+    opp_filter = [] if only is None else [
+        Opportunity.company_id.in_(set(stakeholders["company_id"]) or {0})]
+    opportunity_seats = sorted(session.scalars(
+        select(OpportunityAccountTeam.opportunity_id)
+        .join(Opportunity, Opportunity.id == OpportunityAccountTeam.opportunity_id)
+        .where(OpportunityAccountTeam.user_id == from_user_id, *opp_filter))
+    ) if include_team_seats else []
+
+    company_ids = set(stakeholders["company_id"]) | set(account_seats)
+    per_company = stakeholders.groupby("company_id").size()
+    companies = _frame(session, select(Company.id, Company.name)
+                       .where(Company.id.in_(company_ids or {0})).order_by(Company.name),
+                       ["company_id", "company"])
+    companies["stakeholders"] = [int(per_company.get(c, 0)) for c in companies["company_id"]]
+    companies["account_seat_moves"] = companies["company_id"].isin(account_seats)
+
+    via_stakeholder = select(StakeholderOpportunity.opportunity_id).where(
+        StakeholderOpportunity.stakeholder_id.in_(moved or [0]))
+    opp_conditions = [Opportunity.id.in_(opportunity_seats or [0]),
+                      Opportunity.company_id.in_(account_seats or [0])]
+    if len(moved) <= CHUNK * 4:
+        opp_conditions.append(Opportunity.id.in_(via_stakeholder))
+    else:  # very large handoffs: every open opportunity of the affected companies
+        opp_conditions.append(Opportunity.company_id.in_(company_ids))
+    opportunities = _frame(session, select(
+        Opportunity.id, Opportunity.name, Company.name, Opportunity.stage, Opportunity.value,
+        Opportunity.id.in_(opportunity_seats or [0]))
+        .join(Company, Company.id == Opportunity.company_id)
+        .where(Opportunity.stage.in_(OPEN_STAGES), or_(*opp_conditions))
+        .order_by(Company.name, Opportunity.name),
+        ["opportunity_id", "opportunity", "company", "stage", "value", "seat_moves"])
+
+    tasks = _affected_tasks(session, from_user_id, moved, list(opportunities["opportunity_id"]),
+                            account_seats)
+    return HandoffPreview(
+        from_user_id=from_user_id, to_user_id=to_user_id, from_user=giver.name,
+        to_user=receiver.name, stakeholders=stakeholders, companies=companies,
+        opportunities=opportunities, tasks=tasks,
+        account_seat_company_ids=tuple(account_seats),
+        opportunity_seat_ids=tuple(opportunity_seats),
+        fingerprint=_fingerprint(moved, account_seats, opportunity_seats, tasks["task_id"]))
+
+
+def _affected_tasks(session: Session, user_id: int, stakeholder_ids: list[int],
+                    opportunity_ids: list[int], company_ids: list[int]) -> pd.DataFrame:
+    """Open tasks linked to the giver AND to a stakeholder, opportunity or seat that moves."""
+    linked = []
+    for entity_type, ids in (("stakeholder", stakeholder_ids), ("opportunity", opportunity_ids),
+                             ("company", company_ids)):
+        for chunk in _chunks(ids):
+            linked += session.scalars(select(TaskEntity.task_id).where(
+                TaskEntity.entity_type == entity_type, TaskEntity.entity_id.in_(chunk)))
+    mine = select(TaskEntity.task_id).where(TaskEntity.entity_type == "user",
+                                            TaskEntity.entity_id == user_id)
+    rows = []
+    for chunk in _chunks(sorted(set(linked))):
+        rows += session.execute(
+            select(Task.id, Task.description, Task.due_date, Task.status)
+            .where(Task.id.in_(chunk), Task.id.in_(mine),
+                   Task.status.in_(UNFINISHED_TASK_STATUSES))).all()
+    frame = pd.DataFrame(rows, columns=["task_id", "description", "due_date", "status"])
+    return frame.sort_values(["due_date", "task_id"], na_position="last", ignore_index=True)
+
+
+def hand_off(session: Session, *, actor: Actor, from_user_id: int, to_user_id: int,
+             seen_preview: str, stakeholder_ids: Iterable[int] | None = None,
+             include_team_seats: bool = False, create_handover_task: bool = False,
+             due_date: date | str | None = None) -> HandoffResult:
+    """Move exactly what the preview with fingerprint `seen_preview` showed, in one transaction."""
+    actor.require(Permission.EDIT)
+    due = validation.a_date(due_date, field="due_date", label="Due date")
+    get_or_raise(session, User, from_user_id, for_update=True)  # one handoff of a user at a time
+    preview = preview_handoff(session, from_user_id=from_user_id, to_user_id=to_user_id,
+                              stakeholder_ids=stakeholder_ids,
+                              include_team_seats=include_team_seats)
+    if preview.fingerprint != seen_preview:
+        raise Conflict(f"What {preview.from_user} hands off changed since the preview (now "
+                       f"{len(preview.stakeholders)} stakeholder relationship(s), "
+                       f"{len(preview.account_seat_company_ids)} account team seat(s), "
+                       f"{len(preview.opportunity_seat_ids)} opportunity team seat(s), "
+                       f"{len(preview.tasks)} open task(s)). Review the new preview, then "
+                       "confirm again.")
+    if preview.is_empty:
+        raise ValidationError(f"{preview.from_user} has nothing to hand off.",
+                              field="stakeholder_ids")
+    events: list[dict] = []
+    _move_owners(session, preview, events)
+    opportunity_seats = _move_seats(session, preview, events)
+    _move_tasks(session, preview)
+    task_id = None
+    if create_handover_task:
+        task_id = _create_task(session, actor=actor, preview=preview, due_date=due)
+    _record_all(session, actor, preview, events, task_id)
+    return HandoffResult(stakeholders=len(preview.stakeholders),
+                         account_seats=len(preview.account_seat_company_ids),
+                         opportunity_seats=opportunity_seats, tasks=len(preview.tasks),
+                         handover_task_id=task_id)
+
+
+def _event(action: str, entity_type: str, entity_id: int, summary: str, before: dict | None,
+           after: dict | None) -> dict:
+    return {"action": action, "entity_type": entity_type, "entity_id": entity_id,
+            "summary": summary, "before": before, "after": after}
+
+
+def _move_owners(session: Session, preview: HandoffPreview, events: list[dict]) -> None:
+    giver, receiver = preview.from_user_id, preview.to_user_id
+    for chunk in _chunks(preview.stakeholder_ids):
+        session.execute(delete(StakeholderRelationshipOwner).where(
+            StakeholderRelationshipOwner.user_id == giver,
+            StakeholderRelationshipOwner.stakeholder_id.in_(chunk)))
+        insert_ignoring_duplicates(session, StakeholderRelationshipOwner, [
+            {"stakeholder_id": s, "user_id": receiver} for s in chunk])
+    for row in preview.stakeholders.itertuples():
+        sid = int(row.stakeholder_id)
+        events.append(_event(
+            "owner.handed_off", "stakeholder", sid,
+            f"{preview.to_user} took over the relationship with {row.stakeholder} from "
+            f"{preview.from_user} (handoff)",
+            {"stakeholder_id": sid, "user_id": giver},
+            {"stakeholder_id": sid, "user_id": receiver}))
+
+
+def _move_seats(session: Session, preview: HandoffPreview, events: list[dict]) -> int:
+    """Move account and opportunity seats; returns how many opportunity seats were stored."""
+    giver, receiver = preview.from_user_id, preview.to_user_id
+    names = dict(zip(preview.companies["company_id"], preview.companies["company"], strict=True))
+    for company_id in preview.account_seat_company_ids:
+        session.execute(delete(CompanyAccountTeam).where(
+            CompanyAccountTeam.user_id == giver, CompanyAccountTeam.company_id == company_id))
+        insert_ignoring_duplicates(session, CompanyAccountTeam,
+                                   [{"company_id": company_id, "user_id": receiver}])
+        events.append(_event(
+            "account_team.handed_off", "company", company_id,
+            f"{preview.to_user} took {preview.from_user}'s seat on the account team of "
+            f"{names.get(company_id, company_id)} (handoff)",
+            {"company_id": company_id, "user_id": giver},
+            {"company_id": company_id, "user_id": receiver}))
+    stored = 0
+    for opportunity_id in preview.opportunity_seat_ids:
+        opportunity = session.get(Opportunity, opportunity_id)
+        session.execute(delete(OpportunityAccountTeam).where(
+            OpportunityAccountTeam.user_id == giver,
+            OpportunityAccountTeam.opportunity_id == opportunity_id))
+        inherited = session.scalar(select(CompanyAccountTeam.user_id).where(
+            CompanyAccountTeam.company_id == opportunity.company_id,
+            CompanyAccountTeam.user_id == receiver)) is not None
+        after = None
+        if not inherited:  # already on the company team: the opportunity has them, store nothing
+            insert_ignoring_duplicates(session, OpportunityAccountTeam,
+                                       [{"opportunity_id": opportunity_id, "user_id": receiver}])
+            after = {"opportunity_id": opportunity_id, "user_id": receiver}
+            stored += 1
+        note = " (already on the company team)" if inherited else ""
+        events.append(_event(
+            "opportunity_team.handed_off", "opportunity", opportunity_id,
+            f"{preview.to_user} took {preview.from_user}'s seat on the team of "
+            f"{opportunity.name}{note} (handoff)",
+            {"opportunity_id": opportunity_id, "user_id": giver}, after))
+    return stored
+
+
+def _move_tasks(session: Session, preview: HandoffPreview) -> None:
+    for chunk in _chunks(preview.task_ids):
+        session.execute(delete(TaskEntity).where(
+            TaskEntity.entity_type == "user", TaskEntity.entity_id == preview.from_user_id,
+            TaskEntity.task_id.in_(chunk)))
+        insert_ignoring_duplicates(session, TaskEntity, [
+            {"task_id": t, "entity_type": "user", "entity_id": preview.to_user_id}
+            for t in chunk])
+
+
+def _record_all(session: Session, actor: Actor, preview: HandoffPreview, events: list[dict],
+                task_id: int | None) -> None:
+    """One event per moved relationship or seat, plus one summary on the giver with the lists."""
+    summary = _event(
+        "user.handed_off", "user", preview.from_user_id,
+        f"{preview.from_user} handed off {len(preview.stakeholders)} stakeholder "
+        f"relationship(s), {len(preview.account_seat_company_ids)} account team seat(s) and "
+        f"{len(preview.opportunity_seat_ids)} opportunity team seat(s) to {preview.to_user}",
+        {"user_id": preview.from_user_id},
+        {"to_user_id": preview.to_user_id, "stakeholder_ids": list(preview.stakeholder_ids),
+         "account_team_company_ids": list(preview.account_seat_company_ids),
+         "opportunity_team_opportunity_ids": list(preview.opportunity_seat_ids),
+         "task_ids": list(preview.task_ids), "handover_task_id": task_id})
+    now = utcnow()
+    rows = [{**e, "occurred_at": now, "actor_email": actor.email, "actor_role": actor.role}
+            for e in [*events, summary]]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(AuditEvent), rows[start:start + CHUNK])
