@@ -5,11 +5,30 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV without the index; text that a spreadsheet would run as a
+    formula (e.g. a company named '=HYPERLINK(...)') gets a leading apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(_defuse)
+    return safe.to_csv(index=False).encode("utf-8")
+
 
 def download_csv(frame: pd.DataFrame, *, file_name: str, key: str,
                  label: str = "Download CSV") -> None:
     """A download button with the frame as CSV (the columns and rows shown, no index)."""
-    st.download_button(label, data=frame.to_csv(index=False).encode("utf-8"),
+    st.download_button(label, data=csv_bytes(frame),
                        file_name=file_name if file_name.endswith(".csv") else f"{file_name}.csv",
                        mime="text/csv", key=key, icon=":material/download:",
                        disabled=frame.empty)

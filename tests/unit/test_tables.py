@@ -1,0 +1,17 @@
+"""CSV downloads: what is shown, without the index, and safe to open in a spreadsheet."""
+
+import pandas as pd
+
+from dashboard.tables import csv_bytes
+
+
+def test_csv_holds_the_shown_columns_and_rows_without_the_index():
+    frame = pd.DataFrame({"company": ["Acme", "Globex"], "stakeholders": [3, 0]})
+    assert csv_bytes(frame).decode() == "company,stakeholders\nAcme,3\nGlobex,0\n"
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_apostrophe():
+    frame = pd.DataFrame({"company": ['=HYPERLINK("http://x")', "@SUM(A1)", "Acme-Corp"],
+                          "delta": [-1, 2, 3]})
+    assert csv_bytes(frame).decode().splitlines() == [
+        "company,delta", '"\'=HYPERLINK(""http://x"")",-1', "'@SUM(A1),2", "Acme-Corp,3"]
