@@ -25,3 +25,12 @@ def percent(share: float | None, *, digits: int = 0) -> str:
 def share(part: float, whole: float) -> float | None:
     """part / whole, or None when whole is 0."""
     return None if not whole else part / whole
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def markdown_text(text: object) -> str:
+    """Text safe to put in markdown (headers, page_link labels): every markdown character is
+    backslash-escaped, so a name like '**Acme** [x](y)' shows exactly as typed."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in str(text))

@@ -7,7 +7,7 @@ query that needs it (team lists, off-team owners, MEDDPICC ownership checks).
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy import Select, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from crm_core.models import CompanyAccountTeam, Opportunity, OpportunityAccountTeam, User
@@ -28,20 +28,22 @@ def full_team_select() -> Select:
     return union_all(inherited, added)
 
 
+def team_sources(team) -> tuple:
+    """(inherited, added) aggregates over a full-team subquery: 1 when a member has the source."""
+    inherited = func.max(case((team.c.source == "inherited", 1), else_=0))
+    added = func.max(case((team.c.source == "added", 1), else_=0))
+    return inherited.label("inherited"), added.label("added")
+
+
 def opportunity_full_team(session: Session, *, opportunity_id: int) -> pd.DataFrame:
     """One row per member: user_id, name, job_title, email, inherited (bool), added (bool)."""
-    inherited = (select(CompanyAccountTeam.user_id)
-                 .join(Opportunity, Opportunity.company_id == CompanyAccountTeam.company_id)
-                 .where(Opportunity.id == opportunity_id))
-    added = select(OpportunityAccountTeam.user_id).where(
-        OpportunityAccountTeam.opportunity_id == opportunity_id)
-    inherited_ids = set(session.scalars(inherited))
-    added_ids = set(session.scalars(added))
-    members = inherited_ids | added_ids
-    columns = ["user_id", "name", "job_title", "email", "inherited", "added"]
-    if not members:
-        return pd.DataFrame(columns=columns)
-    rows = session.execute(select(User.id, User.name, User.job_title, User.email)
-                           .where(User.id.in_(members)).order_by(User.name)).all()
-    return pd.DataFrame([(r.id, r.name, r.job_title, r.email, r.id in inherited_ids,
-                          r.id in added_ids) for r in rows], columns=columns)
+    team = full_team_select().subquery()
+    stmt = (select(User.id.label("user_id"), User.name, User.job_title, User.email,
+                   *team_sources(team))
+            .join(team, team.c.user_id == User.id)
+            .where(team.c.opportunity_id == opportunity_id)
+            .group_by(User.id, User.name, User.job_title, User.email)
+            .order_by(User.name, User.id))
+    frame = pd.DataFrame(session.execute(stmt).all(),
+                         columns=["user_id", "name", "job_title", "email", "inherited", "added"])
+    return frame.astype({"inherited": bool, "added": bool})
