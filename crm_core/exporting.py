@@ -1,0 +1,79 @@
+"""The full export: every table to a ZIP of CSVs (one per table, our column names).
+
+The import reads it back: into an empty database it restores an identical one (ids kept).
+Rows stream from the database in primary-key order; nothing is loaded whole into memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.access import Actor, Permission
+from crm_core.models import Base, utcnow
+
+FORMAT = "crm-dashboard-export"
+FORMAT_VERSION = 1
+# Who may sign in is an admin's business; everything else anyone with read access may take out.
+ADMIN_ONLY_TABLES = ("access_grants",)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def exported_tables(actor: Actor) -> list[str]:
+    """The tables this actor's export holds, parents before children."""
+    return [table.name for table in Base.metadata.sorted_tables
+            if table.name not in ADMIN_ONLY_TABLES or actor.can(Permission.ADMINISTER)]
+
+
+def table_csv(session: Session, table_name: str) -> tuple[str, int]:
+    """(CSV text, row count) of one table, in primary-key order."""
+    table = Base.metadata.tables[table_name]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.name for c in table.columns])
+    result = session.execute(select(table).order_by(*table.primary_key.columns)
+                             .execution_options(yield_per=5_000))
+    count = 0
+    for row in result:
+        writer.writerow([_cell(v) for v in row])
+        count += 1
+    return buffer.getvalue(), count
+
+
+def export_zip(session: Session, *, actor: Actor) -> bytes:
+    """Every table as <table>.csv in a ZIP, with a manifest.json of row counts."""
+    actor.require(Permission.READ)
+    buffer = io.BytesIO()
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in exported_tables(actor):
+            content, counts[name] = table_csv(session, name)
+            archive.writestr(f"{name}.csv", content)
+        archive.writestr("manifest.json", json.dumps({
+            "format": FORMAT, "version": FORMAT_VERSION,
+            "exported_at": utcnow().isoformat(sep=" ", timespec="seconds"),
+            "exported_by": actor.email, "tables": counts}, indent=2))
+    return buffer.getvalue()
+
+
+def export_file_name() -> str:
+    """crm-export-YYYY-MM-DD.zip"""
+    return f"crm-export-{utcnow():%Y-%m-%d}.zip"

@@ -1,0 +1,205 @@
+"""What each importable entity's columns mean, and recognising them in another CRM's headers.
+
+A header matches one of our own column names exactly first (so `user_id` is this database's id),
+then, spelled loosely (case, spaces, dots and underscores ignored), one of the usual export
+headers of Salesforce and HubSpot (so `UserId` is a Salesforce id of the same import batch).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from crm_core.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """An importable entity: its table, what it is called, and the columns it understands."""
+
+    key: str
+    table: str
+    label: str
+    fields: tuple[Field, ...]
+    aliases: tuple[str, ...] = ()
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+def _f(key: str, label: str, *synonyms: str) -> Field:
+    return Field(key, label, tuple(synonyms))
+
+
+OUR_ID = _f("id", "Id (this database)")
+CREATED_AT = _f("created_at", "Created at")
+VERSION = _f("version", "Version")
+
+
+def _source_id(*synonyms: str) -> Field:
+    return _f("source_id", "Source CRM id", "id", "recordid", *synonyms)
+
+
+# References to other records: by this database's id, by the source CRM's id (same batch),
+# or by natural key.
+COMPANY_REFS = (
+    _f("company_id", "Company (id)"),
+    _f("company_source_id", "Company (source CRM id)", "accountid", "associatedcompanyid",
+       "companyrecordid"),
+    _f("company_name", "Company (name)", "company", "companyname", "account", "accountname",
+       "associatedcompany", "organization", "organisation"),
+    _f("company_website", "Company (website)", "companywebsite", "companydomainname",
+       "accountwebsite", "website", "domain"),
+)
+USER_REFS = (
+    _f("user_id", "User (id)"),
+    _f("user_source_id", "User (source CRM id)", "userid", "ownerid"),
+    _f("user_email", "User (email)", "useremail", "owneremail", "relationshipowneremail",
+       "teammemberemail", "email"),
+)
+STAKEHOLDER_REFS = (
+    _f("stakeholder_id", "Stakeholder (id)"),
+    _f("stakeholder_source_id", "Stakeholder (source CRM id)", "contactid",
+       "contactrecordid"),
+    _f("stakeholder_email", "Stakeholder (email)", "stakeholderemail", "contactemail",
+       "email"),
+)
+OPPORTUNITY_REFS = (
+    _f("opportunity_id", "Opportunity (id)"),
+    _f("opportunity_source_id", "Opportunity (source CRM id)", "opportunityid", "dealid",
+       "dealrecordid"),
+    _f("opportunity_name", "Opportunity (name)", "opportunityname", "opportunity",
+       "dealname", "deal"),
+)
+
+ENTITIES: dict[str, EntitySpec] = {spec.key: spec for spec in (
+    EntitySpec("users", "users", "Users (account team members)", (
+        OUR_ID, _source_id("userid"),
+        _f("name", "Name", "name", "fullname", "username"),
+        _f("first_name", "First name", "firstname", "givenname"),
+        _f("last_name", "Last name", "lastname", "surname", "familyname"),
+        _f("email", "Email", "email", "emailaddress", "useremail"),
+        _f("job_title", "Job title", "jobtitle", "title"),
+        CREATED_AT, VERSION), ("user", "owners")),
+    EntitySpec("companies", "companies", "Companies", (
+        OUR_ID, _source_id("accountid", "companyid"),
+        _f("name", "Name", "name", "companyname", "accountname", "company", "account"),
+        _f("industry", "Industry", "industry"),
+        _f("website", "Website", "website", "companydomainname", "domain", "websiteurl", "url"),
+        CREATED_AT, VERSION), ("company", "account", "accounts")),
+    EntitySpec("stakeholders", "stakeholders", "Stakeholders", (
+        OUR_ID, _source_id("contactid"),
+        _f("name", "Name", "name", "fullname", "contactname"),
+        _f("first_name", "First name", "firstname", "givenname"),
+        _f("last_name", "Last name", "lastname", "surname", "familyname"),
+        _f("job_title", "Job title", "jobtitle", "title"),
+        _f("email", "Email", "email", "emailaddress"),
+        _f("phone", "Phone", "phone", "phonenumber", "businessphone", "workphone"),
+        *COMPANY_REFS, CREATED_AT, VERSION), ("stakeholder", "contact", "contacts")),
+    EntitySpec("opportunities", "opportunities", "Opportunities", (
+        OUR_ID, _source_id("opportunityid", "dealid"),
+        _f("name", "Name", "name", "opportunityname", "dealname"),
+        _f("value", "Value", "value", "amount", "dealamount", "opportunityamount"),
+        _f("probability", "Probability (%)", "probability", "probabilitypercent",
+           "probabilitypct"),
+        _f("expected_close_date", "Expected close date", "expectedclosedate", "closedate",
+           "closingdate"),
+        _f("stage", "Stage", "stage", "stagename", "dealstage", "opportunitystage"),
+        *COMPANY_REFS, CREATED_AT, VERSION), ("opportunity", "deal", "deals")),
+    EntitySpec("account_teams", "company_account_teams", "Account teams", (
+        *USER_REFS, *COMPANY_REFS, CREATED_AT),
+        ("accountteammember", "accountteammembers", "company_teams")),
+    EntitySpec("opportunity_teams", "opportunity_account_teams", "Opportunity teams", (
+        *USER_REFS, *OPPORTUNITY_REFS, *COMPANY_REFS, CREATED_AT),
+        ("opportunityteammember", "opportunityteammembers")),
+    EntitySpec("stakeholder_opportunities", "stakeholder_opportunities",
+               "Stakeholder ↔ opportunity links", (
+        *STAKEHOLDER_REFS, *OPPORTUNITY_REFS, *COMPANY_REFS,
+        _f("meddpicc_role", "MEDDPICC role", "meddpiccrole", "role", "contactrole"),
+        CREATED_AT), ("opportunitycontactrole", "opportunitycontactroles", "buying_committee")),
+    EntitySpec("meddpicc_roles", "stakeholder_meddpicc_roles", "MEDDPICC roles", (
+        *STAKEHOLDER_REFS,
+        _f("meddpicc_role", "MEDDPICC role(s)", "meddpiccrole", "meddpiccroles", "role",
+           "roles", "contactrole", "buyingrole"),
+        CREATED_AT), ("roles",)),
+    EntitySpec("relationship_owners", "stakeholder_relationship_owners", "Relationship owners", (
+        *STAKEHOLDER_REFS, *USER_REFS, CREATED_AT), ("owners_of_stakeholders",)),
+)}
+
+# Record files before the relationship files that point at them.
+IMPORT_ORDER: tuple[str, ...] = tuple(ENTITIES)
+
+
+def normalised(header: str) -> str:
+    """A header spelled loosely: lower case, letters and digits only ('Account.Name' -> ...)."""
+    return re.sub(r"[^0-9a-z]", "", header.lower())
+
+
+def entity_for(name: str) -> EntitySpec:
+    """The entity called `name`: our key, our table name, an alias or a Salesforce object."""
+    wanted = normalised(PurePath(name).stem)
+    for spec in ENTITIES.values():
+        if wanted in {normalised(n) for n in (spec.key, spec.table, *spec.aliases)}:
+            return spec
+    known = ", ".join(ENTITIES)
+    raise ValidationError(f"'{name}' is not an importable entity (one of: {known}).",
+                          field="entity")
+
+
+def recognise_columns(entity: str, headers: tuple[str, ...] | list[str]) -> dict[str, str | None]:
+    """header -> field key (None when not recognised); each field is taken once, first come."""
+    spec = ENTITIES[entity]
+    exact = {f.key: f.key for f in spec.fields}
+    taken: set[str] = set()
+    result: dict[str, str | None] = {}
+    for header in headers:
+        key = exact.get(header.strip())
+        if key in taken:
+            key = None
+        result[header] = key
+        if key:
+            taken.add(key)
+    for header in headers:
+        if result[header] is not None:
+            continue
+        loose = normalised(header)
+        key = next((f.key for f in spec.fields if loose in f.synonyms and f.key not in taken),
+                   None)
+        result[header] = key
+        if key:
+            taken.add(key)
+    return result
+
+
+def unmapped_required(entity: str, mapping: dict[str, str | None]) -> list[str]:
+    """Labels of what the file must say but no column is mapped to (empty when fine)."""
+    mapped = {key for key in mapping.values() if key}
+    needs = {
+        "users": [("email",), ("name", "first_name", "last_name")],
+        "companies": [("name", "website", "id", "source_id")],
+        "stakeholders": [("name", "first_name", "last_name", "email", "id", "source_id")],
+        "opportunities": [("name", "id", "source_id")],
+        "account_teams": [("user_id", "user_source_id", "user_email"),
+                          ("company_id", "company_source_id", "company_name", "company_website")],
+        "opportunity_teams": [("user_id", "user_source_id", "user_email"),
+                              ("opportunity_id", "opportunity_source_id", "opportunity_name")],
+        "stakeholder_opportunities": [
+            ("stakeholder_id", "stakeholder_source_id", "stakeholder_email"),
+            ("opportunity_id", "opportunity_source_id", "opportunity_name")],
+        "meddpicc_roles": [("stakeholder_id", "stakeholder_source_id", "stakeholder_email"),
+                           ("meddpicc_role",)],
+        "relationship_owners": [("stakeholder_id", "stakeholder_source_id", "stakeholder_email"),
+                                ("user_id", "user_source_id", "user_email")],
+    }[entity]
+    spec = ENTITIES[entity]
+    return [" or ".join(spec.field(k).label for k in group) for group in needs
+            if not mapped & set(group)]
+

@@ -1,0 +1,152 @@
+"""Every natural key the database holds, loaded once per import, plus the records it will create.
+
+Lookups answer with a reference: an existing id (int) or a `Pending` record of this import, so a
+later row or file of the same batch can point at a record that does not exist yet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.importing.values import website_host
+from crm_core.models import (
+    Company,
+    CompanyAccountTeam,
+    Opportunity,
+    OpportunityAccountTeam,
+    Stakeholder,
+    StakeholderMeddpiccRole,
+    StakeholderOpportunity,
+    StakeholderRelationshipOwner,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A record this import creates; its id is known once it is inserted."""
+
+    entity: str
+    number: int
+
+
+Ref = int | Pending
+
+RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "users": ("name", "email", "job_title"),
+    "companies": ("name", "industry", "website"),
+    "stakeholders": ("name", "job_title", "email", "phone", "company_id"),
+    "opportunities": ("name", "value", "probability", "expected_close_date", "stage",
+                      "company_id"),
+}
+_MODELS = {"users": User, "companies": Company, "stakeholders": Stakeholder,
+           "opportunities": Opportunity}
+# Link tables: the columns of their composite key, in the order keys are stored here.
+LINK_KEYS: dict[str, tuple[str, ...]] = {
+    "company_account_teams": ("user_id", "company_id"),
+    "opportunity_account_teams": ("user_id", "opportunity_id"),
+    "stakeholder_opportunities": ("stakeholder_id", "opportunity_id"),
+    "stakeholder_meddpicc_roles": ("stakeholder_id", "meddpicc_role"),
+    "stakeholder_relationship_owners": ("stakeholder_id", "user_id"),
+}
+_LINK_MODELS = {"company_account_teams": CompanyAccountTeam,
+                "opportunity_account_teams": OpportunityAccountTeam,
+                "stakeholder_opportunities": StakeholderOpportunity,
+                "stakeholder_meddpicc_roles": StakeholderMeddpiccRole,
+                "stakeholder_relationship_owners": StakeholderRelationshipOwner}
+
+
+class Directory:
+    """Existing records by id and natural key, loaded lazily, one query per table."""
+
+    def __init__(self, session: Session):
+        self._session = session
+        self.records: dict[str, dict[int, dict[str, Any]]] = {}
+        self.by_email: dict[str, dict[str, Ref]] = {}
+        self.by_name: dict[str, dict[str, set[Ref]]] = {}
+        self.by_host: dict[str, Ref] = {}
+        self.by_company_name: dict[str, dict[tuple[Ref, str], Ref]] = {}
+        self.company_of: dict[tuple[str, Ref], Ref] = {}
+        self.links: dict[str, set[tuple]] = {}
+        self.sources: dict[tuple[str, str], Ref] = {}
+        self._counters: dict[str, int] = defaultdict(int)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def load(self, entity: str) -> dict[int, dict[str, Any]]:
+        """The existing records of an entity by id (loaded on first use)."""
+        if entity in self.records:
+            return self.records[entity]
+        model = _MODELS[entity]
+        columns = RECORD_COLUMNS[entity]
+        rows = self._session.execute(
+            select(model.id, *(getattr(model, c) for c in columns))).all()
+        records = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
+        self.records[entity] = records
+        self.by_email[entity] = {}
+        self.by_name[entity] = defaultdict(set)
+        self.by_company_name[entity] = {}
+        for record_id, values in records.items():
+            self.remember(entity, record_id, values)
+        return records
+
+    def link_set(self, table: str) -> set[tuple]:
+        """The existing rows of a link table, as key tuples (loaded on first use)."""
+        if table not in self.links:
+            model = _LINK_MODELS[table]
+            stmt = select(*(getattr(model, c) for c in LINK_KEYS[table]))
+            self.links[table] = {tuple(row) for row in self._session.execute(stmt)}
+        return self.links[table]
+
+    # --- remembering ---------------------------------------------------------------------------
+
+    def new_pending(self, entity: str) -> Pending:
+        self._counters[entity] += 1
+        return Pending(entity, self._counters[entity])
+
+    def remember(self, entity: str, ref: Ref, values: dict[str, Any]) -> None:
+        """Index a record (existing or pending) under its natural keys."""
+        if values.get("email"):
+            self.by_email[entity][values["email"].lower()] = ref
+        if values.get("name"):
+            self.by_name[entity][values["name"].lower()].add(ref)
+        if entity == "companies" and values.get("website"):
+            host = website_host(values["website"])
+            if host:
+                self.by_host.setdefault(host, ref)
+        if values.get("company_id") is not None:
+            self.company_of[(entity, ref)] = values["company_id"]
+            if values.get("name"):
+                self.by_company_name[entity][(values["company_id"], values["name"].lower())] = ref
+
+    def forget(self, entity: str, ref: Ref, values: dict[str, Any]) -> None:
+        """Drop a record's old natural keys (before remembering its updated ones)."""
+        if values.get("email"):
+            self.by_email[entity].pop(values["email"].lower(), None)
+        if values.get("name"):
+            self.by_name[entity][values["name"].lower()].discard(ref)
+        if values.get("company_id") is not None and values.get("name"):
+            self.by_company_name[entity].pop((values["company_id"], values["name"].lower()),
+                                             None)
+
+    def remember_source(self, entity: str, source_id: str | None, ref: Ref) -> None:
+        if source_id:
+            self.sources[(entity, source_id)] = ref
+
+    # --- looking up ----------------------------------------------------------------------------
+
+    def existing(self, entity: str, raw_id: str | None) -> int | None:
+        """The id of an existing record named by this database's id (None if not there)."""
+        if not raw_id or not raw_id.isdigit():
+            return None
+        record_id = int(raw_id)
+        return record_id if record_id in self.load(entity) else None
+
+    def by_reference_id(self, entity: str, raw_id: str) -> Ref | None:
+        """A record named by our id column: an id of this batch's file first, then the database."""
+        return self.sources.get((entity, raw_id)) or self.existing(entity, raw_id)

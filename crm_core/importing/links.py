@@ -1,0 +1,130 @@
+"""The dry run of relationship files: account and opportunity teams, stakeholder links, MEDDPICC
+roles and relationship owners. A link is created or already there; it is never 'updated'.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crm_core.errors import ValidationError
+from crm_core.importing import refs
+from crm_core.importing.directory import Ref
+
+if TYPE_CHECKING:
+    from crm_core.importing.plan import FilePlan, Planner, Row
+
+
+def _add(planner: Planner, plan: FilePlan, table: str, keys: dict[str, Any], row: Row,
+         line: int) -> bool:
+    """Plan one link row unless it exists; True when it is new."""
+    from crm_core.importing.directory import LINK_KEYS
+
+    key = tuple(keys[c] for c in LINK_KEYS[table])
+    existing = planner.directory.link_set(table)
+    if key in existing:
+        return False
+    existing.add(key)
+    plan.inserts.setdefault(table, []).append(({**keys, **planner.created_at(row)}, line))
+    return True
+
+
+def _count(plan: FilePlan, new: bool) -> None:
+    if new:
+        plan.created += 1
+    else:
+        plan.unchanged += 1
+
+
+def _once(planner: Planner, plan: FilePlan, key: tuple, line: int) -> None:
+    planner.check_duplicate(plan, key)
+    planner.mark_seen(plan, key, line)
+
+
+def plan_account_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
+    """A user on a company's account team."""
+    user = refs.require(refs.user_ref(planner.directory, row), "user (email or id)", "user_email")
+    company = refs.require(refs.company_ref(planner.directory, row),
+                           "company (name, website or id)", "company_name")
+    _once(planner, plan, ("account_team", user, company), line)
+    _count(plan, _add(planner, plan, "company_account_teams",
+                      {"user_id": user, "company_id": company}, row, line))
+
+
+def plan_opportunity_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
+    """A user added to an opportunity's team (skipped when inherited from the account team)."""
+    directory = planner.directory
+    user = refs.require(refs.user_ref(directory, row), "user (email or id)", "user_email")
+    company = refs.company_ref(directory, row)
+    opportunity = refs.require(refs.opportunity_ref(directory, row, company=company),
+                               "opportunity (name or id)", "opportunity_name")
+    _once(planner, plan, ("opportunity_team", user, opportunity), line)
+    inherited = (user, directory.company_of.get(("opportunities", opportunity))) in \
+        directory.link_set("company_account_teams")
+    if inherited and not planner.restore:
+        plan.unchanged += 1  # already on the deal through the company's account team
+        return
+    _count(plan, _add(planner, plan, "opportunity_account_teams",
+                      {"user_id": user, "opportunity_id": opportunity}, row, line))
+
+
+def plan_stakeholder_opportunity(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
+    """A stakeholder on an opportunity's buying committee, with their MEDDPICC role if given."""
+    directory = planner.directory
+    stakeholder = refs.require(refs.stakeholder_ref(directory, row), "stakeholder (email or id)",
+                               "stakeholder_email")
+    works_at = directory.company_of.get(("stakeholders", stakeholder))
+    company = refs.company_ref(directory, row) or works_at
+    opportunity = refs.require(refs.opportunity_ref(directory, row, company=company),
+                               "opportunity (name or id)", "opportunity_name")
+    if works_at != directory.company_of.get(("opportunities", opportunity)):
+        raise ValidationError("The stakeholder works at another company than the opportunity.",
+                              field="opportunity_name")
+    roles = planner.values.roles_of(row["meddpicc_role"]) if "meddpicc_role" in row else []
+    _once(planner, plan, ("stakeholder_opportunity", stakeholder, opportunity), line)
+    new = _add(planner, plan, "stakeholder_opportunities",
+               {"stakeholder_id": stakeholder, "opportunity_id": opportunity}, row, line)
+    for role in roles:
+        new = _add_role(planner, plan, stakeholder, role, row, line) or new
+    _count(plan, new)
+
+
+def _add_role(planner: Planner, plan: FilePlan, stakeholder: Ref, role: str, row: Row,
+              line: int) -> bool:
+    return _add(planner, plan, "stakeholder_meddpicc_roles",
+                {"stakeholder_id": stakeholder, "meddpicc_role": role}, row, line)
+
+
+def plan_meddpicc_roles(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
+    """One or more MEDDPICC roles a stakeholder plays ('Champion; Influencer')."""
+    stakeholder = refs.require(refs.stakeholder_ref(planner.directory, row),
+                               "stakeholder (email or id)", "stakeholder_email")
+    if "meddpicc_role" not in row:
+        raise ValidationError("MEDDPICC role is required.", field="meddpicc_role")
+    roles = planner.values.roles_of(row["meddpicc_role"])
+    for role in roles:
+        planner.check_duplicate(plan, ("meddpicc_role", stakeholder, role))
+    new = False
+    for role in roles:
+        planner.mark_seen(plan, ("meddpicc_role", stakeholder, role), line)
+        new = _add_role(planner, plan, stakeholder, role, row, line) or new
+    _count(plan, new)
+
+
+def plan_relationship_owner(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
+    """A user owns the relationship with a stakeholder."""
+    stakeholder = refs.require(refs.stakeholder_ref(planner.directory, row),
+                               "stakeholder (email or id)", "stakeholder_email")
+    user = refs.require(refs.user_ref(planner.directory, row), "user (email or id)",
+                        "user_email")
+    _once(planner, plan, ("relationship_owner", stakeholder, user), line)
+    _count(plan, _add(planner, plan, "stakeholder_relationship_owners",
+                      {"stakeholder_id": stakeholder, "user_id": user}, row, line))
+
+
+LINK_PLANNERS = {
+    "account_teams": plan_account_team,
+    "opportunity_teams": plan_opportunity_team,
+    "stakeholder_opportunities": plan_stakeholder_opportunity,
+    "meddpicc_roles": plan_meddpicc_roles,
+    "relationship_owners": plan_relationship_owner,
+}

@@ -1,0 +1,129 @@
+"""Resolving a row's references to other records: by id, by source CRM id, by natural key.
+
+Each resolver answers with a reference (an id or a record this batch creates), None when the row
+names no such record, and raises a ValidationError naming the value when it names an unknown one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from crm_core import validation
+from crm_core.errors import ValidationError
+from crm_core.importing.directory import Directory, Ref
+from crm_core.importing.values import website_host
+
+Row = Mapping[str, str]
+
+
+def _by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
+    raw = row[field]
+    validation.identifier(raw, field=field, label=f"{what.capitalize()} id")
+    found = directory.by_reference_id(entity, raw)
+    if found is None:
+        raise ValidationError(f"Unknown {what}: there is no {what} with id {raw}.", field=field)
+    return found
+
+
+def _by_source_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
+    raw = row[field]
+    found = directory.sources.get((entity, raw))
+    if found is None:
+        raise ValidationError(f"Unknown {what}: source CRM id {raw} is not in this import "
+                              f"(import the {entity} file in the same batch).", field=field)
+    return found
+
+
+def _unique(refs: set[Ref], what: str, name: str, field: str, hint: str) -> Ref | None:
+    if len(refs) > 1:
+        raise ValidationError(f"{len(refs)} {what} are named '{name}'; {hint}.", field=field)
+    return next(iter(refs), None)
+
+
+def company_ref(directory: Directory, row: Row) -> Ref | None:
+    """The company a row names (company_id, source id, website or name), None if it names none."""
+    directory.load("companies")
+    if "company_id" in row:
+        return _by_id(directory, "companies", row, "company_id", "company")
+    if "company_source_id" in row:
+        return _by_source_id(directory, "companies", row, "company_source_id", "company")
+    if "company_website" in row:
+        host = website_host(row["company_website"])
+        if host in directory.by_host:
+            return directory.by_host[host]
+    if "company_name" in row:
+        name = row["company_name"]
+        found = _unique(directory.by_name["companies"].get(name.lower(), set()), "companies",
+                        name, "company_name", "give the company's website or id instead")
+        if found is None:
+            raise ValidationError(f"Unknown company '{name}'.", field="company_name")
+        return found
+    if "company_website" in row:
+        raise ValidationError(f"Unknown company: no company has the website "
+                              f"'{row['company_website']}'.", field="company_website")
+    return None
+
+
+def user_ref(directory: Directory, row: Row) -> Ref | None:
+    """The user a row names (user_id, source id or email)."""
+    directory.load("users")
+    if "user_id" in row:
+        return _by_id(directory, "users", row, "user_id", "user")
+    if "user_source_id" in row:
+        return _by_source_id(directory, "users", row, "user_source_id", "user")
+    if "user_email" in row:
+        email = validation.email(row["user_email"], field="user_email", label="User email")
+        found = directory.by_email["users"].get(email)
+        if found is None:
+            raise ValidationError(f"Unknown user: no user has the email {email}.",
+                                  field="user_email")
+        return found
+    return None
+
+
+def stakeholder_ref(directory: Directory, row: Row) -> Ref | None:
+    """The stakeholder a row names (stakeholder_id, source id or email)."""
+    directory.load("stakeholders")
+    if "stakeholder_id" in row:
+        return _by_id(directory, "stakeholders", row, "stakeholder_id", "stakeholder")
+    if "stakeholder_source_id" in row:
+        return _by_source_id(directory, "stakeholders", row, "stakeholder_source_id",
+                             "stakeholder")
+    if "stakeholder_email" in row:
+        email = validation.email(row["stakeholder_email"], field="stakeholder_email",
+                                 label="Stakeholder email")
+        found = directory.by_email["stakeholders"].get(email)
+        if found is None:
+            raise ValidationError(f"Unknown stakeholder: no stakeholder has the email {email}.",
+                                  field="stakeholder_email")
+        return found
+    return None
+
+
+def opportunity_ref(directory: Directory, row: Row, *, company: Ref | None) -> Ref | None:
+    """The opportunity a row names (id, source id, or its name within `company`)."""
+    directory.load("opportunities")
+    if "opportunity_id" in row:
+        return _by_id(directory, "opportunities", row, "opportunity_id", "opportunity")
+    if "opportunity_source_id" in row:
+        return _by_source_id(directory, "opportunities", row, "opportunity_source_id",
+                             "opportunity")
+    if "opportunity_name" not in row:
+        return None
+    name = row["opportunity_name"]
+    if company is not None:
+        found = directory.by_company_name["opportunities"].get((company, name.lower()))
+    else:
+        found = _unique(directory.by_name["opportunities"].get(name.lower(), set()),
+                        "opportunities", name, "opportunity_name",
+                        "add a company column to say which one")
+    if found is None:
+        raise ValidationError(f"Unknown opportunity '{name}'.", field="opportunity_name")
+    return found
+
+
+def require(ref: Ref | None, what: str, field: str) -> Ref:
+    """The reference, or an error saying the row names no such record."""
+    if ref is None:
+        raise ValidationError(f"The row names no {what}.", field=field)
+    return ref
