@@ -87,5 +87,5 @@ def audit_events(session: Session, *, entity_type: str | None = None,
 
 def audit_actors(session: Session) -> list[str]:
     """Every email that has written something (for the History page's user filter)."""
-    return list(session.scalars(select(AuditEvent.actor_email).distinct()
-                                .order_by(AuditEvent.actor_email)))
+    email = func.lower(AuditEvent.actor_email)
+    return list(session.scalars(select(email).distinct().order_by(email)))
