@@ -24,6 +24,23 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Dashboards", "overview",
              default=True),
+    PageSpec("pages/user.py", "User", ":material/person:", "Records", "user"),
+    PageSpec("pages/stakeholder.py", "Stakeholder", ":material/contact_page:", "Records",
+             "stakeholder"),
+    PageSpec("pages/company.py", "Company", ":material/business:", "Records", "company"),
+    PageSpec("pages/opportunity.py", "Opportunity", ":material/handshake:", "Records",
+             "opportunity"),
+    PageSpec("pages/history.py", "History", ":material/history:", "Records", "history"),
+    PageSpec("pages/manage_ownership.py", "Ownership", ":material/supervisor_account:",
+             "Manage", "ownership", permission=Permission.EDIT),
+    PageSpec("pages/manage_teams.py", "Teams", ":material/groups:", "Manage", "teams",
+             permission=Permission.EDIT),
+    PageSpec("pages/manage_roles.py", "Roles & links", ":material/hub:", "Manage", "roles",
+             permission=Permission.EDIT),
+    PageSpec("pages/manage_records.py", "Records", ":material/edit_note:", "Manage", "records",
+             permission=Permission.EDIT),
+    PageSpec("pages/access.py", "Access", ":material/admin_panel_settings:", "Admin", "access",
+             permission=Permission.ADMINISTER),
 )
 
 
@@ -41,3 +58,36 @@ def pages_for(actor: Actor) -> dict[str, list[st.Page]]:
 def url_of(url_path: str) -> str:
     """The relative URL of a page (for links inside tables)."""
     return f"/{url_path}"
+
+
+def page_spec(script: str) -> PageSpec | None:
+    """The registered page of a script ('pages/coverage.py'), or None if there is none yet."""
+    return next((spec for spec in PAGES if spec.script == script), None)
+
+
+def link_to_page(script: str, *, label: str, actor: Actor, icon: str | None = None,
+                 query_params: dict | None = None) -> bool:
+    """An st.page_link to the page when it exists and the actor may open it; else nothing.
+
+    Returns whether a link was shown (st.page_link fails on a page navigation did not register).
+    """
+    spec = page_spec(script)
+    if spec is None or not actor.can(spec.permission):
+        return False
+    st.page_link(spec.script, label=label, icon=icon or spec.icon, query_params=query_params)
+    return True
+
+
+def ensure_routed() -> None:
+    """Rerun through Home.py when Streamlit ran a page script on its own.
+
+    On the first run of a process Streamlit still treats a `pages/` folder next to the entry
+    script the old way: a direct URL such as /access runs pages/access.py without Home.py, so
+    without its sign-in gate. Home.py's st.navigation turns that off for the process; this
+    turns it off first and reruns, so the gate and the per-role navigation always apply.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,140 @@
+"""What the Manage pages share: picking a record by search, form errors next to their field,
+the confirmation after a save, and forms that remember what they SHOWED (for conflict checks)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from crm_core.errors import CrmError, ValidationError
+from crm_core.queries.lookups import user_options
+from dashboard.data import load, write
+from dashboard.format import markdown_text
+
+SEARCH_LIMIT = 20
+ERRORS = "manage_errors"   # session_state: {form: {field: message}}
+DONE = "manage_done"       # session_state: the confirmation of the last save
+
+
+# --- picking a record ---------------------------------------------------------------------------
+
+def _remember_pick(param: str, key: str) -> None:
+    picked = st.session_state.get(key)
+    if picked is not None:
+        st.query_params[param] = str(picked)  # the URL names the record: shareable, reloadable
+
+
+def picked_id(param: str) -> int | None:
+    """The record id the page's URL names (?stakeholder=42), None without a valid one."""
+    raw = st.query_params.get(param)
+    return int(raw) if raw and raw.strip().isdigit() and int(raw) > 0 else None
+
+
+def pick(param: str, search: Callable[..., pd.DataFrame], *, label: str, plural: str,
+         key: str) -> int | None:
+    """A search box and its top matches; choosing one puts ?param=id in the URL. Returns it."""
+    current = picked_id(param)
+    with st.expander(f"Find a {label}", expanded=current is None, icon=":material/search:"):
+        text = st.text_input(f"Search {plural}", key=f"{key}_search",
+                             placeholder="Part of a name or email")
+        matches = load(search, text=text.strip(), limit=SEARCH_LIMIT)
+        labels = dict(zip(matches["id"].tolist(), matches["label"].tolist(), strict=True))
+        st.selectbox(f"Choose a {label}", options=list(labels), index=None,
+                     format_func=lambda i: labels.get(i, str(i)), key=f"{key}_pick",
+                     placeholder=f"{len(labels)} matching {plural}" if labels
+                     else f"No {plural} match", on_change=_remember_pick,
+                     args=(param, f"{key}_pick"))
+        if len(labels) == SEARCH_LIMIT:
+            st.caption(f"Showing the first {SEARCH_LIMIT} matches; type more to narrow them.")
+    return current
+
+
+def users() -> pd.DataFrame:
+    """Every user (few): user_id, name, email, job_title, owned."""
+    return load(user_options)
+
+
+def user_labels(frame: pd.DataFrame | None = None, *, with_owned: bool = False) -> dict[int, str]:
+    """{user_id: 'Alice Archer · Account Executive'} for select boxes."""
+    frame = users() if frame is None else frame
+    return {int(r.user_id): f"{r.name} · {r.job_title or '—'}"
+            + (f" · owns {r.owned:,}" if with_owned else "")
+            for r in frame.itertuples()}
+
+
+# --- saving and reporting -----------------------------------------------------------------------
+
+def submit(form: str, service: Callable[..., Any], success: str | Callable[[Any], str],
+           **kwargs: Any) -> bool:
+    """Form callback: run the service; keep its error for the field it names, or confirm."""
+    st.session_state.setdefault(ERRORS, {})[form] = {}
+    try:
+        result = write(service, **kwargs)
+    except ValidationError as error:
+        st.session_state[ERRORS][form] = {error.field or "form": error.message}
+        return False
+    except CrmError as error:
+        st.session_state[ERRORS][form] = {"form": str(error)}
+        return False
+    st.session_state[DONE] = success(result) if callable(success) else success
+    return True
+
+
+def set_error(form: str, field: str, message: str) -> None:
+    """Record an error found before calling the service (e.g. nothing chosen)."""
+    st.session_state.setdefault(ERRORS, {})[form] = {field: message}
+
+
+def has_error(form: str) -> bool:
+    return bool(st.session_state.get(ERRORS, {}).get(form))
+
+
+def field_error(form: str, field: str) -> None:
+    """The error of this form's field, if the last save had one (shown under the field)."""
+    message = st.session_state.get(ERRORS, {}).get(form, {}).get(field)
+    if message:
+        st.error(markdown_text(message), icon=":material/error:")
+
+
+def form_errors(form: str, fields: Iterable[str]) -> None:
+    """Errors of the form itself and of fields the form does not show."""
+    for field, message in st.session_state.get(ERRORS, {}).get(form, {}).items():
+        if field not in fields:
+            st.error(markdown_text(message), icon=":material/error:")
+
+
+def show_confirmation() -> None:
+    """The confirmation of the last successful save (once), as a banner and a toast."""
+    if done := st.session_state.pop(DONE, None):
+        st.success(done, icon=":material/check_circle:")
+        st.toast(done, icon=":material/check_circle:")
+
+
+# --- forms that remember what they showed ------------------------------------------------
+
+def show_values(form: str, values: dict[str, Any], *, identity: Any,
+                meta: dict[str, Any] | None = None) -> None:
+    """Put the stored values into the form's widgets (keys of `values`) when the record or its
+    stored values changed since the form last showed them, unless the user is fixing an error
+    in it. `meta` (e.g. the version) is remembered with them but fills no widget."""
+    shown_key = f"{form}__shown"
+    shown = st.session_state.get(shown_key)
+    now = (identity, values, meta or {})
+    if shown != now and not (shown and shown[0] == identity and has_error(form)):
+        for key, value in values.items():
+            st.session_state[key] = value
+    st.session_state[shown_key] = now
+
+
+def seen(form: str) -> dict[str, Any]:
+    """What the form showed when the user submitted it (widget values and meta)."""
+    shown = st.session_state.get(f"{form}__shown")
+    return {**shown[1], **shown[2]} if shown else {}
+
+
+def clear_form(form: str) -> None:
+    """Forget what the form showed, so its widgets are refilled on the next run."""
+    st.session_state.pop(f"{form}__shown", None)

@@ -1,0 +1,65 @@
+"""History: the audit trail — who changed what, when, before → after — filtered and paginated."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from crm_core.queries.audit_log import audit_actors, audit_events
+from crm_core.vocab import ENTITY_TYPES
+from dashboard.data import load
+from dashboard.detail import DETAIL_SCRIPTS, pager, show_table
+
+PAGE_SIZE = 50
+OTHER_TYPES = {"task": "Task", "access_grant": "Access grant", "setting": "Setting"}
+TYPE_LABELS = {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}
+
+st.title("History")
+st.caption("Every change made through the app, newest first: who made it, when, and what it "
+           "was before and after. Times are UTC.")
+
+if (wanted := st.query_params.get("entity_type")) in TYPE_LABELS \
+        and "history_entity_type" not in st.session_state:
+    st.session_state.history_entity_type = wanted  # linked from a detail page
+if (raw := st.query_params.get("entity_id", "")).isdigit() \
+        and "history_entity_id" not in st.session_state:
+    st.session_state.history_entity_id = raw
+
+kind, record, who, when = st.columns([1, 1, 2, 2])
+entity_type = kind.selectbox("Record type", options=list(TYPE_LABELS), index=None,
+                             format_func=TYPE_LABELS.get, key="history_entity_type",
+                             placeholder="Any")
+entity_id_text = record.text_input("Record id", key="history_entity_id", placeholder="Any")
+actor = who.selectbox("Changed by", options=load(audit_actors), index=None, key="history_actor",
+                      placeholder="Anyone")
+period = when.date_input("Between", value=(date.today() - timedelta(days=30), date.today()),
+                         key="history_period", format="YYYY-MM-DD",
+                         help="Clear the dates to see all time")
+
+entity_id = None
+if entity_id_text.strip():
+    if entity_id_text.strip().isdigit():
+        entity_id = int(entity_id_text.strip())
+    else:
+        record.error("A record id is a whole number.", icon=":material/error:")
+since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
+
+filters = {"entity_type": entity_type, "entity_id": entity_id, "actor_email": actor,
+           "since": since, "until": until or since}
+first = load(audit_events, **filters, limit=PAGE_SIZE)
+st.subheader(f"{first.total:,} change(s)", anchor=False)
+offset = pager(first.total, key="history_page", page_size=PAGE_SIZE)
+page = first if offset == 0 else load(audit_events, **filters, limit=PAGE_SIZE, offset=offset)
+
+events = page.events.assign(
+    entity_type=page.events["entity_type"].map(lambda t: TYPE_LABELS.get(t, t)),
+    record=[f"/{t}?id={i}" if t in DETAIL_SCRIPTS and pd.notna(i) else None
+            for t, i in zip(page.events["entity_type"], page.events["entity_id"], strict=True)])
+show_table(events, key="history_events", file_name="history",
+           empty="No changes match these filters.",
+           columns={"when": st.column_config.DatetimeColumn("When (UTC)",
+                                                            format="YYYY-MM-DD HH:mm"),
+                    "who": "Who", "action": "Action", "entity_type": "Record type",
+                    "entity_id": st.column_config.NumberColumn("Record id", format="%d"),
+                    "summary": "Summary", "changes": "Before → after",
+                    "record": st.column_config.LinkColumn("Open", display_text="Open")})

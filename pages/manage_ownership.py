@@ -1,0 +1,109 @@
+"""Ownership: see and edit a stakeholder's relationship owners; hand a user's relationships off."""
+
+import streamlit as st
+
+from crm_core.errors import NotFound
+from crm_core.queries.assignment_sets import stakeholder_assignments
+from crm_core.queries.detail_search import search_stakeholders
+from crm_core.services.assignment_sets import set_stakeholder_owners
+from crm_core.services.assignments import replace_owner
+from dashboard.data import load
+from dashboard.detail import link_to, show_table, yes_no_column
+from dashboard.handoff_view import render_handoff
+from dashboard.manage import (
+    field_error,
+    form_errors,
+    pick,
+    seen,
+    set_error,
+    show_confirmation,
+    show_values,
+    submit,
+    user_labels,
+)
+
+OWNERS_FORM, REPLACE_FORM = "ownership_owners", "ownership_replace"
+
+st.title("Ownership")
+st.caption("Who owns the relationship with each stakeholder. Pick a stakeholder to change their "
+           "owners, or hand one user's relationships to another user.")
+show_confirmation()
+
+
+def _save_owners(stakeholder_id: int, name: str) -> None:
+    chosen = st.session_state.ownership_owner_ids
+    submit(OWNERS_FORM, set_stakeholder_owners,
+           lambda change: f"Saved the owners of {name}: {len(change.added)} added, "
+                          f"{len(change.removed)} removed." if change.changed
+           else f"The owners of {name} were already these; nothing changed.",
+           stakeholder_id=stakeholder_id, user_ids=chosen,
+           seen_owner_ids=seen(OWNERS_FORM).get("ownership_owner_ids", []))
+
+
+def _replace(stakeholder_id: int, name: str, labels: dict[int, str]) -> None:
+    old, new = st.session_state.ownership_replace_old, st.session_state.ownership_replace_new
+    if old is None or new is None:
+        set_error(REPLACE_FORM, "old_user_id" if old is None else "new_user_id",
+                  "Choose the owner to replace and the user who takes over.")
+        return
+    submit(REPLACE_FORM, replace_owner,
+           f"{labels[new].split(' · ')[0]} now owns the relationship with {name} instead of "
+           f"{labels[old].split(' · ')[0]}.",
+           stakeholder_id=stakeholder_id, old_user_id=old, new_user_id=new)
+
+
+def render_owners(stakeholder_id: int) -> None:
+    try:
+        data = load(stakeholder_assignments, stakeholder_id=stakeholder_id)
+    except NotFound as error:
+        st.warning(str(error), icon=":material/search_off:")
+        return
+    link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
+    st.caption(f"{data.job_title or 'No job title'} at {data.company}")
+    labels = user_labels()
+    st.subheader(f"Relationship owners ({len(data.owners)})", anchor=False)
+    show_table(data.owners, key="ownership_current", file_name=f"owners-{stakeholder_id}",
+               empty="Nobody owns this relationship: the stakeholder is orphaned.",
+               links={"name": ("user", "user_id")},
+               columns={"name": "Owner", "job_title": "Job title", "email": "Email",
+                        "on_account_team": yes_no_column(
+                            "On the account team",
+                            help=f"On the account team of {data.company}")})
+    edit, swap = st.columns(2)
+    with edit, st.form(f"{OWNERS_FORM}_form"):
+        st.markdown("**Set the owners**")
+        show_values(OWNERS_FORM, {"ownership_owner_ids": list(data.owner_ids)},
+                    identity=stakeholder_id)
+        st.multiselect("Relationship owners", options=list(labels), key="ownership_owner_ids",
+                       format_func=lambda u: labels.get(u, f"user {u}"),
+                       placeholder="Nobody (orphaned)")
+        field_error(OWNERS_FORM, "user_ids")
+        st.form_submit_button("Save owners", type="primary", on_click=_save_owners,
+                              args=(stakeholder_id, data.name))
+        form_errors(OWNERS_FORM, {"user_ids"})
+    with swap, st.form(f"{REPLACE_FORM}_form"):
+        st.markdown("**Replace one owner by another**")
+        st.selectbox("Current owner", options=list(data.owner_ids), index=None,
+                     format_func=lambda u: labels.get(u, f"user {u}"),
+                     key="ownership_replace_old", placeholder="Choose an owner")
+        field_error(REPLACE_FORM, "old_user_id")
+        st.selectbox("Takes over", options=list(labels), index=None,
+                     format_func=lambda u: labels.get(u, f"user {u}"),
+                     key="ownership_replace_new", placeholder="Choose a user")
+        field_error(REPLACE_FORM, "new_user_id")
+        st.form_submit_button("Replace owner", on_click=_replace,
+                              args=(stakeholder_id, data.name, labels))
+        form_errors(REPLACE_FORM, {"old_user_id", "new_user_id"})
+
+
+owners_tab, handoff_tab = st.tabs(["Stakeholder owners", "Hand off a user's relationships"])
+with owners_tab:
+    picked = pick("stakeholder", search_stakeholders, label="stakeholder",
+                  plural="stakeholders", key="ownership_stakeholder")
+    if picked is None:
+        st.info("Search for a stakeholder above to see and edit their owners.",
+                icon=":material/person_search:")
+    else:
+        render_owners(picked)
+with handoff_tab:
+    render_handoff()
