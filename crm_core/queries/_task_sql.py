@@ -1,0 +1,161 @@
+"""SQL building blocks every task question shares: due windows, the blocked rule, link names.
+
+Dependency types (vocab.DEPENDENCY_TYPES) and when an unfinished step of a sequence is BLOCKED;
+"the previous step" is the sibling with the next lower sequence_order:
+- finish_to_start: blocked while the previous step is not finished (not done or cancelled);
+- start_to_start: blocked while the previous step has not started (its status is still 'open');
+- none: never blocked.
+A first step, a task outside any sequence and a finished task are never blocked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
+
+from crm_core.models import Company, Opportunity, Stakeholder, Task, TaskEntity, User
+from crm_core.vocab import (
+    ENTITY_TYPES,
+    FINISHED_TASK_STATUSES,
+    UNFINISHED_TASK_STATUSES,
+    Term,
+    Vocabulary,
+)
+
+DUE_SOON_DAYS = 7
+"""'Due soon' means unfinished and due from today through the next DUE_SOON_DAYS days."""
+
+DUE_WINDOWS = Vocabulary("due_window", [
+    Term("overdue", "Overdue", "Unfinished and due before today."),
+    Term("today", "Due today", "Due today."),
+    Term("this_week", "Next 7 days", "Due after today, within the next 7 days."),
+    Term("later", "Later", "Due more than 7 days from today."),
+    Term("none", "No due date", "No due date set."),
+])
+
+TaskLike = type[Task] | AliasedClass
+
+
+def due_window_condition(task: TaskLike, window: str, today: date) -> ColumnElement[bool]:
+    """The WHERE condition of one due window, relative to `today`."""
+    week_end = today + timedelta(days=DUE_SOON_DAYS)
+    conditions = {
+        "overdue": and_(task.status.in_(UNFINISHED_TASK_STATUSES), task.due_date < today),
+        "today": task.due_date == today,
+        "this_week": and_(task.due_date > today, task.due_date <= week_end),
+        "later": task.due_date > week_end,
+        "none": task.due_date.is_(None),
+    }
+    if window not in conditions:
+        raise ValueError(f"Unknown due window '{window}'; use one of {', '.join(DUE_WINDOWS)}.")
+    return conditions[window]
+
+
+def is_overdue(task: TaskLike, today: date) -> ColumnElement[bool]:
+    """Unfinished and due before today."""
+    return due_window_condition(task, "overdue", today)
+
+
+def is_due_soon(task: TaskLike, today: date) -> ColumnElement[bool]:
+    """Unfinished and due today or within the next DUE_SOON_DAYS days."""
+    return and_(task.status.in_(UNFINISHED_TASK_STATUSES), task.due_date >= today,
+                task.due_date <= today + timedelta(days=DUE_SOON_DAYS))
+
+
+def previous_step(task: TaskLike, column_name: str = "status"):
+    """A column of the step just before this one in its sequence (NULL for a first step)."""
+    prev = aliased(Task)
+    return (select(getattr(prev, column_name))
+            .where(prev.parent_task_id == task.parent_task_id,
+                   prev.sequence_order < task.sequence_order)
+            .order_by(prev.sequence_order.desc()).limit(1).scalar_subquery())
+
+
+def blocked_condition(task: TaskLike) -> ColumnElement[bool]:
+    """True for an unfinished step whose dependency on the previous step is not met."""
+    prev_status = previous_step(task)
+    # `status || ''`: this test must never make SQLite walk the status index (see task_page).
+    return and_(
+        task.parent_task_id.is_not(None),
+        task.status.concat(literal_column("''")).in_(UNFINISHED_TASK_STATUSES),
+        or_(and_(task.dependency_type == "finish_to_start",
+                 prev_status.not_in(FINISHED_TASK_STATUSES)),
+            and_(task.dependency_type == "start_to_start", prev_status == "open")))
+
+
+def blocked_flag(task: TaskLike) -> ColumnElement[bool]:
+    """blocked_condition as a selectable true/false column."""
+    return case((blocked_condition(task), true()), else_=false())
+
+
+def text_agg(dialect_name: str, expr, order_by, separator: str = ", "):
+    """Concatenate strings of a group in order (string_agg on PostgreSQL, group_concat on SQLite).
+
+    SQLite 3.40 has no ORDER BY inside aggregates: callers feed it rows already sorted.
+    """
+    if dialect_name == "postgresql":
+        return func.string_agg(expr, aggregate_order_by(literal(separator), *order_by))
+    return func.group_concat(expr, separator)
+
+
+def entity_name():
+    """The name of a link's entity (join the four tables with `join_entity_names`)."""
+    return func.coalesce(Company.name, Opportunity.name, Stakeholder.name, User.name)
+
+
+def join_entity_names(stmt: Select) -> Select:
+    """Left-join every entity table a TaskEntity row can point at."""
+    for entity_type, model in (("company", Company), ("opportunity", Opportunity),
+                               ("stakeholder", Stakeholder), ("user", User)):
+        stmt = stmt.outerjoin(model, and_(TaskEntity.entity_type == entity_type,
+                                          model.id == TaskEntity.entity_id))
+    return stmt
+
+
+def link_summary(dialect_name: str, task_ids) -> Select:
+    """Per task of these ids (a list or an expanding bind parameter): names per entity type.
+
+    Columns: task_id, linked ('Company: Acme; User: Alice, Bob'), and per entity type T:
+    T_names, T_count, T_first_id, T_first_name (first by name).
+    """
+    name = entity_name()
+    type_rank = case({t: i for i, t in enumerate(ENTITY_TYPES)}, value=TaskEntity.entity_type)
+    rank = func.row_number().over(partition_by=(TaskEntity.task_id, TaskEntity.entity_type),
+                                  order_by=(name, TaskEntity.entity_id))
+    links = (join_entity_names(
+        select(TaskEntity.task_id, TaskEntity.entity_type, TaskEntity.entity_id,
+               name.label("name"), type_rank.label("type_rank"), rank.label("rank"))
+        .where(TaskEntity.task_id.in_(task_ids)))
+        .order_by(TaskEntity.task_id, type_rank, name, TaskEntity.entity_id)
+        .subquery("links"))
+    label = case({t.value: t.label for t in ENTITY_TYPES.terms}, value=links.c.entity_type)
+    columns = [links.c.task_id,
+               text_agg(dialect_name, label + literal(": ") + links.c.name,
+                        (links.c.type_rank, links.c.name), "; ").label("linked")]
+    for entity_type in ENTITY_TYPES:
+        of_type = links.c.entity_type == entity_type
+        first = and_(of_type, links.c.rank == 1)
+        columns += [
+            text_agg(dialect_name, case((of_type, links.c.name)), (links.c.name,)
+                     ).label(f"{entity_type}_names"),
+            func.count(case((of_type, 1))).label(f"{entity_type}_count"),
+            func.max(case((first, links.c.entity_id))).label(f"{entity_type}_first_id"),
+            func.max(case((first, links.c.name))).label(f"{entity_type}_first_name"),
+        ]
+    return select(*columns).group_by(links.c.task_id)
