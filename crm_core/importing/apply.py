@@ -104,8 +104,8 @@ class Writer:
             groups[frozenset(change.changes)].append(change)
         for columns, changes in groups.items():
             stmt = (update(table).where(table.c.id == bindparam("record_id"))
-                    .values({c: bindparam(f"new_{c}") for c in columns},
-                            version=table.c.version + 1))
+                    .values({**{c: bindparam(f"new_{c}") for c in columns},
+                             "version": table.c.version + 1}))
             for chunk in _chunks(changes):
                 self.session.execute(stmt, [
                     {"record_id": u.record_id,

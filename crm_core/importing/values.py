@@ -183,12 +183,15 @@ def close_date(raw: str) -> date | None:
     """A date in a usual format; a time part ('2025-03-31 00:00', ISO with zone) is dropped."""
     try:
         return validation.a_date(raw, field="expected_close_date", label="Expected close date")
-    except ValidationError:
+    except ValidationError as error:
         head = re.split(r"[ T]", raw.strip(), maxsplit=1)[0]
-        if head != raw.strip():
+        if head == raw.strip():
+            raise
+        try:
             return validation.a_date(head, field="expected_close_date",
                                      label="Expected close date")
-        raise
+        except ValidationError:
+            raise error from None
 
 
 def timestamp(raw: str) -> datetime | None:
