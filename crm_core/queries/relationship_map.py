@@ -65,4 +65,4 @@ def relationship_map(session: Session, *, company_id: int | None = None,
     for row in chosen:
         for user_id, name, user_on_team in owners_of.get(row.id, [(None, None, False)]):
             rows.append((row.id, row.name, roles.get(row.id, ()), user_id, name, user_on_team))
-    return pd.DataFrame(rows, columns=MAP_COLUMNS)
+    return pd.DataFrame(rows, columns=MAP_COLUMNS).astype({"user_id": "Int64"})

@@ -1,0 +1,130 @@
+"""Company: an account — its account team, its stakeholders (orphans first) and their owners,
+its opportunities with MEDDPICC coverage, the relationship map and open tasks."""
+
+import pandas as pd
+import streamlit as st
+
+from crm_core.queries import detail_company as q
+from crm_core.queries.detail_search import search_companies
+from crm_core.queries.meddpicc import opportunity_gaps
+from crm_core.vocab import STAGES
+from dashboard.data import load
+from dashboard.detail import (
+    MONEY,
+    link_list,
+    pager,
+    pick_record,
+    record_header,
+    requested_id,
+    show_field,
+    show_not_found,
+    show_table,
+    yes_no_column,
+)
+from dashboard.detail_sections import history_expander, relationship_map_section, tasks_section
+from dashboard.format import markdown_text, money
+
+PAGE_SIZE = 50
+ORPHAN_STYLE = "background-color: #fdecea; color: #b71c1c; font-weight: 600"
+
+st.title("Company")
+raw_id, company_id = requested_id()
+profile = load(q.company_profile, company_id=company_id) if company_id else None
+if raw_id is not None and profile is None:
+    show_not_found("company", raw_id)
+pick_record("company", search_companies, expanded=profile is None)
+if profile is None:
+    st.stop()
+
+record_header(profile.name)
+industry, website = st.columns(2)
+with industry:
+    show_field("Industry", profile.industry)
+with website:
+    if profile.website and profile.website.startswith(("https://", "http://")):
+        st.caption("Website")
+        st.page_link(profile.website, label=markdown_text(profile.website),
+                     icon=":material/language:")
+    else:
+        show_field("Website", profile.website)
+
+cells = st.columns(4)
+cells[0].metric("Stakeholders", f"{profile.stakeholders:,}", border=True)
+cells[1].metric("Orphaned", f"{profile.orphaned:,}", border=True,
+                help="Stakeholders nobody on our side owns.")
+cells[2].metric("Open opportunities", f"{profile.open_opportunities:,}", border=True)
+cells[3].metric("Open pipeline", money(profile.open_pipeline), border=True,
+                help=f"{money(profile.weighted_open_pipeline)} weighted by probability.")
+
+st.subheader("Account team", anchor=False)
+team = load(q.company_team, company_id=company_id)
+link_list(team, "user", id_column="user_id", name_column="name", icon=":material/person:",
+          empty="Nobody is on this company's account team.",
+          describe=lambda m: f"{m.job_title or 'No job title'} · owns {m.owned_here} here")
+
+owners = load(q.company_owners, company_id=company_id)
+off_team = owners[~owners["on_account_team"]] if not owners.empty else owners
+if not off_team.empty:
+    st.markdown("**Owners outside the account team**")
+    link_list(off_team, "user", id_column="user_id", name_column="name",
+              icon=":material/person_alert:",
+              describe=lambda o: f"{o.job_title or 'No job title'} · owns {o.owned_here} here")
+
+st.subheader("Opportunities", anchor=False)
+opportunities = load(q.company_opportunities, company_id=company_id)
+if not opportunities.empty:
+    gaps = {i: load(opportunity_gaps, opportunity_id=int(i))
+            for i in opportunities.loc[opportunities["is_open"], "opportunity_id"]}
+    opportunities["coverage"] = [gaps[i].coverage_score if gaps.get(i) else None
+                                 for i in opportunities["opportunity_id"]]
+    opportunities["gaps"] = ["; ".join(gaps[i].gaps_in_words) if gaps.get(i) else ""
+                             for i in opportunities["opportunity_id"]]
+    opportunities["stage"] = opportunities["stage"].map(STAGES.label)
+show_table(opportunities, key="company_opportunities",
+           file_name=f"company-{company_id}-opportunities", empty="No opportunities yet.",
+           links={"opportunity": ("opportunity", "opportunity_id")},
+           columns={"opportunity": "Opportunity", "stage": "Stage",
+                    "value": st.column_config.NumberColumn("Value", **MONEY),
+                    "weighted_value": st.column_config.NumberColumn("Weighted", **MONEY),
+                    "expected_close_date": st.column_config.DateColumn("Close date"),
+                    "stakeholders": "Stakeholders",
+                    "coverage": st.column_config.ProgressColumn(
+                        "MEDDPICC coverage", min_value=0.0, max_value=1.0, format="percent",
+                        help="Share of the stage's required roles held by a linked stakeholder "
+                             "whom someone on the team owns (open opportunities)"),
+                    "gaps": "Gaps"})
+
+st.subheader("Stakeholders", anchor=False)
+orphans_only = st.toggle("Orphaned only", key="company_orphans_only")
+total = profile.orphaned if orphans_only else profile.stakeholders
+offset = pager(total, key="company_stakeholders_page", page_size=PAGE_SIZE)
+stakeholders = load(q.company_stakeholders, company_id=company_id, orphaned_only=orphans_only,
+                    limit=PAGE_SIZE, offset=offset)
+if not stakeholders.empty:
+    stakeholders["status"] = ["Orphaned" if o else "Owned" for o in stakeholders["orphaned"]]
+
+
+def _highlight_orphans(frame: pd.DataFrame):
+    return frame.style.map(lambda v: ORPHAN_STYLE if v == "Orphaned" else "", subset=["status"])
+
+
+show_table(stakeholders, key="company_stakeholders",
+           file_name=f"company-{company_id}-stakeholders", empty="No stakeholders yet.",
+           links={"stakeholder": ("stakeholder", "stakeholder_id")}, styler=_highlight_orphans,
+           columns={"stakeholder": "Stakeholder", "job_title": "Job title",
+                    "status": st.column_config.TextColumn(
+                        "Ownership", help="Orphaned: nobody on our side owns the relationship"),
+                    "roles": "MEDDPICC roles", "owners": "Relationship owners",
+                    "opportunities": st.column_config.NumberColumn(
+                        "Opportunities", help="Opportunities the stakeholder is linked to")})
+if not owners.empty:
+    with st.expander(f"Relationship owners ({len(owners)})", icon=":material/group:"):
+        show_table(owners, key="company_owners", file_name=f"company-{company_id}-owners",
+                   links={"name": ("user", "user_id")},
+                   columns={"name": "Owner", "job_title": "Job title",
+                            "owned_here": "Stakeholders owned here",
+                            "on_account_team": yes_no_column("On the account team")})
+
+relationship_map_section(company_id=company_id, total_stakeholders=profile.stakeholders)
+tasks_section("company", company_id, title="Open tasks")
+history_expander("company", company_id)

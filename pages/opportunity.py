@@ -1,0 +1,109 @@
+"""Opportunity: a deal — its numbers, its full team (inherited or added), its buying committee
+with MEDDPICC roles and owners, the gap summary and scorecard, the relationship map and tasks."""
+
+import streamlit as st
+
+from crm_core.queries import detail_opportunity as q
+from crm_core.queries.detail_search import search_opportunities
+from crm_core.queries.meddpicc import opportunity_gaps
+from crm_core.queries.meddpicc_scorecard import opportunity_scorecard
+from crm_core.queries.teams import opportunity_full_team
+from crm_core.vocab import MEDDPICC_ROLES, STAGES
+from dashboard.data import load
+from dashboard.detail import (
+    link_list,
+    link_to,
+    pick_record,
+    record_header,
+    requested_id,
+    show_field,
+    show_not_found,
+    show_table,
+    team_source,
+    yes_no_column,
+)
+from dashboard.detail_sections import history_expander, relationship_map_section, tasks_section
+from dashboard.format import money, percent
+
+st.title("Opportunity")
+raw_id, opportunity_id = requested_id()
+profile = load(q.opportunity_profile, opportunity_id=opportunity_id) if opportunity_id else None
+if raw_id is not None and profile is None:
+    show_not_found("opportunity", raw_id)
+pick_record("opportunity", search_opportunities, expanded=profile is None)
+if profile is None:
+    st.stop()
+
+record_header(profile.name)
+company, stage, close = st.columns(3)
+with company:
+    st.caption("Company")
+    link_to("company", profile.company_id, profile.company, icon=":material/business:")
+with stage:
+    show_field("Stage", STAGES.label(profile.stage))
+with close:
+    show_field("Expected close date", f"{profile.expected_close_date:%Y-%m-%d}"
+               if profile.expected_close_date else None)
+cells = st.columns(3)
+cells[0].metric("Value", money(profile.value), border=True)
+cells[1].metric("Probability", f"{profile.probability}%", border=True)
+cells[2].metric("Weighted value", money(profile.weighted_value), border=True,
+                help="Value × probability.")
+
+gaps = load(opportunity_gaps, opportunity_id=opportunity_id)
+st.subheader("MEDDPICC", anchor=False)
+if gaps is not None and profile.is_open:
+    cells = st.columns(4)
+    cells[0].metric("Coverage score", percent(gaps.coverage_score), border=True,
+                    help="Share of the stage's required roles held by a linked stakeholder "
+                         "whom someone on the team owns.")
+    cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True,
+                    help=f"{money(gaps.weighted_value_at_risk)} weighted by probability.")
+    cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
+    cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True,
+                    help="At most one linked stakeholder, or all of them owned by one user.")
+    if gaps.gaps_in_words:
+        st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
+    elif gaps.required_roles:
+        st.success("Every required role is held by a stakeholder someone on the team owns.",
+                   icon=":material/verified:")
+    st.caption("Required at this stage: " + (", ".join(
+        MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or "no roles"))
+elif not profile.is_open:
+    st.caption("Closed: nothing is at risk any more.")
+scorecard = load(opportunity_scorecard, opportunity_id=opportunity_id).copy()
+scorecard["updated_by"] = scorecard["updated_by"].fillna("")
+show_table(scorecard, key="opportunity_scorecard",
+           file_name=f"opportunity-{opportunity_id}-scorecard",
+           columns={"label": "Element", "status_label": "Status",
+                    "derived": yes_no_column(
+                        "Derived", help="Derived from stakeholder roles and ownership"),
+                    "note": "Note", "updated_by": "Recorded by",
+                    "updated_at": st.column_config.DatetimeColumn(
+                        "Recorded (UTC)", format="YYYY-MM-DD HH:mm")})
+
+st.subheader("Opportunity team", anchor=False)
+team = load(opportunity_full_team, opportunity_id=opportunity_id)
+link_list(team, "user", id_column="user_id", name_column="name", icon=":material/person:",
+          empty="Nobody is on this opportunity's team.",
+          describe=lambda m: f"{m.job_title or 'No job title'} · "
+                             f"{team_source(m.inherited, m.added).lower()}")
+
+st.subheader("Buying committee", anchor=False)
+committee = load(q.opportunity_stakeholders, opportunity_id=opportunity_id)
+show_table(committee, key="opportunity_stakeholders",
+           file_name=f"opportunity-{opportunity_id}-stakeholders",
+           empty="No stakeholders are linked to this opportunity yet.",
+           links={"stakeholder": ("stakeholder", "stakeholder_id")},
+           columns={"stakeholder": "Stakeholder", "job_title": "Job title",
+                    "roles": "MEDDPICC roles", "owners": "Relationship owners",
+                    "orphaned": yes_no_column("Orphaned", help="Nobody on our side owns them"),
+                    "owner_on_team": yes_no_column(
+                        "Owner on the team", help="One of the owners is on this opportunity's "
+                                                  "full team")})
+
+relationship_map_section(opportunity_id=opportunity_id, total_stakeholders=len(committee),
+                         missing_roles=gaps.missing if gaps is not None and profile.is_open
+                         else ())
+tasks_section("opportunity", opportunity_id, title="Tasks and sequences")
+history_expander("opportunity", opportunity_id)

@@ -1,0 +1,70 @@
+"""Stakeholder: someone at the customer — their MEDDPICC roles, the opportunities they sit in,
+who on our side owns the relationship, and their tasks."""
+
+import streamlit as st
+
+from crm_core.queries import detail_stakeholder as q
+from crm_core.queries.detail_common import role_labels
+from crm_core.queries.detail_search import search_stakeholders
+from crm_core.vocab import STAGES
+from dashboard.data import load
+from dashboard.detail import (
+    link_list,
+    link_to,
+    pick_record,
+    record_header,
+    requested_id,
+    show_field,
+    show_not_found,
+)
+from dashboard.detail_sections import history_expander, tasks_section
+from dashboard.format import money
+
+st.title("Stakeholder")
+raw_id, stakeholder_id = requested_id()
+profile = load(q.stakeholder_profile, stakeholder_id=stakeholder_id) if stakeholder_id else None
+if raw_id is not None and profile is None:
+    show_not_found("stakeholder", raw_id)
+pick_record("stakeholder", search_stakeholders, expanded=profile is None)
+if profile is None:
+    st.stop()
+
+record_header(profile.name)
+job_title, email, phone, company = st.columns(4)
+with job_title:
+    show_field("Job title", profile.job_title)
+with email:
+    show_field("Email", profile.email)
+with phone:
+    show_field("Phone", profile.phone)
+with company:
+    st.caption("Company")
+    link_to("company", profile.company_id, profile.company, icon=":material/business:")
+
+st.caption("MEDDPICC roles")
+if profile.roles:
+    st.markdown(" ".join(f":green-badge[{label}]" for label in
+                         role_labels(profile.roles).split(", ")))
+else:
+    st.text("None recorded")
+
+st.subheader("Relationship owners", anchor=False)
+owners = load(q.stakeholder_owners, stakeholder_id=stakeholder_id)
+if owners.empty:
+    st.error("Orphaned: nobody on our side owns this relationship.", icon=":material/person_off:")
+link_list(owners, "user", id_column="user_id", name_column="name", icon=":material/person:",
+          empty="", describe=lambda o: f"{o.job_title or 'No job title'} · "
+          + ("on the account team" if o.on_account_team else "not on the account team"))
+
+st.subheader("Opportunities", anchor=False)
+opportunities = load(q.stakeholder_opportunities, stakeholder_id=stakeholder_id)
+link_list(opportunities, "opportunity", id_column="opportunity_id", name_column="opportunity",
+          icon=":material/handshake:", empty="Not linked to any opportunity.",
+          describe=lambda d: " · ".join([
+              STAGES.label(d.stage), f"{money(d.value)} ({money(d.weighted_value)} weighted)",
+              f"closes {d.expected_close_date:%Y-%m-%d}" if d.expected_close_date else
+              "no close date",
+              "an owner is on the team" if d.owner_on_team else "no owner on the team"]))
+
+tasks_section("stakeholder", stakeholder_id)
+history_expander("stakeholder", stakeholder_id)

@@ -1,0 +1,114 @@
+"""User: an account team member — the teams they sit on, the relationships they own, their open
+tasks and their load against the team's average."""
+
+import streamlit as st
+
+from crm_core.queries import detail_user as q
+from crm_core.queries.detail_search import search_users
+from crm_core.vocab import STAGES
+from dashboard.data import load
+from dashboard.detail import (
+    MONEY,
+    pager,
+    pick_record,
+    record_header,
+    requested_id,
+    show_field,
+    show_not_found,
+    show_table,
+    team_source,
+    yes_no_column,
+)
+from dashboard.detail_sections import history_expander, tasks_section
+
+PAGE_SIZE = 50
+
+st.title("User")
+raw_id, user_id = requested_id()
+profile = load(q.user_profile, user_id=user_id) if user_id else None
+if raw_id is not None and profile is None:
+    show_not_found("user", raw_id)
+pick_record("user", search_users, expanded=profile is None)
+if profile is None:
+    st.stop()
+
+record_header(profile.name)
+job_title, email = st.columns(2)
+with job_title:
+    show_field("Job title", profile.job_title)
+with email:
+    show_field("Email", profile.email)
+
+workload = load(q.user_load, user_id=user_id)
+cells = st.columns(5)
+cells[0].metric("Owned", f"{workload.owned:,}",
+                delta=f"{workload.owned - workload.team_average_owned:+.1f} vs average",
+                delta_color="off", border=True,
+                help=f"Stakeholder relationships owned. The team ({workload.team_size} users) "
+                     f"owns {workload.team_average_owned:.1f} per user on average.")
+cells[1].metric("Sole owner", f"{workload.sole_owned:,}",
+                delta=f"{workload.sole_owned - workload.team_average_sole_owned:+.1f} vs average",
+                delta_color="off", border=True,
+                help="Stakeholders nobody else owns: they depend on this user alone. "
+                     f"Team average {workload.team_average_sole_owned:.1f}.")
+cells[2].metric("Off-team", f"{workload.owned_off_team:,}", border=True,
+                help="Owned stakeholders at companies whose account team they are not on.")
+cells[3].metric("Account teams", f"{workload.companies:,}", border=True)
+cells[4].metric("Open deals", f"{workload.open_opportunities:,}", border=True,
+                help=f"Open opportunities on whose team they are ({workload.opportunities:,} "
+                     "in all, open or closed).")
+if workload.owned_vs_average is not None:
+    st.caption(f"Owns {workload.owned_vs_average:.1f}× the team's average of "
+               f"{workload.team_average_owned:.1f} relationships per user; ranks "
+               f"#{workload.rank} of {workload.team_size} users by relationships owned.")
+
+st.subheader("Stakeholders they own", anchor=False)
+offset = pager(workload.owned, key="user_owned_page", page_size=PAGE_SIZE)
+owned = load(q.user_owned_stakeholders, user_id=user_id, limit=PAGE_SIZE, offset=offset)
+show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
+           empty="Owns no stakeholder relationships.",
+           links={"stakeholder": ("stakeholder", "stakeholder_id"),
+                  "company": ("company", "company_id")},
+           columns={"stakeholder": "Stakeholder", "job_title": "Job title",
+                    "company": "Company", "roles": "MEDDPICC roles",
+                    "other_owners": st.column_config.TextColumn(
+                        "Other owners", help="Empty: this user is the only owner"),
+                    "on_account_team": yes_no_column(
+                        "On the account team", help="Is this user on the company's account team?")})
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Account teams", anchor=False)
+    companies = load(q.user_companies, user_id=user_id)
+    show_table(companies, key="user_companies", file_name=f"user-{user_id}-account-teams",
+               empty="On no company's account team.",
+               links={"company": ("company", "company_id")},
+               columns={"company": "Company", "industry": "Industry",
+                        "stakeholders": "Stakeholders", "owned_by_user": "Owned by this user",
+                        "open_opportunities": "Open opportunities"})
+with right:
+    st.subheader("Opportunity teams", anchor=False)
+    open_only = st.toggle("Open opportunities only", key="user_open_only")
+    total = workload.open_opportunities if open_only else workload.opportunities
+    offset = pager(total, key="user_opportunities_page", page_size=PAGE_SIZE)
+    opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
+                         limit=PAGE_SIZE, offset=offset)
+    if not opportunities.empty:
+        opportunities["stage"] = opportunities["stage"].map(STAGES.label)
+        opportunities["source"] = [team_source(i, a) for i, a in
+                                   zip(opportunities["inherited"], opportunities["added"],
+                                       strict=True)]
+    show_table(opportunities, key="user_opportunities",
+               file_name=f"user-{user_id}-opportunity-teams",
+               empty="On no opportunity's team.",
+               links={"opportunity": ("opportunity", "opportunity_id"),
+                      "company": ("company", "company_id")},
+               columns={"opportunity": "Opportunity", "company": "Company", "stage": "Stage",
+                        "value": st.column_config.NumberColumn("Value", **MONEY),
+                        "expected_close_date": st.column_config.DateColumn("Close date"),
+                        "source": st.column_config.TextColumn(
+                            "On the team because", help="Inherited from the company's account "
+                            "team, added to this opportunity, or both")})
+
+tasks_section("user", user_id, title="Their tasks")
+history_expander("user", user_id)
