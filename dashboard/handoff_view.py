@@ -140,5 +140,6 @@ def render_handoff() -> None:
         st.session_state[SHOWN] = preview.fingerprint
         st.form_submit_button(f"Hand off {len(preview.stakeholders):,} relationship(s) to "
                               f"{preview.to_user}", type="primary", on_click=_confirm,
+                              key="handoff_confirm",
                               args=(preview, subset))
         form_errors(FORM, {"due_date"})

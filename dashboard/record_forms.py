@@ -122,7 +122,8 @@ def _form(mode: str, entity_type: str, *, current_company: int | None = None,
     with st.form(f"{form}_form"):
         for field in fields:
             _widget(mode, entity_type, field, companies)
-        st.form_submit_button(submit_label, type="primary", on_click=on_click, args=args)
+        st.form_submit_button(submit_label, type="primary", on_click=on_click, args=args,
+                              key=f"{form}_save")
         form_errors(form, {f.name for f in fields})
 
 

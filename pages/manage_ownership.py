@@ -78,8 +78,8 @@ def render_owners(stakeholder_id: int) -> None:
                        format_func=lambda u: labels.get(u, f"user {u}"),
                        placeholder="Nobody (orphaned)")
         field_error(OWNERS_FORM, "user_ids")
-        st.form_submit_button("Save owners", type="primary", on_click=_save_owners,
-                              args=(stakeholder_id, data.name))
+        st.form_submit_button("Save owners", type="primary", key="ownership_owners_save",
+                              on_click=_save_owners, args=(stakeholder_id, data.name))
         form_errors(OWNERS_FORM, {"user_ids"})
     with swap, st.form(f"{REPLACE_FORM}_form"):
         st.markdown("**Replace one owner by another**")
@@ -91,7 +91,7 @@ def render_owners(stakeholder_id: int) -> None:
                      format_func=lambda u: labels.get(u, f"user {u}"),
                      key="ownership_replace_new", placeholder="Choose a user")
         field_error(REPLACE_FORM, "new_user_id")
-        st.form_submit_button("Replace owner", on_click=_replace,
+        st.form_submit_button("Replace owner", on_click=_replace, key="ownership_replace_save",
                               args=(stakeholder_id, data.name, labels))
         form_errors(REPLACE_FORM, {"old_user_id", "new_user_id"})
 

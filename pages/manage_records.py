@@ -72,6 +72,7 @@ def render_delete(entity_id: int) -> None:
         st.checkbox(f"I understand that this deletes {stored['name']} and what is listed above",
                     key="records_delete_confirm", disabled=blocked)
         st.form_submit_button(f"Delete {label}", type="primary", disabled=blocked,
+                              key="records_delete_save",
                               on_click=_delete, args=(entity_type, entity_id, stored["name"]))
         form_errors(form, set())
 

@@ -64,8 +64,8 @@ def render(stakeholder_id: int) -> None:
                        format_func=MEDDPICC_ROLES.label, placeholder="No MEDDPICC role",
                        help=" · ".join(f"{t.label}: {t.doc}" for t in MEDDPICC_ROLES.terms))
         field_error(ROLES_FORM, "meddpicc_roles")
-        st.form_submit_button("Save roles", type="primary", on_click=_save_roles,
-                              args=(stakeholder_id, data.name))
+        st.form_submit_button("Save roles", type="primary", key="roles_roles_save",
+                              on_click=_save_roles, args=(stakeholder_id, data.name))
         form_errors(ROLES_FORM, {"meddpicc_roles"})
     options = data.company_opportunities
     labels = {int(r.opportunity_id): f"{r.name} · {STAGES.label(r.stage)}"
@@ -79,8 +79,8 @@ def render(stakeholder_id: int) -> None:
                        placeholder="No opportunity" if labels
                        else f"{data.company} has no opportunities")
         field_error(LINKS_FORM, "opportunity_ids")
-        st.form_submit_button("Save opportunities", type="primary", on_click=_save_links,
-                              args=(stakeholder_id, data.name))
+        st.form_submit_button("Save opportunities", type="primary", key="roles_links_save",
+                              on_click=_save_links, args=(stakeholder_id, data.name))
         form_errors(LINKS_FORM, {"opportunity_ids"})
     st.subheader(f"Linked opportunities ({len(data.opportunities)})", anchor=False)
     shown = data.opportunities.assign(stage=data.opportunities["stage"].map(STAGES.label))

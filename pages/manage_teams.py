@@ -74,8 +74,8 @@ def render_company(company_id: int) -> None:
         st.multiselect("Account team", options=list(labels), key="teams_company_ids",
                        format_func=lambda u: labels.get(u, f"user {u}"), placeholder="Nobody")
         field_error(COMPANY_FORM, "user_ids")
-        st.form_submit_button("Save account team", type="primary", on_click=_save_company,
-                              args=(company_id, team.name, labels))
+        st.form_submit_button("Save account team", type="primary", key="teams_company_save",
+                              on_click=_save_company, args=(company_id, team.name, labels))
         form_errors(COMPANY_FORM, {"user_ids"})
 
 
@@ -104,6 +104,7 @@ def render_opportunity(opportunity_id: int) -> None:
                             "already (inherited); adding them here stores nothing twice.")
         field_error(OPPORTUNITY_FORM, "user_ids")
         st.form_submit_button("Save opportunity team", type="primary",
+                              key="teams_opportunity_save",
                               on_click=_save_opportunity, args=(opportunity_id, team.name, labels))
         form_errors(OPPORTUNITY_FORM, {"user_ids"})
 
