@@ -51,8 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_report(report: ImportReport, *, out=sys.stdout) -> None:
+def print_report(report: ImportReport, *, out=None) -> None:
     """The report as plain text: counts per file, notes, then the rejected rows."""
+    out = out or sys.stdout
     print(report.summary(), file=out)
     for f in report.files:
         print(f"  {f.file} ({f.entity}): {f.rows} rows, {f.created} new, {f.updated} updated, "

@@ -74,11 +74,19 @@ def plan_stakeholder_opportunity(planner: Planner, plan: FilePlan, row: Row, lin
                                "stakeholder_email")
     works_at = directory.company_of.get(("stakeholders", stakeholder))
     company = refs.company_ref(directory, row) or works_at
-    opportunity = refs.require(refs.opportunity_ref(directory, row, company=company),
-                               "opportunity (name or id)", "opportunity_name")
+    other_company = ValidationError("The stakeholder works at another company than the "
+                                    "opportunity.", field="opportunity_name")
+    try:
+        opportunity = refs.require(refs.opportunity_ref(directory, row, company=company),
+                                   "opportunity (name or id)", "opportunity_name")
+    except ValidationError:
+        named_elsewhere = directory.by_name["opportunities"].get(
+            row.get("opportunity_name", "").lower())
+        if company == works_at and named_elsewhere:
+            raise other_company from None
+        raise
     if works_at != directory.company_of.get(("opportunities", opportunity)):
-        raise ValidationError("The stakeholder works at another company than the opportunity.",
-                              field="opportunity_name")
+        raise other_company
     roles = planner.values.roles_of(row["meddpicc_role"]) if "meddpicc_role" in row else []
     _once(planner, plan, ("stakeholder_opportunity", stakeholder, opportunity), line)
     new = _add(planner, plan, "stakeholder_opportunities",
