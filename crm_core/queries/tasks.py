@@ -196,7 +196,8 @@ def task_rows(session: Session, *, task_ids: Sequence[int]) -> pd.DataFrame:
     frame["blocked"] = frame["blocked"].astype(bool)
     frame.loc[~frame["blocked"], "blocked_by"] = None
     for entity_type in ENTITY_TYPES:
-        frame[f"{entity_type}_count"] = frame[f"{entity_type}_count"].fillna(0).astype(int)
+        frame[f"{entity_type}_count"] = (pd.to_numeric(frame[f"{entity_type}_count"])
+                                          .fillna(0).astype(int))
     frame["linked"] = frame["linked"].fillna("")
     position = {task_id: i for i, task_id in enumerate(task_ids)}
     return (frame.sort_values("id", key=lambda ids: ids.map(position))
