@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from crm_core.audit import data_version
 from crm_core.db import database_url, make_engine, read_session, write_session
+from crm_core.errors import PermissionDenied
 
 T = TypeVar("T")
 
@@ -52,15 +53,28 @@ def _frozen(value: Any) -> Any:
 
 
 def load(query: Callable[..., T], **filters: Any) -> T:
-    """Run a crm_core query with these filters, cached by filters and the data version."""
+    """Run a crm_core query with these filters, cached by filters and the data version.
+
+    Only for someone with access: without an actor the run stops before any data is read.
+    """
+    from dashboard.auth import current_actor
+
+    current_actor()
     frozen = {name: _frozen(value) for name, value in filters.items()}
     return _cached_query(f"{query.__module__}:{query.__name__}", database_url(),
                          current_data_version(), frozen)
 
 
 def write(service: Callable[..., T], **kwargs: Any) -> T:
-    """Run a crm_core service as the signed-in person, in one write transaction."""
-    from dashboard.auth import current_actor
+    """Run a crm_core service as the signed-in person, in one write transaction.
 
+    The actor is resolved afresh from the access grants, so a role taken away a moment ago
+    no longer writes; the service checks the permission itself.
+    """
+    from dashboard.auth import resolve_actor
+
+    actor = resolve_actor()
+    if actor is None:
+        raise PermissionDenied("You are signed out or no longer have access; sign in again.")
     with write_session(engine()) as session:
-        return service(session, actor=current_actor(), **kwargs)
+        return service(session, actor=actor, **kwargs)

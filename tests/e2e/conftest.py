@@ -53,18 +53,32 @@ def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 6
     raise TimeoutError(f"{base_url} did not become healthy in {timeout}s")
 
 
+SERVER_LOGS: dict[str, Path] = {}  # base URL -> that server's log (tracebacks end up there)
+
+
 def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None = None,
-                    cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run Home.py` on a free loopback port; return (process, base URL)."""
-    port = free_port()
-    env = {**os.environ, "CRM_DATABASE_URL": database_url, **(extra_env or {})}
+                    cwd: Path = ROOT, secrets: str = "",
+                    port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run Home.py` on a free loopback port; return (process, base URL).
+
+    `secrets` is the whole secrets.toml of this server (default: none, so sign-in is off and
+    a developer's own .streamlit/secrets.toml is never read). The project's
+    .streamlit/config.toml applies, as in production.
+    """
+    port = port or free_port()
+    secrets_path = log_path.with_name(f"secrets-{port}.toml")
+    secrets_path.write_text(secrets or "# sign-in off\n")
+    env = {**os.environ, "CRM_DATABASE_URL": database_url}
+    env.pop("CRM_ADMIN_EMAILS", None)  # bootstrap admins only when a test asks for them
+    env.update(extra_env or {})
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets_path)],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[base_url] = log_path
     try:
         wait_for_health(base_url, process)
     except Exception:
@@ -128,9 +142,13 @@ def wait_until_idle(page, *, settle_ms: int = 300) -> None:
     page.wait_for_selector(IDLE, timeout=30_000)
 
 
-def assert_no_exception(page) -> None:
+def assert_no_exception(page, base_url: str | None = None) -> None:
+    """Fail on an exception box; viewers only see a generic message, so show the server log."""
     boxes = page.locator('[data-testid="stException"]')
-    assert boxes.count() == 0, boxes.first.inner_text()
+    if boxes.count():
+        log = SERVER_LOGS.get(base_url or "")
+        tail = "\n".join(log.read_text().splitlines()[-40:]) if log and log.exists() else ""
+        raise AssertionError(f"{boxes.first.inner_text()}\n--- server log ---\n{tail}")
 
 
 @pytest.fixture
@@ -143,7 +161,7 @@ def open_page(live_app, tmp_path):
     def _open(page, path: str, *, screenshot: str | None = None, base_url: str | None = None):
         page.goto(f"{base_url or live_app}{path}")
         wait_until_idle(page)
-        assert_no_exception(page)
+        assert_no_exception(page, base_url or live_app)
         name = screenshot or (path.strip("/").replace("/", "_").replace("?", "_") or "home")
         page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
         return page
