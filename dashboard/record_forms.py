@@ -35,7 +35,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                     Field("company_id", "Company", "company")),
     "opportunity": (Field("name", "Name"), Field("company_id", "Company", "company"),
                     Field("stage", "Stage", "stage"),
-                    Field("value", "Value", help="In dollars, e.g. 120000 or 120k"),
+                    Field("value", "Value", help="In dollars, e.g. 120000 or $120,000"),
                     Field("probability", "Probability (%)",
                           help="0-100; blank takes the stage's default"),
                     Field("expected_close_date", "Expected close date", "date")),

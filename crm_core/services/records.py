@@ -46,6 +46,8 @@ def _phone(v: Any) -> str | None:
 
 
 def _company_id(v: Any) -> int:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        raise ValidationError("Company is required.", field="company_id")
     return validation.identifier(v, field="company_id", label="Company")
 
 

@@ -36,13 +36,13 @@ def owner_names(url: str, stakeholder: str) -> list[str]:
     return list(names)
 
 
-def as_colleague(url: str, service, **kwargs):
-    """Run a service as another admin, in its own transaction (someone else's save)."""
+def as_colleague(url: str, service, *, actor=None, **kwargs):
+    """Run a service as another person (the admin unless told), in its own transaction."""
     from tests.factories import ADMIN
 
     engine = make_engine(url)
     with write_session(engine) as session:
-        result = service(session, actor=ADMIN, **kwargs)
+        result = service(session, actor=actor or ADMIN, **kwargs)
     engine.dispose()
     return result
 
