@@ -1,4 +1,4 @@
-"""The Ownership page: owners saved, replaced, refused when stale; bulk handoff preview → confirm."""
+"""The Ownership page: owners saved, replaced, refused when stale; handoff preview → confirm."""
 
 import pytest
 
