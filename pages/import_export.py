@@ -1,0 +1,114 @@
+"""Import & export: bring another CRM's CSV exports in (dry run first, then apply), and take the
+whole database out as a ZIP of CSVs."""
+
+import streamlit as st
+
+from crm_core.access import Permission
+from crm_core.errors import CrmError
+from crm_core.importing import ENTITIES, MODES, import_data
+from crm_core.importing.columns import entity_for
+from crm_core.importing.reading import is_zip, read_table
+from dashboard.auth import current_actor
+from dashboard.data import engine, write
+from dashboard.import_export import (
+    column_mapping,
+    export_button,
+    show_report,
+    signature,
+    value_mapping,
+)
+
+st.title("Import & export")
+actor = current_actor()
+APPLY_MODES = {"all_or_nothing": "Write nothing if any row is rejected (all-or-nothing)",
+               "valid_only": "Write the valid rows, skip the rejected ones"}
+assert set(APPLY_MODES) < set(MODES)
+
+
+def _guess_entity(file_name: str) -> int:
+    try:
+        return list(ENTITIES).index(entity_for(file_name).key)
+    except CrmError:
+        return 0
+
+
+if actor.can(Permission.EDIT):
+    st.subheader("Import")
+    uploaded = st.file_uploader(
+        "CSV file, or a ZIP of CSV files", type=["csv", "txt", "zip"], key="import_upload",
+        help="Exports of Salesforce, HubSpot or a spreadsheet; comma or semicolon separated. "
+             "A ZIP holds one CSV per entity, named like the entity (e.g. Account.csv, "
+             "Contact.csv, stakeholders.csv) — or this app's full export.")
+    if uploaded is None:
+        st.caption("Nothing is written until you have seen the dry run and chosen to apply. "
+                   "Rows match existing records by id, email, website or name, so importing "
+                   "the same file twice creates nothing twice.")
+    else:
+        data = uploaded.getvalue()
+        entity, columns = None, None
+        try:
+            if is_zip(data):
+                st.caption("A ZIP: each CSV is imported as the entity its file name names, "
+                           "records before the relationships between them; ids of the source "
+                           "CRM (e.g. Salesforce AccountId) are resolved across the files.")
+            else:
+                entity = st.selectbox("The file holds", list(ENTITIES),
+                                      index=_guess_entity(uploaded.name),
+                                      format_func=lambda key: ENTITIES[key].label,
+                                      key="import_entity")
+                table = read_table(data, name=uploaded.name)
+                with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
+                    columns = column_mapping(entity, table)
+        except CrmError as error:
+            st.error(str(error))
+            st.stop()
+        values = value_mapping(entity)
+        current = signature(uploaded.file_id, entity, columns,
+                            values.to_json() if values else None)
+        if st.button("Dry run", key="import_dry_run", type="primary", disabled=values is None,
+                     icon=":material/fact_check:"):
+            try:
+                with st.spinner("Checking every row…"):
+                    report = write(import_data, data=data, name=uploaded.name, entity=entity,
+                                   columns=columns, values=values, mode="dry_run")
+                st.session_state["import_dry_run_report"] = (current, report)
+            except CrmError as error:
+                st.error(str(error))
+        stored = st.session_state.get("import_dry_run_report")
+        if stored and stored[0] == current:
+            report = stored[1]
+            st.info(report.summary(), icon=":material/info:")
+            show_report(report, key="import_dry")
+            mode = st.radio("When rows are rejected", list(APPLY_MODES),
+                            format_func=APPLY_MODES.get, key="import_mode")
+            if st.button("Apply import", key="import_apply", icon=":material/upload:",
+                         disabled=report.rows == 0):
+                bar = st.progress(0.0, text="Checking rows")
+
+                def _progress(done: int, total: int, message: str) -> None:
+                    bar.progress(min(done / total, 1.0) if total else 1.0,
+                                 text=f"{message}: {done:,} of {total:,}")
+
+                try:
+                    result = write(import_data, data=data, name=uploaded.name, entity=entity,
+                                   columns=columns, values=values, mode=mode,
+                                   on_progress=_progress)
+                    st.session_state["import_result"] = (current, result)
+                    del st.session_state["import_dry_run_report"]
+                except CrmError as error:
+                    st.error(str(error))
+                bar.empty()
+                st.rerun()
+        result = st.session_state.get("import_result")
+        if result and result[0] == current:
+            outcome = result[1]
+            (st.success if outcome.applied else st.error)(outcome.summary())
+            show_report(outcome, key="import_result")
+else:
+    st.info("Importing needs the manager access role. You can still take out a full export.",
+            icon=":material/lock:")
+
+st.subheader("Export")
+st.caption("Every table as one CSV (our column names) in a ZIP. Importing it into an empty "
+           "database restores the same data, ids included.")
+export_button(engine(), actor)

@@ -1,0 +1,79 @@
+"""The Import & export page: upload, recognised columns, dry run with rejected rows, apply;
+viewers see only the export."""
+
+from sqlalchemy import func, select
+
+from crm_core.models import Stakeholder
+from tests.app.manage_helpers import read
+
+PAGE = "pages/import_export.py"
+# A HubSpot contacts export: one new stakeholder, one at an unknown company, one unmapped column.
+CONTACTS = (b"First Name,Last Name,Email,Job Title,Associated Company,Lifecycle Stage\n"
+            b"Kim,Kay,kim@acme.example,Head of IT,Acme Corp,customer\n"
+            b"Lou,Lim,lou@initech.example,CFO,Initech,lead\n")
+
+
+def stakeholders(app_db) -> int:
+    return read(app_db, lambda s: s.scalar(select(func.count()).select_from(Stakeholder)))
+
+
+def uploaded(app_as):
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(("contacts.csv", CONTACTS, "text/csv")).run()
+    return at
+
+
+def test_the_recognised_columns_are_preset_and_the_unknown_one_is_ignored(app_as):
+    at = uploaded(app_as)
+    assert not at.exception
+    assert at.selectbox(key="import_entity").value == "stakeholders"  # from 'contacts.csv'
+    assert [at.selectbox(key=f"import_column_stakeholders_{i}").value for i in range(6)] == [
+        "first_name", "last_name", "email", "job_title", "company_name", "(ignore)"]
+
+
+def test_the_dry_run_shows_counts_and_rejected_rows_and_writes_nothing(app_as, app_db):
+    at = uploaded(app_as)
+    at.button(key="import_dry_run").click().run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 2 rows: 1 to create, 0 to update, 0 unchanged, 1 rejected."]
+    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert rejected.to_dict("records") == [
+        {"file": "contacts.csv", "line": 3, "field": "company_name",
+         "reason": "Unknown company 'Initech'."}]
+    assert stakeholders(app_db) == 5
+
+
+def test_all_or_nothing_writes_nothing_and_valid_only_writes_the_valid_row(app_as, app_db):
+    at = uploaded(app_as)
+    at.button(key="import_dry_run").click().run()
+    at.button(key="import_apply").click().run()
+    assert [e.value for e in at.error] == [
+        "Nothing written: 1 row(s) rejected. 2 rows: 1 to create, 0 to update, 0 unchanged, "
+        "1 rejected."]
+    assert stakeholders(app_db) == 5
+    at.button(key="import_dry_run").click().run()
+    at.radio(key="import_mode").set_value("valid_only")
+    at.button(key="import_apply").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "Imported. 2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected."]
+    assert stakeholders(app_db) == 6
+
+
+def test_a_fixed_column_mapping_is_used_by_the_dry_run(app_as):
+    at = uploaded(app_as)
+    at.selectbox(key="import_column_stakeholders_4").set_value("(ignore)")
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 2 rows: 0 to create, 0 to update, 0 unchanged, 2 rejected."]
+
+
+def test_a_viewer_sees_the_export_but_not_the_import(app_as):
+    at = app_as("viewer", page=PAGE)
+    assert not at.exception
+    assert [h.value for h in at.title] == ["Import & export"]
+    assert len(at.get("file_uploader")) == 0
+    assert [i.value for i in at.info] == [
+        "Importing needs the manager access role. You can still take out a full export."]
+    assert at.get("download_button")[0].proto.label == "Download full export (ZIP)"
