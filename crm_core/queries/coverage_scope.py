@@ -1,0 +1,169 @@
+"""The filters every coverage question takes, and the SQL building blocks they share.
+
+Company-level filters (companies, industries, account team members, "only companies with open
+opportunities") narrow the companies; the MEDDPICC role filter narrows the stakeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
+from sqlalchemy.orm import Session
+
+from crm_core.errors import ValidationError
+from crm_core.models import (
+    Company,
+    CompanyAccountTeam,
+    Opportunity,
+    Stakeholder,
+    StakeholderMeddpiccRole,
+    StakeholderOpportunity,
+    StakeholderRelationshipOwner,
+    User,
+)
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
+
+
+@dataclass(frozen=True)
+class CoverageFilters:
+    """What a coverage question is narrowed to; empty means everything."""
+
+    company_ids: tuple[int, ...] = ()
+    industries: tuple[str, ...] = ()
+    user_ids: tuple[int, ...] = ()  # stakeholders of the companies these users are on the team of
+    meddpicc_roles: tuple[str, ...] = ()  # stakeholders playing any of these MEDDPICC roles
+    only_with_open_opportunities: bool = False
+
+    @classmethod
+    def of(cls, **filters: Any) -> CoverageFilters:
+        """Filters from keyword arguments (lists or tuples); unknown names raise TypeError."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(filters) - known)
+        if unknown:
+            raise TypeError(f"unknown coverage filter(s): {', '.join(unknown)}")
+        roles = tuple(filters.get("meddpicc_roles") or ())
+        bad = [r for r in roles if r not in MEDDPICC_ROLES]
+        if bad:
+            raise ValidationError(f"'{bad[0]}' is not a MEDDPICC role.", field="meddpicc_roles")
+        return cls(company_ids=_ints(filters.get("company_ids")),
+                   industries=tuple(filters.get("industries") or ()),
+                   user_ids=_ints(filters.get("user_ids")), meddpicc_roles=roles,
+                   only_with_open_opportunities=bool(filters.get("only_with_open_opportunities")))
+
+    @property
+    def active(self) -> bool:
+        """True when any filter narrows the stakeholders."""
+        return bool(self.company_ids or self.industries or self.user_ids or self.meddpicc_roles
+                    or self.only_with_open_opportunities)
+
+    def without_users(self) -> CoverageFilters:
+        """The same filters with the user filter dropped (it picks users, not stakeholders)."""
+        return replace(self, user_ids=())
+
+
+def _ints(values: Iterable[Any] | None) -> tuple[int, ...]:
+    return tuple(int(v) for v in values or ())
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of a list: the rows shown, and how many rows the whole list has."""
+
+    rows: pd.DataFrame
+    total: int
+    limit: int
+    offset: int
+
+
+def company_conditions(f: CoverageFilters, company_id: ColumnElement) -> list[ColumnElement]:
+    """Conditions on a company id column for the company-level filters (uncorrelated IN)."""
+    conditions: list[ColumnElement] = []
+    if f.company_ids:
+        conditions.append(company_id.in_(f.company_ids))
+    if f.industries:
+        conditions.append(company_id.in_(
+            select(Company.id).where(Company.industry.in_(f.industries))))
+    if f.user_ids:
+        conditions.append(company_id.in_(
+            select(CompanyAccountTeam.company_id).where(CompanyAccountTeam.user_id.in_(f.user_ids))))
+    if f.only_with_open_opportunities:
+        conditions.append(company_id.in_(
+            select(Opportunity.company_id).where(Opportunity.stage.in_(OPEN_STAGES))))
+    return conditions
+
+
+def stakeholder_conditions(f: CoverageFilters) -> list[ColumnElement]:
+    """Conditions on the Stakeholder table for every filter."""
+    conditions = company_conditions(f, Stakeholder.company_id)
+    if f.meddpicc_roles:
+        conditions.append(Stakeholder.id.in_(
+            select(StakeholderMeddpiccRole.stakeholder_id)
+            .where(StakeholderMeddpiccRole.meddpicc_role.in_(f.meddpicc_roles))))
+    return conditions
+
+
+def scoped_stakeholder_ids(f: CoverageFilters) -> Select:
+    """The ids of the stakeholders the filters keep."""
+    return select(Stakeholder.id).where(*stakeholder_conditions(f))
+
+
+def owner_counts(f: CoverageFilters) -> Subquery:
+    """(stakeholder_id, owners) of every owned stakeholder in scope.
+
+    Aggregates the owners table alone, walking its primary key: the foreign key guarantees the
+    stakeholder exists, so no join is needed unless a filter narrows the stakeholders.
+    """
+    owners = StakeholderRelationshipOwner
+    stmt = select(owners.stakeholder_id, func.count().label("owners")).group_by(
+        owners.stakeholder_id)
+    if f.active:
+        stmt = stmt.where(owners.stakeholder_id.in_(scoped_stakeholder_ids(f)))
+    return stmt.subquery("owner_counts")
+
+
+def company_open_pipeline() -> Subquery:
+    """(company_id, open_pipeline, open_opportunities) of companies with open opportunities."""
+    return (select(Opportunity.company_id, func.sum(Opportunity.value).label("open_pipeline"),
+                   func.count().label("open_opportunities"))
+            .where(Opportunity.stage.in_(OPEN_STAGES)).group_by(Opportunity.company_id)
+            .subquery("company_pipeline"))
+
+
+def stakeholder_open_pipeline() -> Subquery:
+    """(stakeholder_id, open_pipeline, open_opportunities) of stakeholders on open deals."""
+    return (select(StakeholderOpportunity.stakeholder_id,
+                   func.sum(Opportunity.value).label("open_pipeline"),
+                   func.count().label("open_opportunities"))
+            .join(Opportunity, Opportunity.id == StakeholderOpportunity.opportunity_id)
+            .where(Opportunity.stage.in_(OPEN_STAGES))
+            .group_by(StakeholderOpportunity.stakeholder_id).subquery("stakeholder_pipeline"))
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide (0 of 0 is not 0%)."""
+    return part / whole if whole else None
+
+
+def filter_choices(session: Session, *, industries: Iterable[str] = (),
+                   company_limit: int = 500) -> dict[str, pd.DataFrame | list[str]]:
+    """What the coverage filters offer: industries, users, and the companies (largest open
+    pipeline first, at most company_limit of them, narrowed to the chosen industries)."""
+    industry_list = list(session.scalars(
+        select(Company.industry).where(Company.industry.is_not(None)).distinct()
+        .order_by(Company.industry)))
+    users = pd.DataFrame(session.execute(select(User.id, User.name).order_by(User.name, User.id))
+                         .all(), columns=["user_id", "name"])
+    pipeline = company_open_pipeline()
+    stmt = (select(Company.id, Company.name)
+            .outerjoin(pipeline, pipeline.c.company_id == Company.id)
+            .order_by(func.coalesce(pipeline.c.open_pipeline, 0).desc(), Company.name, Company.id)
+            .limit(company_limit))
+    industries = tuple(industries)
+    if industries:
+        stmt = stmt.where(Company.industry.in_(industries))
+    companies = pd.DataFrame(session.execute(stmt).all(), columns=["company_id", "name"])
+    return {"industries": industry_list, "users": users, "companies": companies}
