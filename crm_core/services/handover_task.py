@@ -1,4 +1,4 @@
-"""The handover task a bulk handoff can leave for the receiver (task + its entity links)."""
+"""The handover task a bulk handoff can leave for the receiver (through the task service)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from crm_core import audit
 from crm_core.access import Actor
-from crm_core.models import Task, TaskEntity
+from crm_core.services.tasks import create_task
 
 if TYPE_CHECKING:
     from crm_core.services.handoff import HandoffPreview
@@ -32,17 +31,11 @@ def handover_description(preview: HandoffPreview) -> str:
 
 def create_handover_task(session: Session, *, actor: Actor, preview: HandoffPreview,
                          due_date: date | None) -> int:
-    """Create an open, high-priority task linked to the receiver and the companies affected."""
-    task = Task(description=handover_description(preview), due_date=due_date, priority="high",
-                status="open", task_type="task", next_step_type="internal",
-                dependency_type="none")
-    session.add(task)
-    session.flush()
+    """An open, high-priority task linked to the receiver and the companies affected (created
+    by the task service, so it is validated and audited like any other task)."""
     links = [("user", preview.to_user_id)] + [("company", int(c))
                                               for c in preview.companies["company_id"]]
-    session.add_all(TaskEntity(task_id=task.id, entity_type=t, entity_id=i) for t, i in links)
-    session.flush()
-    audit.record(session, actor, "task.created", "task", task.id,
-                 summary=f"Created task '{task.description}'",
-                 after={**audit.snapshot(task), "links": [f"{t}:{i}" for t, i in links]})
+    task = create_task(session, actor=actor, links=links,
+                       description=handover_description(preview), due_date=due_date,
+                       priority="high", next_step_type="internal")
     return task.id
