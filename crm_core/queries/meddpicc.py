@@ -1,0 +1,190 @@
+"""MEDDPICC gaps of open opportunities: the headline, the opportunities × roles matrix, the gap
+list and one opportunity's gaps. Roll-ups live in meddpicc_rollups, the scorecard in
+meddpicc_scorecard (re-exported here under the shared names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Float, Select, cast, distinct, func, select
+from sqlalchemy.orm import Session
+
+from crm_core.models import User
+from crm_core.queries.meddpicc_scorecard import opportunity_scorecard
+from crm_core.queries.meddpicc_sql import (
+    CELL_STATES,
+    COVERED_OFF_TEAM,
+    COVERED_UNOWNED,
+    MISSING,
+    NOT_REQUIRED,
+    ROLE_COLUMNS,
+    gap_rows,
+)
+from crm_core.queries.teams import full_team_select
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
+
+__all__ = ["GapSummary", "OpportunityGaps", "gap_summary", "gap_matrix", "opportunity_gap_list",
+           "opportunity_gaps", "opportunity_scorecard", "gap_words"]
+
+_GAP_WORDS = {MISSING: "no {role}", COVERED_UNOWNED: "{role} unowned",
+              COVERED_OFF_TEAM: "{role} owned off-team"}
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    """The headline of the MEDDPICC screen over the filtered open opportunities."""
+
+    open_opportunities: int
+    fully_covered: int
+    fully_covered_share: float | None
+    pipeline: float
+    weighted_pipeline: float
+    value_at_risk: float
+    weighted_value_at_risk: float
+    single_threaded: int = 0
+
+
+@dataclass(frozen=True)
+class OpportunityGaps:
+    """One opportunity's MEDDPICC gaps (for its detail page and the scorecard view)."""
+
+    opportunity_id: int
+    is_open: bool
+    required_roles: tuple[str, ...]
+    cells: dict[str, str]
+    missing: tuple[str, ...]
+    unowned: tuple[str, ...]
+    off_team: tuple[str, ...]
+    single_threaded: bool
+    linked_stakeholders: int
+    coverage_score: float
+    value_at_risk: float
+    weighted_value_at_risk: float
+    gaps_in_words: tuple[str, ...]
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.missing or self.unowned or self.off_team)
+
+
+def gap_summary(session: Session, **filters) -> GapSummary:
+    """Open opportunities, fully covered share, pipeline and what of it is at risk."""
+    rows = gap_rows(**filters).subquery()
+    money = [func.coalesce(func.sum(c), 0.0) for c in (
+        rows.c.value, rows.c.weighted_value, rows.c.value_at_risk,
+        rows.c.weighted_value_at_risk)]
+    row = session.execute(select(
+        func.count(), func.coalesce(func.sum(1 - rows.c.at_risk), 0),
+        *(cast(m, Float) for m in money),
+        func.coalesce(func.sum(rows.c.single_threaded), 0))).one()
+    total, covered = int(row[0]), int(row[1])
+    return GapSummary(open_opportunities=total, fully_covered=covered,
+                      fully_covered_share=covered / total if total else None,
+                      pipeline=float(row[2]), weighted_pipeline=float(row[3]),
+                      value_at_risk=float(row[4]), weighted_value_at_risk=float(row[5]),
+                      single_threaded=int(row[6]))
+
+
+def _ordered(stmt: Select, rows) -> Select:
+    return stmt.order_by(rows.c.value_at_risk.desc(), rows.c.value.desc(),
+                         rows.c.opportunity_id)
+
+
+def gap_matrix(session: Session, *, limit: int | None = None, offset: int = 0,
+               **filters) -> pd.DataFrame:
+    """Opportunities × MEDDPICC roles, most value at risk first: one row per opportunity.
+
+    Columns: opportunity_id, name, company, stage, value, weighted_value, value_at_risk,
+    coverage_score, then one categorical column per role (values of CELL_STATES).
+    """
+    rows = gap_rows(**filters).subquery()
+    stmt = _ordered(select(rows.c.opportunity_id, rows.c.name, rows.c.company, rows.c.stage,
+                           rows.c.value, rows.c.weighted_value, rows.c.value_at_risk,
+                           rows.c.coverage_score,
+                           *(rows.c[column] for column in ROLE_COLUMNS.values())), rows)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    result = session.execute(stmt)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    states = list(CELL_STATES)
+    for role, column in ROLE_COLUMNS.items():
+        codes = frame[column].astype("int64") if len(frame) else frame[column]
+        frame[role] = pd.Categorical.from_codes(codes, categories=states)
+    return frame.drop(columns=list(ROLE_COLUMNS.values()))
+
+
+def gap_words(cells: dict[str, int]) -> list[str]:
+    """The gaps of one opportunity in words ("no economic buyer", "champion unowned")."""
+    words = []
+    for role, code in cells.items():
+        if code in _GAP_WORDS:
+            words.append(_GAP_WORDS[code].format(role=MEDDPICC_ROLES.label(role).lower()))
+    return words
+
+
+def _team_names(session: Session, opportunity_ids: list[int]) -> dict[int, str]:
+    team = full_team_select().subquery()
+    rows = session.execute(select(distinct(team.c.opportunity_id), User.name)
+                           .join(User, User.id == team.c.user_id)
+                           .where(team.c.opportunity_id.in_(opportunity_ids))
+                           .order_by(team.c.opportunity_id, User.name)).all()
+    names: dict[int, list[str]] = {}
+    for opportunity_id, name in rows:
+        names.setdefault(opportunity_id, []).append(name)
+    return {k: ", ".join(v) for k, v in names.items()}
+
+
+def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
+                         **filters) -> pd.DataFrame:
+    """A page of opportunities, most value at risk first, with their gaps in words and team."""
+    rows = gap_rows(**filters).subquery()
+    stmt = _ordered(select(rows), rows).limit(limit).offset(offset)
+    result = session.execute(stmt)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    columns = ["opportunity_id", "name", "company_id", "company", "stage",
+               "expected_close_date", "value", "weighted_value", "probability",
+               "coverage_score", "gaps", "single_threaded", "linked_stakeholders", "team",
+               "value_at_risk", "weighted_value_at_risk"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["gaps"] = ["; ".join(gap_words({r: row[c] for r, c in ROLE_COLUMNS.items()}))
+                     for _, row in frame.iterrows()]
+    frame["single_threaded"] = frame["single_threaded"].astype(bool)
+    teams = _team_names(session, [int(i) for i in frame["opportunity_id"]])
+    frame["team"] = [teams.get(int(i), "") for i in frame["opportunity_id"]]
+    return frame[columns]
+
+
+def opportunity_gaps(session: Session, *, opportunity_id: int) -> OpportunityGaps | None:
+    """The gaps of one opportunity; None if it does not exist. Closed ones are never at risk."""
+    row = session.execute(gap_rows(opportunity_ids=[opportunity_id], open_only=False)
+                          ).mappings().first()
+    if row is None:
+        return None
+    is_open = row["stage"] in OPEN_STAGES
+    codes = {role: int(row[column]) for role, column in ROLE_COLUMNS.items()}
+    by_code = {code: tuple(r for r, c in codes.items() if c == code)
+               for code in (MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM)}
+    required = tuple(r for r, c in codes.items() if c != NOT_REQUIRED)
+    return OpportunityGaps(
+        opportunity_id=opportunity_id, is_open=is_open, required_roles=required,
+        cells={role: list(CELL_STATES)[code] for role, code in codes.items()},
+        missing=by_code[MISSING], unowned=by_code[COVERED_UNOWNED],
+        off_team=by_code[COVERED_OFF_TEAM],
+        single_threaded=bool(row["single_threaded"]) and is_open,
+        linked_stakeholders=int(row["linked_stakeholders"]),
+        coverage_score=float(row["coverage_score"]),
+        value_at_risk=float(row["value_at_risk"]) if is_open else 0.0,
+        weighted_value_at_risk=float(row["weighted_value_at_risk"]) if is_open else 0.0,
+        gaps_in_words=tuple(gap_words(codes)) if is_open else ())
+
+
+def open_opportunity_choices(session: Session, *, limit: int = 500,
+                             **filters) -> pd.DataFrame:
+    """(opportunity_id, label) of matching open opportunities, most value at risk first."""
+    rows = gap_rows(**filters).subquery()
+    result = session.execute(_ordered(select(rows.c.opportunity_id, rows.c.name,
+                                             rows.c.company), rows).limit(limit)).all()
+    return pd.DataFrame([(r.opportunity_id, f"{r.name} · {r.company}") for r in result],
+                        columns=["opportunity_id", "label"])

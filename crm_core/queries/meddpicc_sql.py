@@ -1,0 +1,218 @@
+"""The one SQL formulation of MEDDPICC gaps: per open opportunity, each role's cell state.
+
+Each stakeholder's MEDDPICC roles become a bitmask once (a GROUP BY on the roles table); links
+to opportunities are walked once, joined to owners and the opportunity's full team, and reduced
+per opportunity with MAX(...) per role. Every gap query builds on `gap_rows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import (
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from crm_core.models import (
+    Company,
+    Opportunity,
+    StageRequiredRole,
+    StakeholderMeddpiccRole,
+    StakeholderOpportunity,
+    StakeholderRelationshipOwner,
+)
+from crm_core.queries.teams import full_team_select
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
+
+ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLES)}
+
+# Cell codes, as computed in SQL: the best state any linked holder of the role reaches.
+MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_OWNED, NOT_REQUIRED = range(5)
+
+CELL_STATES = Vocabulary("cell_state", [
+    Term("missing", "Missing", "No linked stakeholder holds the role."),
+    Term("covered_unowned", "Covered, unowned",
+         "Held only by stakeholders nobody on our side owns."),
+    Term("covered_off_team", "Covered, owned off-team",
+         "Held by owned stakeholders, but no owner is on the opportunity's full team."),
+    Term("covered_owned", "Covered and owned",
+         "Held by a stakeholder owned by a member of the opportunity's full team."),
+    Term("not_required", "Not required", "The opportunity's stage does not require the role."),
+])
+
+GAP_TYPES = Vocabulary("gap_type", [
+    Term("missing", "Missing role", "A required role no linked stakeholder holds."),
+    Term("unowned", "Unowned role", "A required role held only by unowned stakeholders."),
+    Term("off_team", "Owned off-team",
+         "A required role whose holders' owners are all outside the full team."),
+    Term("single_threaded", "Single-threaded",
+         "At most one linked stakeholder, or all owned by the same single user."),
+])
+
+# The column holding each role's cell code in `gap_rows`.
+ROLE_COLUMNS: dict[str, str] = {role: f"cell_{role}" for role in MEDDPICC_ROLES}
+
+
+def _role_bitmask(role_column: ColumnElement) -> ColumnElement:
+    # (stakeholder, role) is the primary key, so SUM of distinct bits is their bitwise OR.
+    return func.sum(case(*((role_column == role, bit) for role, bit in ROLE_BITS.items()),
+                         else_=0))
+
+
+def _has_bit(mask: ColumnElement, bit: int) -> ColumnElement:
+    return mask.op("&")(bit) != 0
+
+
+# The outer opportunities get an alias of their own: full_team_select() reads `opportunities`
+# inside, and SQLite can mis-resolve a correlated name shared with the subquery's own table.
+OPP = aliased(Opportunity, name="opp")
+
+
+def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: date | None = None,
+                                  close_to: date | None = None, company_ids: Sequence[int] = (),
+                                  user_ids: Sequence[int] = (),
+                                  min_value: float | None = None,
+                                  open_only: bool = True) -> list[ColumnElement]:
+    """WHERE conditions on opportunities: open (unless told), then the screen's filters."""
+    conditions: list[ColumnElement] = []
+    if open_only:
+        open_stages = [s for s in OPEN_STAGES if not stages or s in stages]
+        conditions.append(OPP.stage.in_(open_stages) if open_stages else false())
+    elif stages:
+        conditions.append(OPP.stage.in_(list(stages)))
+    if close_from is not None:
+        conditions.append(OPP.expected_close_date >= close_from)
+    if close_to is not None:
+        conditions.append(OPP.expected_close_date <= close_to)
+    if company_ids:
+        conditions.append(OPP.company_id.in_(list(company_ids)))
+    if min_value is not None:
+        conditions.append(OPP.value >= min_value)
+    if user_ids:
+        team = full_team_select().subquery()
+        conditions.append(OPP.id.in_(
+            select(team.c.opportunity_id).where(team.c.user_id.in_(list(user_ids)))))
+    return conditions
+
+
+def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
+             close_to: date | None = None, company_ids: Sequence[int] = (),
+             user_ids: Sequence[int] = (), min_value: float | None = None,
+             gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
+             open_only: bool = True) -> Select:
+    """One row per matching open opportunity with its cell codes, gap counts and money at risk.
+
+    Columns: opportunity_id, name, company_id, company, stage, value, probability,
+    weighted_value, expected_close_date, linked_stakeholders, single_threaded, cell_<role> per
+    MEDDPICC role, required_count, covered_owned, missing, unowned, off_team, coverage_score,
+    at_risk, value_at_risk, weighted_value_at_risk.
+    """
+    conditions = opportunity_filter_conditions(
+        stages=stages, close_from=close_from, close_to=close_to, company_ids=company_ids,
+        user_ids=user_ids, min_value=min_value, open_only=open_only)
+    if opportunity_ids:
+        conditions.append(OPP.id.in_(list(opportunity_ids)))
+    per_opportunity = role_levels(conditions).subquery("per_opportunity")
+    required = (select(StageRequiredRole.stage,
+                       _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"))
+                .group_by(StageRequiredRole.stage).subquery("required"))
+
+    mask = func.coalesce(required.c.mask, 0)
+    cells = {role: case((~_has_bit(mask, bit), NOT_REQUIRED), else_=per_opportunity.c[role])
+             for role, bit in ROLE_BITS.items()}
+    linked = per_opportunity.c.linked
+    # At most one linked stakeholder, or every one owned and all by the same single user.
+    single_threaded = or_(linked <= 1, and_(per_opportunity.c.any_unowned == 0,
+                                            per_opportunity.c.lo == per_opportunity.c.hi))
+    weighted = cast(per_opportunity.c.value * per_opportunity.c.probability / 100.0, Float)
+    base = (select(per_opportunity.c.opportunity_id, per_opportunity.c.name,
+                   per_opportunity.c.company_id, Company.name.label("company"),
+                   per_opportunity.c.stage, cast(per_opportunity.c.value, Float).label("value"),
+                   per_opportunity.c.probability, weighted.label("weighted_value"),
+                   per_opportunity.c.expected_close_date, linked.label("linked_stakeholders"),
+                   case((single_threaded, 1), else_=0).label("single_threaded"),
+                   *(cell.label(ROLE_COLUMNS[role]) for role, cell in cells.items()))
+            .join(Company, Company.id == per_opportunity.c.company_id)
+            .outerjoin(required, required.c.stage == per_opportunity.c.stage)
+            .subquery("base"))
+    return _with_counts(base, gap_types)
+
+
+def role_levels(conditions: Sequence[ColumnElement]) -> Select:
+    """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
+    linked one is unowned, the lowest and highest owner id, and per MEDDPICC role the best level
+    a linked holder reaches (0 none, 1 held unowned, 2 owned off-team, 3 owned by the full team).
+
+    One pass over the links in opportunity order; owners and roles are primary-key lookups, and
+    the full-team check runs once per (owned) role holder, pushed into full_team_select's arms.
+    """
+    link, owner, role_row = (StakeholderOpportunity, StakeholderRelationshipOwner,
+                             StakeholderMeddpiccRole)
+    team = full_team_select().subquery("full_team")
+    on_team = exists(select(literal(1)).select_from(team).where(
+        team.c.opportunity_id == OPP.id, team.c.user_id == owner.user_id)
+        .correlate_except(team))
+    held_level = 2 + case((on_team, 1), else_=0)
+    level = case((owner.user_id.is_(None), 1), else_=held_level)
+    linked = (select(func.count()).select_from(link)
+              .where(link.opportunity_id == OPP.id).correlate(OPP)
+              .scalar_subquery())
+    return (select(OPP.id.label("opportunity_id"), OPP.name,
+                   OPP.company_id, OPP.stage, OPP.value,
+                   OPP.probability, OPP.expected_close_date,
+                   linked.label("linked"),
+                   func.max(case((and_(link.stakeholder_id.is_not(None),
+                                       owner.user_id.is_(None)), 1), else_=0))
+                   .label("any_unowned"),
+                   func.min(owner.user_id).label("lo"), func.max(owner.user_id).label("hi"),
+                   *(func.max(case((role_row.meddpicc_role == role, level), else_=0))
+                     .label(role) for role in ROLE_BITS))
+            .outerjoin(link, link.opportunity_id == OPP.id)
+            .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
+            .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id)
+            .where(*conditions)
+            .group_by(OPP.id))
+
+
+def _count_cells(base, code: int) -> ColumnElement:
+    return sum((case((base.c[column] == code, 1), else_=0) for column in ROLE_COLUMNS.values()),
+               start=literal(0))
+
+
+def _with_counts(base, gap_types: Sequence[str]) -> Select:
+    counted = select(
+        *base.c,
+        sum((case((base.c[column] != NOT_REQUIRED, 1), else_=0)
+             for column in ROLE_COLUMNS.values()), start=literal(0)).label("required_count"),
+        _count_cells(base, COVERED_OWNED).label("covered_owned"),
+        _count_cells(base, MISSING).label("missing"),
+        _count_cells(base, COVERED_UNOWNED).label("unowned"),
+        _count_cells(base, COVERED_OFF_TEAM).label("off_team")).subquery("counted")
+    at_risk = counted.c.covered_owned < counted.c.required_count
+    stmt = select(
+        *counted.c,
+        case((counted.c.required_count == 0, 1.0),
+             else_=cast(counted.c.covered_owned, Float) / counted.c.required_count
+             ).label("coverage_score"),
+        case((at_risk, 1), else_=0).label("at_risk"),
+        case((at_risk, counted.c.value), else_=0.0).label("value_at_risk"),
+        case((at_risk, counted.c.weighted_value), else_=0.0).label("weighted_value_at_risk"))
+    chosen = [counted.c[g] > 0 for g in ("missing", "unowned", "off_team") if g in gap_types]
+    if "single_threaded" in gap_types:
+        chosen.append(counted.c.single_threaded == 1)
+    if gap_types:
+        stmt = stmt.where(or_(*chosen) if chosen else false())
+    return stmt
