@@ -85,7 +85,7 @@ def value_at_risk_by_gap_type(session: Session, **filters) -> pd.DataFrame:
     conditions = {"missing": rows.c.missing > 0, "unowned": rows.c.unowned > 0,
                   "off_team": rows.c.off_team > 0, "single_threaded": rows.c.single_threaded == 1}
     columns = []
-    for gap, condition in conditions.items():
+    for condition in conditions.values():
         columns += [func.coalesce(func.sum(case((condition, 1), else_=0)), 0),
                     cast(func.coalesce(func.sum(case((condition, rows.c.value), else_=0.0)),
                                        0.0), Float),
