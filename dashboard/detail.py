@@ -35,8 +35,13 @@ def requested_id() -> tuple[str | None, int | None]:
     return raw, value if value > 0 else None
 
 
+SEARCH_HINTS = {"user": "Part of a name or email", "stakeholder": "Part of a name or email",
+                "company": "Part of a name or website",
+                "opportunity": "Part of its name or its company's name"}
+
+
 def _a(noun: str) -> str:
-    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+    return f"an {noun}" if noun == "opportunity" else f"a {noun}"
 
 
 def _open_picked(key: str) -> None:
@@ -54,7 +59,7 @@ def pick_record(entity_type: str, search: Callable[..., pd.DataFrame], *,
     plural = PLURALS[entity_type]
     with st.expander(f"Find {_a(label)}", expanded=expanded, icon=":material/search:"):
         text = st.text_input(f"Search {plural}", key=f"{entity_type}_search",
-                             placeholder="Part of a name or email")
+                             placeholder=SEARCH_HINTS[entity_type])
         matches = load(search, text=text.strip(), limit=SEARCH_LIMIT)
         labels = dict(zip(matches["id"].tolist(), matches["label"].tolist(), strict=True))
         st.selectbox(f"Open {_a(label)}", options=list(labels), index=None,
