@@ -13,6 +13,16 @@ def headings(page) -> tuple[str, str]:
     return page.locator("h1").first.inner_text(), page.locator("h2").first.inner_text()
 
 
+def pick(page, plural: str, text: str, name: str) -> None:
+    """Type into a detail page's search box and choose the match starting with `name`."""
+    page.get_by_label(f"Search {plural}").fill(text)
+    page.get_by_label(f"Search {plural}").press("Enter")
+    wait_until_idle(page)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=re.compile(f"^{re.escape(name)}")).click()
+    wait_until_idle(page)
+
+
 def follow_page_link(page, name: str, tmp_path, screenshot: str) -> None:
     page.locator(PAGE_LINK, has_text=name).first.click()
     wait_until_idle(page)
@@ -24,12 +34,7 @@ def test_names_link_user_to_stakeholder_to_opportunity_to_company_and_back_to_us
         page, open_page, tmp_path):
     # No id: pick Alice from the search box; her id goes into the URL.
     open_page(page, "/user", screenshot="0-user-picker")
-    page.get_by_label("Search users").fill("alice")
-    page.get_by_label("Search users").press("Enter")
-    wait_until_idle(page)
-    page.locator('[data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name=re.compile("^Alice Archer")).click()
-    wait_until_idle(page)
+    pick(page, "users", "alice", "Alice Archer")
     assert re.search(r"/user\?id=\d+$", page.url)
     assert headings(page) == ("User", "Alice Archer")
     page.screenshot(path=str(tmp_path / "1-user.png"), full_page=True)
@@ -70,3 +75,17 @@ def test_a_bad_id_shows_not_found_in_the_browser(page, open_page):
     assert page.locator("h1").first.inner_text() == "Opportunity"
     alert = page.locator('[data-testid="stMain"] [data-testid="stAlert"]').first
     assert "There is no opportunity with id 987654" in alert.inner_text()
+
+
+def test_a_name_on_the_relationship_map_opens_its_page_in_the_same_tab(page, open_page,
+                                                                        tmp_path):
+    open_page(page, "/company", screenshot="company-picker")
+    pick(page, "companies", "acme", "Acme Corp")
+    page.screenshot(path=str(tmp_path / "company-map.png"), full_page=True)
+    page.locator('[data-testid="stGraphVizChart"] g.node', has_text="Eli Evans").click()
+    wait_until_idle(page)
+    assert "/stakeholder?id=" in page.url
+    assert headings(page) == ("Stakeholder", "Eli Evans")
+    page.go_back()
+    wait_until_idle(page)
+    assert headings(page) == ("Company", "Acme Corp")
