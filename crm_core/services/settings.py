@@ -1,0 +1,50 @@
+"""Settings (admins only): which MEDDPICC roles each open stage requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from crm_core import audit, validation
+from crm_core.access import Actor, Permission
+from crm_core.errors import ValidationError
+from crm_core.models import StageRequiredRole
+from crm_core.queries.settings import required_roles
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, STAGES
+
+
+def set_required_roles(session: Session, *, actor: Actor, stage: str,
+                       meddpicc_roles: Iterable[str]) -> bool:
+    """Make exactly these MEDDPICC roles required in an open stage. False if nothing changed."""
+    actor.require(Permission.ADMINISTER)
+    stage = validation.choice(stage, STAGES, field="stage", label="Stage")
+    if stage not in OPEN_STAGES:
+        raise ValidationError(f"Stage '{STAGES.label(stage)}' is closed; only open stages "
+                              "(where deals can still be won) require MEDDPICC roles.",
+                              field="stage")
+    if isinstance(meddpicc_roles, str):
+        meddpicc_roles = [meddpicc_roles]
+    roles = validation.choices(meddpicc_roles, MEDDPICC_ROLES, field="meddpicc_roles",
+                               label="MEDDPICC role")
+    before = list(required_roles(session)[stage])
+    if before == roles:
+        return False
+    session.execute(delete(StageRequiredRole).where(StageRequiredRole.stage == stage))
+    session.add_all(StageRequiredRole(stage=stage, meddpicc_role=r) for r in roles)
+    session.flush()
+    labels = ", ".join(MEDDPICC_ROLES.label(r) for r in roles) or "no roles"
+    audit.record(session, actor, "settings.required_roles", "setting", None,
+                 summary=f"{STAGES.label(stage)} now requires {labels}",
+                 before={"stage": stage, "meddpicc_roles": before},
+                 after={"stage": stage, "meddpicc_roles": roles})
+    return True
+
+
+def update_required_roles(session: Session, *, actor: Actor,
+                          requirements: Mapping[str, Iterable[str]]) -> list[str]:
+    """Set the required roles of several stages in one transaction; returns the changed stages."""
+    actor.require(Permission.ADMINISTER)
+    return [stage for stage, roles in requirements.items()
+            if set_required_roles(session, actor=actor, stage=stage, meddpicc_roles=roles)]

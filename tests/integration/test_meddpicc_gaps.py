@@ -1,0 +1,161 @@
+"""MEDDPICC gaps per open opportunity, on a hand-built dataset with the answers written here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from crm_core.db import read_session, write_session
+from crm_core.queries.meddpicc import (
+    gap_matrix,
+    gap_summary,
+    opportunity_gap_list,
+    opportunity_gaps,
+)
+from tests.factories import TODAY
+from tests.integration.meddpicc_dataset import build_gap_world
+
+
+@pytest.fixture
+def world(engine):
+    with write_session(engine) as session:
+        return build_gap_world(session)
+
+
+def gaps_of(engine, world, name):
+    with read_session(engine) as session:
+        return opportunity_gaps(session, opportunity_id=world[name])
+
+
+def test_a_required_role_no_linked_stakeholder_holds_is_missing(engine, world):
+    gaps = gaps_of(engine, world, "Missing")
+    assert gaps.missing == ("economic_buyer",)
+    assert gaps.cells["champion"] == "covered_owned"
+    assert gaps.gaps_in_words == ("no economic buyer",)
+    assert gaps.coverage_score == 0.5
+    assert (gaps.value_at_risk, gaps.weighted_value_at_risk) == (100_000, 20_000)
+
+
+def test_a_role_held_only_by_unowned_stakeholders_is_unowned(engine, world):
+    gaps = gaps_of(engine, world, "Unowned")
+    assert gaps.unowned == ("economic_buyer",)
+    assert gaps.missing == () and gaps.off_team == ()
+    assert gaps.gaps_in_words == ("economic buyer unowned",)
+
+
+def test_a_role_whose_holders_owners_are_all_off_the_team_is_owned_off_team(engine, world):
+    gaps = gaps_of(engine, world, "OffTeam")
+    assert gaps.off_team == ("economic_buyer",)
+    assert gaps.cells["economic_buyer"] == "covered_off_team"
+    assert gaps.gaps_in_words == ("economic buyer owned off-team",)
+
+
+def test_an_owner_added_to_the_opportunity_counts_as_team_but_not_on_other_deals(engine, world):
+    assert gaps_of(engine, world, "Added").cells["economic_buyer"] == "covered_owned"
+    assert gaps_of(engine, world, "NotAdded").cells["economic_buyer"] == "covered_off_team"
+
+
+def test_inherited_company_team_members_own_for_every_deal_of_the_company(engine, world):
+    for name in ("TwoOwners", "SameOwner"):
+        gaps = gaps_of(engine, world, name)
+        assert gaps.cells["economic_buyer"] == gaps.cells["champion"] == "covered_owned"
+        assert gaps.coverage_score == 1.0 and not gaps.at_risk
+
+
+def test_an_owned_holder_on_the_team_covers_a_role_an_unowned_one_also_holds(engine, world):
+    assert gaps_of(engine, world, "Mixed").cells["economic_buyer"] == "covered_owned"
+
+
+def test_single_threaded_means_one_stakeholder_or_all_owned_by_one_user(engine, world):
+    assert gaps_of(engine, world, "Missing").single_threaded          # one stakeholder
+    assert gaps_of(engine, world, "SameOwner").single_threaded        # both owned by Ann only
+    assert not gaps_of(engine, world, "TwoOwners").single_threaded    # Ann and Dan
+    assert not gaps_of(engine, world, "Unowned").single_threaded      # one of two is unowned
+    assert gaps_of(engine, world, "Prospect").single_threaded         # nobody linked
+
+
+def test_later_stages_require_more_roles(engine, world):
+    gaps = gaps_of(engine, world, "Solution")
+    assert gaps.required_roles == ("decision_maker", "economic_buyer", "champion",
+                                   "technical_buyer")
+    assert gaps.missing == ("decision_maker", "technical_buyer")
+    assert gaps.coverage_score == 0.5
+    assert gaps.gaps_in_words == ("no decision maker", "no technical buyer")
+
+
+def test_a_stage_requiring_no_roles_scores_fully_covered(engine, world):
+    gaps = gaps_of(engine, world, "Prospect")
+    assert gaps.required_roles == ()
+    assert gaps.coverage_score == 1.0
+    assert set(gaps.cells.values()) == {"not_required"}
+    assert gaps.value_at_risk == 0
+
+
+def test_a_closed_opportunity_is_never_at_risk(engine, world):
+    gaps = gaps_of(engine, world, "Closed")
+    assert not gaps.is_open and gaps.value_at_risk == 0 and gaps.gaps_in_words == ()
+
+
+def test_the_summary_counts_open_opportunities_pipeline_and_value_at_risk(engine, world):
+    with read_session(engine) as session:
+        summary = gap_summary(session)
+    assert summary.open_opportunities == 10
+    assert summary.fully_covered == 5
+    assert summary.fully_covered_share == 0.5
+    assert summary.pipeline == 495_000
+    assert summary.weighted_pipeline == 172_750
+    assert summary.value_at_risk == 415_000
+    assert summary.weighted_value_at_risk == 152_750
+    assert summary.single_threaded == 3
+
+
+def test_filters_narrow_the_opportunities(engine, world):
+    with read_session(engine) as session:
+        def names(**filters):
+            return set(opportunity_gap_list(session, **filters)["name"])
+
+        assert names(stages=["discovery"]) == {"OffTeam", "Added", "NotAdded"}
+        assert names(close_from=TODAY + timedelta(days=60)) == {"Solution"}
+        assert names(close_to=TODAY + timedelta(days=60)) == names() - {"Solution"}
+        assert names(min_value=100_000) == {"Missing", "Solution"}
+        assert names(user_ids=[world["ben"]]) == {"Added"}
+        assert names(company_ids=[world["acme"]]) == names()
+        assert names(company_ids=[world["acme"] + 1000]) == set()
+        assert names(gap_types=["off_team"]) == {"OffTeam", "NotAdded"}
+        assert names(gap_types=["missing", "unowned"]) == {"Missing", "Solution", "Unowned"}
+        assert names(gap_types=["single_threaded"]) == {"Missing", "SameOwner", "Prospect"}
+        assert names(stages=["closed_won"]) == set()
+        assert gap_summary(session, gap_types=["off_team"]).value_at_risk == 65_000
+
+
+def test_the_matrix_lists_most_value_at_risk_first_with_a_state_per_role(engine, world):
+    with read_session(engine) as session:
+        matrix = gap_matrix(session)
+        top = gap_matrix(session, limit=2, offset=1)
+    assert list(matrix["name"]) == ["Solution", "Missing", "Unowned", "OffTeam", "NotAdded",
+                                    "Added", "SameOwner", "Mixed", "TwoOwners", "Prospect"]
+    solution = matrix.iloc[0]
+    assert solution["decision_maker"] == "missing"
+    assert solution["economic_buyer"] == "covered_owned"
+    assert solution["technical_buyer"] == "missing"
+    assert solution["influencer"] == "not_required"
+    assert matrix.iloc[1]["economic_buyer"] == "missing"
+    assert matrix.iloc[2]["economic_buyer"] == "covered_unowned"
+    assert matrix.iloc[3]["economic_buyer"] == "covered_off_team"
+    assert list(top["name"]) == ["Missing", "Unowned"]
+
+
+def test_the_gap_list_names_gaps_in_words_and_the_full_team(engine, world):
+    with read_session(engine) as session:
+        listed = opportunity_gap_list(session, limit=3).set_index("name")
+    assert list(listed.index) == ["Solution", "Missing", "Unowned"]
+    assert listed.loc["Solution", "gaps"] == "no decision maker; no technical buyer"
+    assert listed.loc["Missing", "team"] == "Ann Team, Dan Team"
+    assert listed.loc["Missing", "value_at_risk"] == 100_000
+    assert bool(listed.loc["Missing", "single_threaded"]) is True
+
+
+def test_an_unknown_opportunity_has_no_gaps(engine, world):
+    with read_session(engine) as session:
+        assert opportunity_gaps(session, opportunity_id=world["Closed"] + 1000) is None
