@@ -113,6 +113,13 @@ def show_report(report: ImportReport, *, key: str) -> None:
     """Counts, per-file table, notes, and the rejected rows with a CSV download."""
     if report.mode == "dry_run":
         st.subheader("Dry run")
+        st.info(report.summary(), icon=":material/fact_check:")
+    else:
+        st.subheader("Result")
+        if report.applied:
+            st.success(report.summary(), icon=":material/check_circle:")
+        else:
+            st.error(report.summary(), icon=":material/block:")
     counts = st.columns(5)
     verb = "to create" if report.mode == "dry_run" else "created"
     for column, (label, value) in zip(counts, [

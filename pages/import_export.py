@@ -77,7 +77,6 @@ if actor.can(Permission.EDIT):
         stored = st.session_state.get("import_dry_run_report")
         if stored and stored[0] == current:
             report = stored[1]
-            st.info(report.summary(), icon=":material/info:")
             show_report(report, key="import_dry")
             mode = st.radio("When rows are rejected", list(APPLY_MODES),
                             format_func=APPLY_MODES.get, key="import_mode")
@@ -101,9 +100,7 @@ if actor.can(Permission.EDIT):
                 st.rerun()
         result = st.session_state.get("import_result")
         if result and result[0] == current:
-            outcome = result[1]
-            (st.success if outcome.applied else st.error)(outcome.summary())
-            show_report(outcome, key="import_result")
+            show_report(result[1], key="import_result")
 else:
     st.info("Importing needs the manager access role. You can still take out a full export.",
             icon=":material/lock:")

@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--actor", default=f"{getpass.getuser()}@command-line",
                         help="the email the audit trail records for this import")
     parser.add_argument("--rejected-csv", type=Path, metavar="FILE",
-                        help="write every rejected row (file, line, field, reason) to FILE")
+                        help="write every rejected row (file, line, field, reason, values) to FILE")
     return parser
 
 

@@ -38,7 +38,7 @@ from crm_core.importing.values import ValueMapping
 Mode = Literal["dry_run", "all_or_nothing", "valid_only"]
 MODES: tuple[str, ...] = ("dry_run", "all_or_nothing", "valid_only")
 Progress = Callable[[int, int, str], None]
-REJECTED_COLUMNS = ["file", "line", "field", "reason"]
+REJECTED_COLUMNS = ["file", "line", "field", "reason", "values"]
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,8 @@ def _file_report(plan: FilePlan) -> FileReport:
 
 
 def _rejected_frame(plans: list[FilePlan]) -> pd.DataFrame:
-    rows = [{"file": p.name, "line": r.line, "field": r.field or "", "reason": r.reason}
+    rows = [{"file": p.name, "line": r.line, "field": r.field or "", "reason": r.reason,
+             "values": r.values}
             for p in plans for r in p.rejected]
     return pd.DataFrame(rows, columns=REJECTED_COLUMNS).astype({"line": "int64"})
 

@@ -34,6 +34,7 @@ class Rejection:
     line: int
     reason: str
     field: str | None = None
+    values: str = ""
 
 
 @dataclass
@@ -96,7 +97,8 @@ class Planner:
                 row = {k: cells[i] for k, i in positions.items() if i < len(cells) and cells[i]}
                 handler(plan, row, line)
             except ValidationError as error:
-                plan.rejected.append(Rejection(line, error.message, error.field))
+                plan.rejected.append(Rejection(line, error.message, error.field,
+                                               " | ".join(cells)))
             if on_row:
                 on_row()
         return plan

@@ -40,7 +40,8 @@ def test_the_dry_run_shows_counts_and_rejected_rows_and_writes_nothing(app_as, a
     rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
     assert rejected.to_dict("records") == [
         {"file": "contacts.csv", "line": 3, "field": "company_name",
-         "reason": "Unknown company 'Initech'."}]
+         "reason": "Unknown company 'Initech'.",
+         "values": "Lou | Lim | lou@initech.example | CFO | Initech | lead"}]
     assert stakeholders(app_db) == 5
 
 

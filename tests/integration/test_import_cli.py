@@ -64,7 +64,9 @@ def test_apply_with_a_mapping_file_writes_all_rows_or_none(sqlite_engine, tmp_pa
     assert _opportunities(sqlite_engine) == [("Pilot", "qualification"),
                                              ("Rollout", "negotiation")]
     assert rejected.read_text().splitlines() == [
-        "file,line,field,reason", "deals.csv,4,company_name,Unknown company 'Nobody Inc'."]
+        "file,line,field,reason,values",
+        "deals.csv,4,company_name,Unknown company 'Nobody Inc'.,Ghost | 1000 | qualifiedtobuy "
+        "|  | Nobody Inc"]
     with read_session(sqlite_engine) as session:
         actor = session.scalar(select(AuditEvent.actor_email).where(
             AuditEvent.action == "import.applied"))
