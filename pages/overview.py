@@ -1,5 +1,104 @@
-"""Overview: the one-glance summary for sales leaders."""
+"""Overview: the one-glance summary for sales leaders; each figure links to its screen."""
+
+from datetime import date
 
 import streamlit as st
 
+from crm_core.queries.coverage import coverage_summary
+from crm_core.queries.meddpicc import gap_summary
+from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
+from crm_core.queries.tasks import task_counts
+from dashboard.auth import current_actor
+from dashboard.charts.overview import (
+    ownership_chart,
+    pipeline_by_stage_chart,
+    pipeline_risk_chart,
+)
+from dashboard.data import load
+from dashboard.format import money, percent, share
+from dashboard.links import link_column, with_links
+from dashboard.navigation import link_to_page
+from dashboard.tables import download_csv
+
+CLOSING_WINDOW_DAYS = 30
+
 st.title("Overview")
+actor = current_actor()
+today = date.today()
+st.caption(f"The whole organisation as of {today:%d %B %Y}. Each figure links to the screen "
+           "that explains it.")
+
+pipeline = load(open_pipeline)
+coverage = load(coverage_summary)
+gaps = load(gap_summary)
+tasks = load(task_counts, today=today)
+
+open_column, weighted_column, owned_column, meddpicc_column, tasks_column = st.columns(5)
+with open_column:
+    st.metric("Open pipeline", money(pipeline.pipeline), border=True,
+              help="Total value of opportunities in an open stage.")
+    st.caption(f"{pipeline.open_opportunities:,} open opportunities")
+    link_to_page("pages/meddpicc.py", label="Open opportunities", actor=actor)
+with weighted_column:
+    st.metric("Weighted pipeline", money(pipeline.weighted_pipeline), border=True,
+              help="Each open opportunity's value times its probability.")
+    st.caption(f"{percent(share(pipeline.weighted_pipeline, pipeline.pipeline))} of the open "
+               "pipeline")
+    link_to_page("pages/meddpicc.py", label="By opportunity", actor=actor)
+with owned_column:
+    st.metric("Ownership coverage", percent(coverage.owned_share), border=True,
+              help="Share of stakeholders with at least one relationship owner on our side.")
+    st.caption(f"{coverage.orphaned:,} orphaned · {coverage.single_owner:,} single-owner")
+    link_to_page("pages/coverage.py", label="Relationship coverage", actor=actor)
+with meddpicc_column:
+    st.metric("Fully covered deals", percent(gaps.fully_covered_share), border=True,
+              help="Share of open opportunities where every MEDDPICC role their stage requires "
+                   "is held by a linked stakeholder we own.")
+    st.caption(f"{money(gaps.value_at_risk)} of pipeline at risk")
+    link_to_page("pages/meddpicc.py", label="MEDDPICC gaps", actor=actor)
+with tasks_column:
+    st.metric("Overdue tasks", f"{tasks.overdue:,}", border=True,
+              help="Unfinished tasks whose due date has passed.")
+    st.caption(f"{tasks.due_soon:,} due in 7 days · {tasks.blocked:,} blocked")
+    link_to_page("pages/tasks.py", label="Tasks", actor=actor)
+
+chart_column, share_column = st.columns([3, 2])
+with chart_column:
+    st.subheader("Pipeline by stage")
+    st.altair_chart(pipeline_by_stage_chart(load(pipeline_by_stage)), width="stretch")
+with share_column:
+    st.subheader("Relationship ownership")
+    if coverage.stakeholders:
+        st.altair_chart(ownership_chart(orphaned=coverage.orphaned,
+                                        single_owner=coverage.single_owner,
+                                        multi_owner=coverage.multi_owner), width="stretch")
+    else:
+        st.caption("No stakeholders yet.")
+    st.subheader("MEDDPICC coverage of the pipeline")
+    if gaps.pipeline:
+        st.altair_chart(pipeline_risk_chart(pipeline=gaps.pipeline,
+                                            value_at_risk=gaps.value_at_risk), width="stretch")
+    else:
+        st.caption("No open pipeline yet.")
+
+st.subheader(f"Closing in the next {CLOSING_WINDOW_DAYS} days")
+closing = load(closing_soon, today=today, within_days=CLOSING_WINDOW_DAYS, limit=15)
+if closing.empty:
+    st.caption(f"No open opportunity is expected to close in the next {CLOSING_WINDOW_DAYS} days.")
+else:
+    shown = with_links(with_links(closing, "opportunity", "opportunity_id", "opportunity_link"),
+                       "company", "company_id", "company_link")
+    labels = {"opportunity": "Opportunity", "company": "Company", "stage_label": "Stage",
+              "value": "Value", "probability": "Probability",
+              "expected_close_date": "Expected close", "slipped": "Past due"}
+    order = ["opportunity", "opportunity_link", "company", "company_link", *list(labels)[2:]]
+    st.dataframe(shown[order].rename(columns=labels), hide_index=True, width="stretch",
+                 column_config={
+                     "opportunity_link": link_column("Opportunity page"),
+                     "company_link": link_column("Company page"),
+                     "Value": st.column_config.NumberColumn(format="dollar"),
+                     "Probability": st.column_config.NumberColumn(format="%d%%"),
+                     "Past due": st.column_config.CheckboxColumn(
+                         help="The expected close date has passed and the deal is still open.")})
+    download_csv(closing[list(labels)].rename(columns=labels), file_name="closing_soon",
+                 key="overview_closing_csv")
