@@ -24,6 +24,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Dashboards", "overview",
              default=True),
+    PageSpec("pages/tasks.py", "Tasks", ":material/task_alt:", "Dashboards", "tasks"),
     PageSpec("pages/user.py", "User", ":material/person:", "Records", "user"),
     PageSpec("pages/stakeholder.py", "Stakeholder", ":material/contact_page:", "Records",
              "stakeholder"),

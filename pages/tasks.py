@@ -1,0 +1,124 @@
+"""Tasks: what is overdue, due soon or blocked, for you or anyone; sequences of steps in order.
+
+Managers create, edit, complete, reopen and cancel tasks here, and build sequences.
+"""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from crm_core.access import Permission
+from crm_core.queries.task_details import user_id_for_email
+from crm_core.queries.task_rollups import completed_per_week, due_by_user
+from crm_core.queries.task_sequences import sequence_steps
+from crm_core.queries.tasks import task_counts, task_page
+from dashboard.auth import current_actor
+from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
+from dashboard.data import load
+from dashboard.detail import pager
+from dashboard.manage import show_confirmation
+from dashboard.sequence_forms import add_step_form, new_sequence_form, reorder_form
+from dashboard.tables import download_csv
+from dashboard.task_forms import (
+    bulk_complete_button,
+    edit_form,
+    links_panel,
+    new_task_form,
+    status_actions,
+)
+from dashboard.task_view import csv_frame, sequence_view, table_columns, table_frame, task_filters
+
+st.title("Tasks")
+actor = current_actor()
+can_edit = actor.can(Permission.EDIT)
+today = date.today()
+me = load(user_id_for_email, email=actor.email)
+show_confirmation()
+
+filters, linked = task_filters(me, today)
+count_scope = {k: filters[k] for k in ("entity_type", "entity_id", "user_id")}
+counts = load(task_counts, today=today, **count_scope)
+figures = st.columns(4)
+figures[0].metric("Open", f"{counts.open:,}", border=True,
+                  help="Unfinished tasks and steps (open or in progress) in this scope.")
+figures[1].metric("Overdue", f"{counts.overdue:,}", border=True,
+                  help="Unfinished and due before today.")
+figures[2].metric("Due soon", f"{counts.due_soon:,}", border=True,
+                  help="Unfinished and due today or in the next 7 days.")
+figures[3].metric("Blocked", f"{counts.blocked:,}", border=True,
+                  help="Steps waiting for an earlier step of their sequence.")
+
+list_tab, sequence_tab, chart_tab = st.tabs(["Task list", "Sequences", "Charts"])
+
+with list_tab:
+    size_column, _ = st.columns([1, 4])
+    page_size = size_column.selectbox("Rows per page", [25, 50, 100], index=1,
+                                      key="tasks_page_size")
+    first = load(task_page, limit=page_size, offset=0, **filters)
+    offset = pager(first.total, key="tasks_page", page_size=page_size)
+    page = first if offset == 0 else load(task_page, limit=page_size, offset=offset, **filters)
+    if first.total <= page_size:
+        st.caption(f"{first.total:,} task(s)")
+    rows = page.rows
+    shown = table_frame(rows, today)
+    event = st.dataframe(shown, hide_index=True, key="tasks_table", on_select="rerun",
+                         selection_mode="multi-row", column_config=table_columns())
+    download_csv(csv_frame(rows, shown), file_name="tasks", key="tasks_csv",
+                 label="Download this page as CSV")
+    selected = [int(rows.iloc[i]["id"]) for i in event.selection.rows if i < len(rows)]
+    if can_edit and len(selected) > 1:
+        bulk_complete_button(selected)
+    if len(selected) == 1:
+        row = rows[rows["id"] == selected[0]].iloc[0]
+        st.subheader(f"Selected: {row['description']}", anchor=False)
+        details, actions = st.columns([3, 2])
+        with details:
+            if can_edit:
+                edit_form(row)
+            else:
+                st.text(row["description"])
+        with actions:
+            if can_edit:
+                status_actions(row)
+            st.markdown("**Linked records**")
+            links_panel(int(row["id"]), editable=can_edit, picked=linked)
+    elif not selected:
+        st.caption("Select a row to see its linked records"
+                   + (", edit, complete, reopen or cancel it; select several to complete "
+                      "them together." if can_edit else "."))
+    if can_edit:
+        with st.expander("New task", icon=":material/add_task:"):
+            new_task_form(me, linked)
+
+with sequence_tab:
+    preselected = None
+    if len(selected) == 1:
+        row = rows[rows["id"] == selected[0]].iloc[0]
+        preselected = int(row["id"]) if row["task_type"] == "sequence" else (
+            int(row["parent_task_id"]) if pd.notna(row["parent_task_id"]) else None)
+    chosen = sequence_view(preselected=preselected, today=today)
+    if can_edit:
+        if chosen is not None:
+            left, right = st.columns(2)
+            with left, st.expander("Add a step", icon=":material/add:"):
+                add_step_form(chosen)
+            with right, st.expander("Reorder steps", icon=":material/swap_vert:"):
+                reorder_form(chosen, load(sequence_steps, sequence_id=chosen))
+        with st.expander("New sequence", icon=":material/playlist_add:"):
+            new_sequence_form(me, linked)
+
+with chart_tab:
+    owners = load(due_by_user, today=today)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Overdue and due soon by owner", anchor=False)
+        if owners.empty:
+            st.info("Nothing is overdue or due in the next 7 days.")
+        else:
+            st.altair_chart(due_by_owner_chart(owners), key="tasks_owner_chart")
+            st.caption("Users linked to unfinished tasks (the 15 with most overdue).")
+    with right:
+        st.subheader("Tasks completed per week", anchor=False)
+        weekly = load(completed_per_week, weeks=12, today=today, user_id=count_scope["user_id"])
+        st.altair_chart(completed_per_week_chart(weekly), key="tasks_weekly_chart")

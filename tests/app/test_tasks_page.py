@@ -1,0 +1,76 @@
+"""The Tasks screen per access role: viewers read, managers create, complete and bulk-complete."""
+
+from crm_core.db import make_engine, read_session
+from crm_core.models import Task
+
+PAGE = "pages/tasks.py"
+
+
+def _table(at):
+    return at.dataframe(key="tasks_table").value
+
+
+def test_a_viewer_sees_the_open_tasks_overdue_first_and_no_forms(app_as):
+    at = app_as("viewer", PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Tasks"
+    assert list(_table(at)["Task"]) == ["Send pricing to Dana", "Book discovery call"]
+    assert _table(at)["When"].iloc[0] == "2 d overdue"
+    assert len(at.get("form")) == 0
+    assert not [b for b in at.button if b.label in ("Create task", "Create sequence")]
+    assert [m.value for m in at.metric][:2] == ["2", "1"]
+
+
+def _select(at, *rows):
+    at.session_state["tasks_table"] = {"selection": {"rows": list(rows), "columns": [],
+                                                     "cells": []}}
+    at.run()
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_a_manager_creates_a_task_and_completing_it_takes_it_off_the_open_list(app_as):
+    at = app_as("manager", PAGE)
+    at.text_area(key="task_new_description").set_value("Call Gus about the pilot")
+    at.selectbox(key="task_new_priority").set_value("high")
+    _button(at, "Create task").click().run()
+    assert not at.exception
+    assert "Task 'Call Gus about the pilot' created." in [s.value for s in at.success]
+    tasks = list(_table(at)["Task"])
+    assert tasks == ["Send pricing to Dana", "Book discovery call", "Call Gus about the pilot"]
+    _select(at, 2)
+    _button(at, "Complete").click().run()
+    assert not at.exception
+    assert list(_table(at)["Task"]) == ["Send pricing to Dana", "Book discovery call"]
+
+
+def test_a_refused_new_task_keeps_what_was_typed_and_says_why(app_as):
+    at = app_as("manager", PAGE)
+    at.text_area(key="task_new_description").set_value("   ")
+    at.selectbox(key="task_new_priority").set_value("urgent")
+    _button(at, "Create task").click().run()
+    assert "Description is required\\." in [e.value for e in at.error]
+    assert at.selectbox(key="task_new_priority").value == "urgent"
+
+
+def test_a_manager_completes_the_selected_tasks_together(app_as, app_db):
+    at = app_as("manager", PAGE)
+    _select(at, 0, 1)
+    _button(at, "Complete 2 selected").click().run()
+    assert not at.exception
+    assert "2 task(s) completed." in [s.value for s in at.success]
+    assert _table(at).empty
+    engine = make_engine(app_db)
+    with read_session(engine) as session:
+        assert {t.status for t in session.query(Task)} == {"done"}
+    engine.dispose()
+
+
+def test_a_refused_sequence_keeps_its_name(app_as):
+    at = app_as("manager", PAGE)
+    at.text_input(key="seq_new_description").set_value("Onboarding Globex")
+    _button(at, "Create sequence").click().run()
+    assert "A sequence needs at least one step\\." in [e.value for e in at.error]
+    assert at.text_input(key="seq_new_description").value == "Onboarding Globex"
