@@ -59,7 +59,7 @@ show_table(events, key="history_events", file_name="history",
            empty="No changes match these filters.",
            columns={"when": st.column_config.DatetimeColumn("When (UTC)",
                                                             format="YYYY-MM-DD HH:mm"),
-                    "who": "Who", "action": "Action", "entity_type": "Record type",
+                    "who": "Who", "entity_type": "Record type",
                     "entity_id": st.column_config.NumberColumn("Record id", format="%d"),
-                    "summary": "Summary", "changes": "Before → after",
-                    "record": st.column_config.LinkColumn("Open", display_text="Open")})
+                    "record": st.column_config.LinkColumn("Record", display_text="Open"),
+                    "summary": "Summary", "changes": "Before → after", "action": "Action"})

@@ -87,6 +87,9 @@ else:
         st.info(f"Search for a {label} above to {action} it.", icon=":material/search:")
     else:
         try:
-            edit_form(entity_type, picked) if action == "edit" else render_delete(picked)
+            if action == "edit":
+                edit_form(entity_type, picked)
+            else:
+                render_delete(picked)
         except NotFound as error:
             st.warning(f"{error} Search for another {label}.", icon=":material/search_off:")
