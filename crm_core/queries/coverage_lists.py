@@ -1,0 +1,94 @@
+"""The stakeholders behind the coverage figures: orphaned and single-owner lists, paginated in SQL.
+
+Both lists are sorted by the open pipeline the stakeholder is linked to, so the relationships
+that matter most for current deals come first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session
+
+from crm_core.models import (
+    Company,
+    Stakeholder,
+    StakeholderMeddpiccRole,
+    StakeholderRelationshipOwner,
+    User,
+)
+from crm_core.queries.coverage_scope import (
+    CoverageFilters,
+    RowsPage,
+    owner_counts,
+    stakeholder_conditions,
+    stakeholder_open_pipeline,
+)
+from crm_core.vocab import MEDDPICC_ROLES
+
+STAKEHOLDER_COLUMNS = ["stakeholder_id", "stakeholder", "job_title", "company_id", "company",
+                       "open_opportunities", "open_pipeline"]
+
+
+def meddpicc_role_labels(session: Session, *, stakeholder_ids: Sequence[int]) -> dict[int, str]:
+    """Each stakeholder's MEDDPICC roles as labels in vocabulary order ('Champion, User')."""
+    if not stakeholder_ids:
+        return {}
+    rows = session.execute(
+        select(StakeholderMeddpiccRole.stakeholder_id, StakeholderMeddpiccRole.meddpicc_role)
+        .where(StakeholderMeddpiccRole.stakeholder_id.in_(list(stakeholder_ids)))).all()
+    roles: dict[int, list[str]] = {}
+    for stakeholder_id, role in rows:
+        roles.setdefault(stakeholder_id, []).append(role)
+    return {sid: ", ".join(MEDDPICC_ROLES.label(r) for r in sorted(
+        values, key=MEDDPICC_ROLES.position)) for sid, values in roles.items()}
+
+
+def _page(session: Session, conditions: list[ColumnElement], *, extra: Sequence = (),
+          extra_names: Sequence[str] = (), joins: Sequence = (), limit: int,
+          offset: int) -> RowsPage:
+    """One page of stakeholders meeting the conditions, biggest open pipeline first."""
+    total = session.scalar(select(func.count()).select_from(Stakeholder).where(*conditions)) or 0
+    pipeline = stakeholder_open_pipeline()
+    open_pipeline = func.coalesce(pipeline.c.open_pipeline, 0)
+    stmt = (select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title,
+                   Stakeholder.company_id, Company.name,
+                   func.coalesce(pipeline.c.open_opportunities, 0), open_pipeline, *extra)
+            .join(Company, Company.id == Stakeholder.company_id)
+            .outerjoin(pipeline, pipeline.c.stakeholder_id == Stakeholder.id))
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    stmt = (stmt.where(*conditions)
+            .order_by(open_pipeline.desc(), Company.name, Stakeholder.name, Stakeholder.id)
+            .limit(limit).offset(offset))
+    frame = pd.DataFrame(session.execute(stmt).all(),
+                         columns=[*STAKEHOLDER_COLUMNS, *extra_names])
+    frame["open_pipeline"] = frame["open_pipeline"].astype(float)
+    labels = meddpicc_role_labels(session, stakeholder_ids=frame["stakeholder_id"].tolist())
+    frame.insert(5, "meddpicc_roles", [labels.get(i, "") for i in frame["stakeholder_id"]])
+    return RowsPage(rows=frame, total=int(total), limit=limit, offset=offset)
+
+
+def orphaned_stakeholders(session: Session, *, limit: int = 50, offset: int = 0,
+                          **filters: Any) -> RowsPage:
+    """Stakeholders nobody owns, with their MEDDPICC roles and the open pipeline they touch."""
+    f = CoverageFilters.of(**filters)
+    owned = exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
+    return _page(session, [*stakeholder_conditions(f), ~owned], limit=limit, offset=offset)
+
+
+def single_owner_stakeholders(session: Session, *, limit: int = 50, offset: int = 0,
+                              **filters: Any) -> RowsPage:
+    """Stakeholders with exactly one owner (a risk if that person leaves), with the owner."""
+    f = CoverageFilters.of(**filters)
+    counts = owner_counts(f)
+    single = select(counts.c.stakeholder_id).where(counts.c.owners == 1)
+    owners = StakeholderRelationshipOwner
+    return _page(session, [*stakeholder_conditions(f), Stakeholder.id.in_(single)],
+                 extra=(User.id, User.name), extra_names=("owner_id", "owner"),
+                 joins=((owners, owners.stakeholder_id == Stakeholder.id),
+                        (User, User.id == owners.user_id)),
+                 limit=limit, offset=offset)

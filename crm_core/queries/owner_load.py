@@ -1,0 +1,183 @@
+"""How relationship ownership spreads across users: load per user, off-team owners, and the
+users x companies coverage matrix of the largest open accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import exists, func, literal, literal_column, select
+from sqlalchemy.orm import Session
+
+from crm_core.models import (
+    Company,
+    CompanyAccountTeam,
+    Opportunity,
+    Stakeholder,
+    StakeholderOpportunity,
+    StakeholderRelationshipOwner,
+    User,
+)
+from crm_core.queries.coverage import coverage_by_company
+from crm_core.queries.coverage_lists import meddpicc_role_labels
+from crm_core.queries.coverage_scope import (
+    CoverageFilters,
+    RowsPage,
+    company_conditions,
+    company_open_pipeline,
+    scoped_stakeholder_ids,
+    stakeholder_conditions,
+)
+from crm_core.queries.teams import full_team_select
+from crm_core.vocab import OPEN_STAGES
+
+Owner = StakeholderRelationshipOwner
+
+
+def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
+    """One row per user (the user filter picks them): stakeholders owned, of which they are the
+    sole owner, companies touched, and the open opportunities and pipeline those stakeholders
+    are linked to (each opportunity counted once per user). Users who own nobody have 0s."""
+    f = CoverageFilters.of(**filters)
+    scope = f.without_users()
+    # "+ 0" keeps SQLite from walking the user_id index (random stakeholder lookups): the
+    # owners table is walked in primary-key order, so the stakeholder lookups are sequential.
+    user_key = (Owner.user_id + literal_column("0")).label("user_id")
+    owned = (select(user_key, func.count().label("owned"),
+                    func.count(func.distinct(Stakeholder.company_id)).label("companies"))
+             .join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
+             .where(*stakeholder_conditions(scope)).group_by(user_key).subquery("owned"))
+    sole_rows = (select(func.min(Owner.user_id).label("user_id"))
+                 .group_by(Owner.stakeholder_id).having(func.count() == 1))
+    if scope.active:
+        sole_rows = sole_rows.where(Owner.stakeholder_id.in_(scoped_stakeholder_ids(scope)))
+    sole_rows = sole_rows.subquery("sole_rows")
+    sole = (select(sole_rows.c.user_id, func.count().label("sole"))
+            .group_by(sole_rows.c.user_id).subquery("sole"))
+    # Distinct (user, opportunity) pairs first, so an opportunity linked to two stakeholders
+    # of the same owner adds its value once. The "+ 0" and the stage test keep SQLite from
+    # starting at the opportunities: walking the link table in primary-key order (owners looked
+    # up in the same order) is several times faster than jumping from each deal to its links.
+    pairs = (select(user_key, StakeholderOpportunity.opportunity_id,
+                    func.max(Opportunity.value).label("value"))
+             .select_from(StakeholderOpportunity)
+             .join(Owner, Owner.stakeholder_id == StakeholderOpportunity.stakeholder_id)
+             .join(Opportunity, Opportunity.id
+                   == StakeholderOpportunity.opportunity_id + literal_column("0"))
+             .where(Opportunity.stage.concat("").in_(OPEN_STAGES))
+             .group_by(user_key, StakeholderOpportunity.opportunity_id))
+    if scope.active:
+        pairs = pairs.where(
+            StakeholderOpportunity.stakeholder_id.in_(scoped_stakeholder_ids(scope)))
+    pairs = pairs.subquery("pairs")
+    pipeline = (select(pairs.c.user_id, func.count().label("opportunities"),
+                       func.sum(pairs.c.value).label("pipeline"))
+                .group_by(pairs.c.user_id).subquery("pipeline"))
+    stmt = (select(User.id, User.name, User.job_title, func.coalesce(owned.c.owned, 0),
+                   func.coalesce(sole.c.sole, 0), func.coalesce(owned.c.companies, 0),
+                   func.coalesce(pipeline.c.opportunities, 0),
+                   func.coalesce(pipeline.c.pipeline, 0))
+            .outerjoin(owned, owned.c.user_id == User.id)
+            .outerjoin(sole, sole.c.user_id == User.id)
+            .outerjoin(pipeline, pipeline.c.user_id == User.id)
+            .order_by(func.coalesce(owned.c.owned, 0).desc(), User.name, User.id))
+    if f.user_ids:
+        stmt = stmt.where(User.id.in_(f.user_ids))
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+        "user_id", "name", "job_title", "stakeholders_owned", "sole_owner_of",
+        "companies_touched", "open_opportunities", "open_pipeline"])
+    frame["open_pipeline"] = frame["open_pipeline"].astype(float)
+    frame["owns_nobody"] = frame["stakeholders_owned"] == 0
+    return frame
+
+
+def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
+                    **filters: Any) -> RowsPage:
+    """Ownerships whose owner is neither on the stakeholder's company account team nor on the
+    full team of any of the stakeholder's opportunities: relationships the team cannot see.
+    The user filter picks the owners."""
+    f = CoverageFilters.of(**filters)
+    full_team = full_team_select().subquery("full_team")
+    on_company_team = exists().where(CompanyAccountTeam.company_id == Stakeholder.company_id,
+                                     CompanyAccountTeam.user_id == Owner.user_id)
+    # Correlated on the stakeholder (not the ownership row), so SQLite tests the cheap company
+    # team first and only looks at opportunity teams for the few owners not on it.
+    on_opportunity_team = exists(
+        select(literal(1)).select_from(StakeholderOpportunity)
+        .join(full_team, full_team.c.opportunity_id == StakeholderOpportunity.opportunity_id)
+        .where(StakeholderOpportunity.stakeholder_id == Stakeholder.id,
+               full_team.c.user_id == Owner.user_id))
+    conditions = [*stakeholder_conditions(f.without_users()), ~on_company_team,
+                  ~on_opportunity_team]
+    if f.user_ids:
+        conditions.append(Owner.user_id.in_(f.user_ids))
+    rows = session.execute(
+        select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Company.id,
+               Company.name, User.id, User.name, Owner.created_at, func.count().over())
+        .select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
+        .join(Company, Company.id == Stakeholder.company_id)
+        .join(User, User.id == Owner.user_id).where(*conditions)
+        .order_by(Company.name, Stakeholder.name, User.name, Owner.stakeholder_id,
+                  Owner.user_id)
+        .limit(limit).offset(offset)).all()
+    if rows:
+        total = rows[0][-1]
+    else:  # past the last page: count on its own
+        total = session.scalar(select(func.count()).select_from(Owner).join(
+            Stakeholder, Stakeholder.id == Owner.stakeholder_id).where(*conditions)) or 0
+    frame = pd.DataFrame([row[:-1] for row in rows],
+                         columns=["stakeholder_id", "stakeholder", "job_title", "company_id",
+                                  "company", "owner_id", "owner", "owner_since"])
+    labels = meddpicc_role_labels(session, stakeholder_ids=frame["stakeholder_id"].tolist())
+    frame.insert(5, "meddpicc_roles", [labels.get(i, "") for i in frame["stakeholder_id"]])
+    return RowsPage(rows=frame, total=int(total), limit=limit, offset=offset)
+
+
+def coverage_matrix(session: Session, *, top_n: int = 15, **filters: Any) -> pd.DataFrame:
+    """Users x companies for the top_n companies by open pipeline: one row per cell with the
+    stakeholders the user owns there and whether they are on its account team. Users are the
+    owners and team members of those companies (the user filter picks them)."""
+    f = CoverageFilters.of(**filters)
+    scope = f.without_users()
+    pipeline = company_open_pipeline()
+    top = session.execute(
+        select(Company.id).join(pipeline, pipeline.c.company_id == Company.id)
+        .where(*company_conditions(scope, Company.id))
+        .order_by(pipeline.c.open_pipeline.desc(), Company.name, Company.id).limit(top_n)
+    ).scalars().all()
+    columns = ["user_id", "user", "company_id", "company", "owned", "on_account_team",
+               "company_rank", "company_stakeholders", "company_orphaned",
+               "company_open_pipeline"]
+    if not top:
+        return pd.DataFrame(columns=columns)
+    companies = coverage_by_company(session, sort_by="pipeline",
+                                    **{**_as_kwargs(scope), "company_ids": top})
+    companies = companies.set_index("company_id")
+    owned = session.execute(
+        select(Owner.user_id, Stakeholder.company_id, func.count())
+        .join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
+        .where(Stakeholder.company_id.in_(top), *stakeholder_conditions(scope))
+        .group_by(Owner.user_id, Stakeholder.company_id)).all()
+    team = session.execute(select(CompanyAccountTeam.user_id, CompanyAccountTeam.company_id)
+                           .where(CompanyAccountTeam.company_id.in_(top))).all()
+    owned_by = {(u, c): n for u, c, n in owned}
+    on_team = {(u, c) for u, c in team}
+    user_ids = {u for u, _ in owned_by} | {u for u, _ in on_team}
+    if f.user_ids:
+        user_ids &= set(f.user_ids)
+    users = session.execute(select(User.id, User.name).where(User.id.in_(user_ids))
+                            .order_by(User.name, User.id)).all()
+    names = session.execute(select(Company.id, Company.name).where(Company.id.in_(top))).all()
+    company_names = dict(names)
+    cells = [(u.id, u.name, c, company_names[c], owned_by.get((u.id, c), 0),
+              (u.id, c) in on_team, rank,
+              int(companies["stakeholders"].get(c, 0)), int(companies["orphaned"].get(c, 0)),
+              float(companies["open_pipeline"].get(c, 0.0)))
+             for u in users for rank, c in enumerate(top, start=1)]
+    return pd.DataFrame(cells, columns=columns)
+
+
+def _as_kwargs(f: CoverageFilters) -> dict[str, Any]:
+    return {"company_ids": f.company_ids, "industries": f.industries, "user_ids": f.user_ids,
+            "meddpicc_roles": f.meddpicc_roles,
+            "only_with_open_opportunities": f.only_with_open_opportunities}
