@@ -1,36 +1,48 @@
-"""First start: bring the database to the latest schema (and seed an empty one), once a process."""
+"""First start: bring the database to the latest schema, and seed demo data into an empty one.
+
+Once per process and database URL. Demo data goes only into an empty database, and by default
+only into the built-in SQLite file (`CRM_SEED_DEMO`: `auto`, `1` to seed any empty database,
+`0` never), so a new production database is never filled with made-up customers.
+"""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
-from sqlalchemy.exc import IntegrityError
 
 from crm_core.db import database_url, is_empty, migrate_to_head, read_session
 from crm_core.errors import Conflict
-from crm_core.seeding import seed_database
 from dashboard.data import engine
 
 
-def _database_is_empty() -> bool:
-    with read_session(engine()) as session:
-        return is_empty(session)
+def should_seed_demo() -> bool:
+    """Whether an empty database gets the demo dataset (see CRM_SEED_DEMO)."""
+    setting = os.environ.get("CRM_SEED_DEMO", "auto").strip().lower()
+    if setting in ("1", "true", "yes", "on"):
+        return True
+    if setting in ("0", "false", "no", "off"):
+        return False
+    return not os.environ.get("CRM_DATABASE_URL")
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Preparing the database (on a first start: creating demo data)…")
 def _prepared(url: str) -> bool:
-    with st.spinner("Preparing the database…"):
-        migrate_to_head(engine())
-        # Only a database without any data gets the demo dataset; data is never reseeded.
-        if _database_is_empty():
+    from crm_core.seeding import seed_database  # imports Faker: only on a first run
+
+
+    migrate_to_head(engine())
+    if should_seed_demo():
+        with read_session(engine()) as session:
+            empty = is_empty(session)
+        if empty:
             try:
                 seed_database(engine())
-            except (Conflict, IntegrityError):
-                if _database_is_empty():
-                    raise
-                # Another app process seeded it at the same moment: its data stands.
+            except Conflict:
+                pass  # another process seeded it a moment ago
     return True
 
 
 def ensure_database() -> None:
-    """Migrate the configured database to head (seeding an empty one) on the first run."""
+    """Migrate (and on a first start seed) the configured database, once per process."""
     _prepared(database_url())
