@@ -94,14 +94,15 @@ class ImportReport:
 
     def summary(self) -> str:
         """One sentence: the counts, and whether anything was written."""
-        counts = (f"{self.rows} rows: {self.created} to create, {self.updated} to update, "
-                  f"{self.unchanged} unchanged, {self.rejected} rejected")
+        rows = f"{self.rows:,} row{'' if self.rows == 1 else 's'}"
+        counts = (f"{rows}: {self.created:,} to create, {self.updated:,} to update, "
+                  f"{self.unchanged:,} unchanged, {self.rejected:,} rejected")
         if self.mode == "dry_run":
             return f"Dry run, nothing written. {counts}."
         if self.applied:
-            return (f"Imported. {self.rows} rows: {self.created} created, {self.updated} "
-                    f"updated, {self.unchanged} unchanged, {self.rejected} rejected.")
-        return f"Nothing written: {self.rejected} row(s) rejected. {counts}."
+            return (f"Imported. {rows}: {self.created:,} created, {self.updated:,} "
+                    f"updated, {self.unchanged:,} unchanged, {self.rejected:,} rejected.")
+        return f"Nothing written: {self.rejected:,} row(s) rejected. {counts}."
 
 
 def import_file(table: SourceTable, entity: str,

@@ -78,3 +78,46 @@ def test_a_viewer_sees_the_export_but_not_the_import(app_as):
     assert [i.value for i in at.info] == [
         "Importing needs the manager access role. You can still take out a full export."]
     assert at.get("download_button")[0].proto.label == "Download full export (ZIP)"
+
+
+DEALS = (b"Opportunity Name,Amount,Stage,Close Date,Account Name\n"
+         b"Acme Expansion,\"$80,000\",Verbal Yes,2027-03-31,Acme Corp\n")
+
+
+def test_an_unknown_stage_is_mapped_in_the_value_mapping_editor(app_as, app_db):
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(("deals.csv", DEALS, "text/csv")).run()
+    assert at.selectbox(key="import_entity").value == "opportunities"
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 0 to create, 0 to update, 0 unchanged, 1 rejected."]
+    at.session_state["import_stage_mapping"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"Their value": "Verbal Yes", "Our stage": "Negotiation"}]}
+    at.run()
+    at.button(key="import_dry_run").click().run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 1 to create, 0 to update, 0 unchanged, 0 rejected."]
+
+
+def test_a_zip_of_salesforce_files_is_reported_file_by_file(app_as):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Account.csv", "Id,Name,Website\n001A,Initech,initech.example\n")
+        archive.writestr("Contact.csv", "Id,FirstName,LastName,Email,AccountId\n"
+                                        "003A,Peter,Gibbons,peter@initech.example,001A\n"
+                                        "003B,Milton,Waddams,milton@initech.example,001Z\n")
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(
+        ("salesforce.zip", buffer.getvalue(), "application/zip")).run()
+    assert len(at.get("selectbox")) == 0  # the file names say what each CSV holds
+    at.button(key="import_dry_run").click().run()
+    assert not at.exception
+    files = next(d.value for d in at.dataframe if "entity" in d.value.columns)
+    assert files[["file", "created", "rejected"]].to_dict("records") == [
+        {"file": "Account.csv", "created": 1, "rejected": 0},
+        {"file": "Contact.csv", "created": 1, "rejected": 1}]

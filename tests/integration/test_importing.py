@@ -212,3 +212,10 @@ def test_a_stakeholder_moves_company_when_the_file_says_so(crm):
         company = session.scalar(select(Company.name).join(Stakeholder).where(
             Stakeholder.email == "lee@acme.example"))
     assert company == "Globex"
+
+
+def test_progress_is_reported_while_checking_and_while_writing(crm):
+    calls = []
+    _import(crm, SALESFORCE_CONTACTS, "stakeholders", mode="valid_only",
+            on_progress=lambda done, total, message: calls.append((done, total, message)))
+    assert calls == [(7, 7, "Checking rows"), (3, 3, "Writing")]
