@@ -6,7 +6,7 @@ import streamlit as st
 
 from crm_core.queries import detail_company as q
 from crm_core.queries.detail_search import search_companies
-from crm_core.queries.meddpicc import opportunity_gaps
+from crm_core.queries.meddpicc import opportunity_gap_list
 from crm_core.vocab import STAGES
 from dashboard.data import load
 from dashboard.detail import (
@@ -73,12 +73,11 @@ if not off_team.empty:
 st.subheader("Opportunities", anchor=False)
 opportunities = load(q.company_opportunities, company_id=company_id)
 if not opportunities.empty:
-    gaps = {i: load(opportunity_gaps, opportunity_id=int(i))
-            for i in opportunities.loc[opportunities["is_open"], "opportunity_id"]}
-    opportunities["coverage"] = [gaps[i].coverage_score if gaps.get(i) else None
-                                 for i in opportunities["opportunity_id"]]
-    opportunities["gaps"] = ["; ".join(gaps[i].gaps_in_words) if gaps.get(i) else ""
-                             for i in opportunities["opportunity_id"]]
+    # One query for the MEDDPICC coverage of every open opportunity of the company.
+    gaps = load(opportunity_gap_list, company_ids=(company_id,),
+                limit=max(1, int(opportunities["is_open"].sum()))).set_index("opportunity_id")
+    opportunities["coverage"] = opportunities["opportunity_id"].map(gaps["coverage_score"])
+    opportunities["gaps"] = opportunities["opportunity_id"].map(gaps["gaps"]).fillna("")
     opportunities["stage"] = opportunities["stage"].map(STAGES.label)
 show_table(opportunities, key="company_opportunities",
            file_name=f"company-{company_id}-opportunities", empty="No opportunities yet.",

@@ -86,6 +86,10 @@ def test_the_company_page_flags_orphans_and_shows_the_team_and_the_map(app_as, a
     assert {"Alice Archer", "Bob Baker"} <= set(page_links(at))
     assert len(at.get("graphviz_chart")) == 1
     assert {m.label: m.value for m in at.metric}["Orphaned"] == "1"
+    # Acme Platform (solution) needs 4 roles; 3 are held and owned on the team; no champion.
+    opportunities = frame_with(at, "coverage")
+    assert opportunities["coverage"].tolist()[0] == 0.75
+    assert opportunities["gaps"].tolist() == ["no champion", ""]
 
 
 def test_the_opportunity_page_marks_inherited_and_added_members_and_shows_the_gaps(

@@ -96,3 +96,10 @@ def test_the_company_map_puts_stakeholders_with_roles_first_and_flags_off_team_o
 def test_the_map_needs_exactly_one_of_company_or_opportunity(world):
     with pytest.raises(ValueError):
         _read(world, relationship_map)
+
+
+def test_without_text_stakeholders_and_opportunities_list_the_newest_first(world):
+    assert _read(world, search_stakeholders, limit=2)["label"].tolist() == [
+        "Sue Solo · Director · South 100%_off", "Sam South · Director · South 100%_off"]
+    assert _read(world, search_opportunities)["label"].str.split(" · ").str[0].tolist() == [
+        "Pilot", "Expansion"]
