@@ -134,7 +134,7 @@ def table_frame(rows: pd.DataFrame, today: date) -> pd.DataFrame:
         "Due": rows["due_date"],
         "When": [_due_text(d, s, today) for d, s in zip(rows["due_date"], rows["status"],
                                                          strict=True)],
-        "Blocked by": [f"⛔ {b}" if blocked else "" for b, blocked in
+        "Blocked by": [str(b) if blocked else "" for b, blocked in
                        zip(rows["blocked_by"], rows["blocked"], strict=True)],
         "Kind": [_kind(r) for _, r in rows.iterrows()],
         "Sequence": rows["sequence"].fillna(""),
@@ -198,8 +198,10 @@ def sequence_view(*, preselected: int | None, today: date) -> int | None:
     cols[3].metric("Expected finish", progress.expected_finish.isoformat()
                    if progress.expected_finish else "—",
                    help="The latest due date of the unfinished steps.")
+    cancelled = (f" ({progress.steps_cancelled} cancelled)" if progress.steps_cancelled
+                 else "")
     st.progress(progress.finished_share or 0.0,
-                text=f"{percent(progress.finished_share)} finished · Next: "
+                text=f"{percent(progress.finished_share)} finished{cancelled} · Next: "
                      + (f"step {progress.next_step_order}, {progress.next_step_description}"
                         if progress.next_step_id else "nothing left"))
     steps = load(sequence_steps, sequence_id=chosen)
@@ -207,7 +209,7 @@ def sequence_view(*, preselected: int | None, today: date) -> int | None:
         "Step": steps["sequence_order"].astype("Int64"),
         "Task": steps["description"],
         "Status": steps["status"].map(TASK_STATUSES.label),
-        "Blocked": ["⛔ waits for " + str(b) if blocked else "" for b, blocked in
+        "Blocked": ["Waits for " + str(b) if blocked else "" for b, blocked in
                     zip(steps["blocked_by"], steps["blocked"], strict=True)],
         "Dependency": steps["dependency_type"].map(DEPENDENCY_TYPES.label),
         "Due": steps["due_date"],

@@ -74,3 +74,54 @@ def test_a_refused_sequence_keeps_its_name(app_as):
     _button(at, "Create sequence").click().run()
     assert "A sequence needs at least one step\\." in [e.value for e in at.error]
     assert at.text_input(key="seq_new_description").value == "Onboarding Globex"
+
+
+def _steps_table(at):
+    return next(d.value for d in at.dataframe if "Step" in d.value.columns)
+
+
+def _add_sequence(app_db) -> None:
+    from crm_core.db import write_session
+    from crm_core.services.task_sequences import create_sequence
+    from tests.factories import MANAGER
+
+    engine = make_engine(app_db)
+    with write_session(engine) as session:
+        create_sequence(session, actor=MANAGER, description="Globex onboarding", steps=[
+            {"description": "Kickoff", "dependency_type": "none"},
+            {"description": "Contract"}, {"description": "Signature"}])
+    engine.dispose()
+
+
+def test_the_sequence_view_shows_steps_in_order_with_what_blocks_them(app_as, app_db):
+    _add_sequence(app_db)
+    at = app_as("viewer", PAGE)
+    steps = _steps_table(at)
+    assert list(steps["Task"]) == ["Kickoff", "Contract", "Signature"]
+    assert list(steps["Blocked"]) == ["", "Waits for Kickoff", "Waits for Contract"]
+    assert "Next: step 1, Kickoff" in at.get("progress")[0].proto.text
+    assert not [b for b in at.button if b.label in ("Add step", "Apply order")]
+
+
+def _step_ids(app_db) -> dict[str, int]:
+    engine = make_engine(app_db)
+    with read_session(engine) as session:
+        ids = {t.description: t.id for t in session.query(Task).filter(
+            Task.parent_task_id.is_not(None))}
+    engine.dispose()
+    return ids
+
+
+def test_a_manager_reorders_the_steps_of_a_sequence(app_as, app_db):
+    _add_sequence(app_db)
+    ids = _step_ids(app_db)
+    at = app_as("manager", PAGE)
+    assert at.multiselect(key="seq_order_ids").options == [
+        "1. Kickoff", "2. Contract", "3. Signature"]
+    at.multiselect(key="seq_order_ids").set_value(
+        [ids["Signature"], ids["Kickoff"], ids["Contract"]])
+    _button(at, "Apply order").click().run()
+    assert not at.exception
+    assert "Steps reordered." in [s.value for s in at.success]
+    assert list(_steps_table(at)["Task"]) == ["Signature", "Kickoff",
+                                                                  "Contract"]
