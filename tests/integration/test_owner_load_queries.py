@@ -1,0 +1,100 @@
+"""Owner load, off-team owners and the users x companies matrix, with the answers written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_core.db import read_session, write_session
+from crm_core.queries.owner_load import coverage_matrix, off_team_owners, owner_load
+from tests.integration.coverage_dataset import build_coverage_world
+
+LOAD = ["stakeholders_owned", "sole_owner_of", "companies_touched", "open_opportunities",
+        "open_pipeline"]
+
+
+@pytest.fixture
+def world(engine):
+    with write_session(engine) as session:
+        return build_coverage_world(session)
+
+
+def run(engine, query, **kwargs):
+    with read_session(engine) as session:
+        return query(session, **kwargs)
+
+
+def load_by_name(frame):
+    return {row["name"]: tuple(row[c] for c in LOAD) for _, row in frame.iterrows()}
+
+
+def test_owner_load_counts_each_opportunity_once_per_owner(engine, world):
+    # Ann owns Ava and Abe, both on Acme Deal: 100k counts once (190k, not 290k).
+    frame = run(engine, owner_load)
+    assert load_by_name(frame) == {
+        "Ann Ames": (3, 2, 2, 3, 190_000),
+        "Ben Bell": (1, 0, 1, 1, 100_000),
+        "Cat Cole": (1, 1, 1, 1, 40_000),
+        "Eve Eads": (1, 1, 1, 1, 100_000),
+        "Dan Dorn": (0, 0, 0, 0, 0),
+    }
+    assert list(frame["name"]) == ["Ann Ames", "Ben Bell", "Cat Cole", "Eve Eads", "Dan Dorn"]
+
+
+def test_users_who_own_nobody_are_listed(engine, world):
+    frame = run(engine, owner_load)
+    assert list(frame.loc[frame["owns_nobody"], "name"]) == ["Dan Dorn"]
+
+
+def test_owner_load_follows_the_filters(engine, world):
+    retail = run(engine, owner_load, industries=["Retail"])
+    assert load_by_name(retail) == {
+        "Ann Ames": (1, 1, 1, 1, 40_000), "Cat Cole": (1, 1, 1, 1, 40_000),
+        "Ben Bell": (0, 0, 0, 0, 0), "Dan Dorn": (0, 0, 0, 0, 0), "Eve Eads": (0, 0, 0, 0, 0)}
+    only_ann = run(engine, owner_load, user_ids=[world["Ann"]])
+    assert load_by_name(only_ann) == {"Ann Ames": (3, 2, 2, 3, 190_000)}
+
+
+def test_an_owner_on_an_opportunity_team_is_not_off_team_but_one_on_no_team_is(engine, world):
+    # Eve owns Art at Acme without being on Acme's account team, but she was added to the
+    # team of Acme Deal, which Art is on. Ann owns Bud at Bolt and is on no Bolt team at all.
+    page = run(engine, off_team_owners)
+    assert page.total == 1
+    assert page.rows[["stakeholder", "company", "owner"]].values.tolist() == [
+        ["Bud", "Bolt", "Ann Ames"]]
+
+
+def test_off_team_owners_follow_the_filters(engine, world):
+    assert run(engine, off_team_owners, user_ids=[world["Cat"]]).total == 0
+    assert run(engine, off_team_owners, industries=["Software"]).total == 0
+    assert run(engine, off_team_owners, user_ids=[world["Ann"]]).total == 1
+
+
+def test_the_matrix_crosses_owners_and_team_members_with_the_top_companies(engine, world):
+    frame = run(engine, coverage_matrix, top_n=2)
+    cells = {(r["user"], r["company"]): (r["owned"], bool(r["on_account_team"]))
+             for _, r in frame.iterrows()}
+    assert cells == {
+        ("Ann Ames", "Acme"): (2, True), ("Ann Ames", "Bolt"): (1, False),
+        ("Ben Bell", "Acme"): (1, True), ("Ben Bell", "Bolt"): (0, False),
+        ("Cat Cole", "Acme"): (0, False), ("Cat Cole", "Bolt"): (1, True),
+        ("Eve Eads", "Acme"): (1, False), ("Eve Eads", "Bolt"): (0, False),
+    }
+    companies = frame.drop_duplicates("company").set_index("company")
+    assert companies.loc["Acme", "company_rank"] == 1
+    assert companies.loc["Acme", "company_orphaned"] == 1
+    assert companies.loc["Bolt", "company_open_pipeline"] == 40_000
+
+
+def test_the_matrix_keeps_only_the_top_n_companies_and_the_chosen_users(engine, world):
+    top_one = run(engine, coverage_matrix, top_n=1)
+    assert set(top_one["company"]) == {"Acme"}
+    assert set(top_one["user"]) == {"Ann Ames", "Ben Bell", "Eve Eads"}
+    ann = run(engine, coverage_matrix, top_n=5, user_ids=[world["Ann"]])
+    assert sorted(ann["company"]) == ["Acme", "Bolt"]  # Core has no open pipeline
+    assert set(ann["user"]) == {"Ann Ames"}
+
+
+def test_an_empty_database_gives_an_empty_matrix_and_no_load(engine):
+    assert run(engine, coverage_matrix).empty
+    assert run(engine, owner_load).empty
+    assert run(engine, off_team_owners).total == 0
