@@ -24,6 +24,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Dashboards", "overview",
              default=True),
+    PageSpec("pages/meddpicc.py", "MEDDPICC", ":material/checklist:", "Dashboards", "meddpicc"),
     PageSpec("pages/tasks.py", "Tasks", ":material/task_alt:", "Dashboards", "tasks"),
     PageSpec("pages/user.py", "User", ":material/person:", "Records", "user"),
     PageSpec("pages/stakeholder.py", "Stakeholder", ":material/contact_page:", "Records",
@@ -44,6 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/import_export.py", "Import & export", ":material/swap_vert:", "Manage",
              "import-export"),
     PageSpec("pages/access.py", "Access", ":material/admin_panel_settings:", "Admin", "access",
+             permission=Permission.ADMINISTER),
+    PageSpec("pages/settings.py", "Settings", ":material/settings:", "Admin", "settings",
              permission=Permission.ADMINISTER),
 )
 

@@ -1,0 +1,96 @@
+"""The MEDDPICC screen's filters, headline and gap table (the page: widgets -> load -> render)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from crm_core.queries.coverage_scope import filter_choices
+from crm_core.queries.meddpicc import GapSummary, opportunity_gap_list
+from crm_core.queries.meddpicc_sql import GAP_TYPES
+from crm_core.vocab import OPEN_STAGES, STAGES
+from dashboard.data import load
+from dashboard.detail import MONEY, pager, show_table, yes_no_column
+from dashboard.format import money, percent
+
+PAGE_SIZE = 25
+
+
+def gap_filters() -> dict[str, Any]:
+    """The filter widgets; returns the keyword filters every gap query takes."""
+    choices = load(filter_choices)
+    companies = dict(zip(choices["companies"]["company_id"], choices["companies"]["name"],
+                         strict=True))
+    users = dict(zip(choices["users"]["user_id"], choices["users"]["name"], strict=True))
+    with st.expander("Filters", icon=":material/filter_list:"):
+        first, second, third = st.columns(3)
+        stages = first.multiselect("Stage", OPEN_STAGES, format_func=STAGES.label,
+                                   key="meddpicc_stages", placeholder="Every open stage")
+        gap_types = first.multiselect("Gap type", GAP_TYPES.values, format_func=GAP_TYPES.label,
+                                      key="meddpicc_gap_types", placeholder="Any, or none",
+                                      help="Only opportunities having at least one of these.")
+        close_from = second.date_input("Closing from", value=None, key="meddpicc_close_from",
+                                       format="YYYY-MM-DD")
+        close_to = second.date_input("Closing until", value=None, key="meddpicc_close_to",
+                                     format="YYYY-MM-DD")
+        company_ids = third.multiselect(
+            "Company", list(companies), format_func=lambda i: companies.get(i, str(i)),
+            key="meddpicc_companies", placeholder="Every company",
+            help="The companies with the largest open pipeline are listed.")
+        user_ids = third.multiselect(
+            "Account team member", list(users), format_func=lambda i: users.get(i, str(i)),
+            key="meddpicc_members", placeholder="Anyone",
+            help="Opportunities whose full team (inherited or added) includes them.")
+        min_value = third.number_input("Minimum value ($)", min_value=0, value=0, step=10_000,
+                                       key="meddpicc_min_value")
+    if close_from and close_to and close_from > close_to:
+        st.error(f"'Closing from' ({close_from}) is after 'Closing until' ({close_to}); "
+                 "the end of the window is ignored.", icon=":material/error:")
+        close_to = None
+    return {"stages": tuple(stages), "close_from": close_from, "close_to": close_to,
+            "company_ids": tuple(company_ids), "user_ids": tuple(user_ids),
+            "min_value": float(min_value) if min_value else None,
+            "gap_types": tuple(gap_types)}
+
+
+def show_headline(summary: GapSummary) -> None:
+    """Open opportunities, share fully covered, pipeline and weighted pipeline at risk."""
+    cells = st.columns(5)
+    cells[0].metric("Open opportunities", f"{summary.open_opportunities:,}", border=True)
+    cells[1].metric("Fully covered", percent(summary.fully_covered_share), border=True,
+                    help="Every MEDDPICC role the stage requires is held by a linked "
+                         "stakeholder owned by someone on the opportunity's full team.")
+    cells[1].caption(f"{summary.fully_covered:,} of {summary.open_opportunities:,}")
+    cells[2].metric("Pipeline at risk", money(summary.value_at_risk), border=True,
+                    help="Value of the open opportunities with any gap among required roles.")
+    cells[2].caption(f"of {money(summary.pipeline)} open pipeline")
+    cells[3].metric("Weighted pipeline at risk", money(summary.weighted_value_at_risk),
+                    border=True, help="Value × probability of the opportunities at risk.")
+    cells[3].caption(f"of {money(summary.weighted_pipeline)} weighted")
+    cells[4].metric("Single-threaded", f"{summary.single_threaded:,}", border=True,
+                    help="At most one linked stakeholder, or all owned by one single user.")
+
+
+def show_gap_table(total: int, filters: dict[str, Any]) -> None:
+    """The opportunities with their gaps in words, most value at risk first, paginated."""
+    offset = pager(total, key="meddpicc_table_page", page_size=PAGE_SIZE)
+    frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters).copy()
+    frame["stage"] = frame["stage"].map(STAGES.label)
+    frame["gaps"] = frame["gaps"].replace("", "—")
+    show_table(frame, key="meddpicc_gap_table", file_name="meddpicc-gaps",
+               empty="No open opportunity matches the filters.",
+               links={"name": ("opportunity", "opportunity_id"),
+                      "company": ("company", "company_id")},
+               columns={"name": "Opportunity", "company": "Company", "stage": "Stage",
+                        "gaps": st.column_config.TextColumn("Gaps", width="large"),
+                        "single_threaded": yes_no_column(
+                            "Single-threaded", help="At most one linked stakeholder, or all "
+                            "owned by the same single user"),
+                        "coverage_score": st.column_config.ProgressColumn(
+                            "Coverage", format="percent", min_value=0, max_value=1,
+                            help="Share of required roles covered and owned by the team"),
+                        "value": st.column_config.NumberColumn("Value", **MONEY),
+                        "weighted_value": st.column_config.NumberColumn("Weighted", **MONEY),
+                        "expected_close_date": st.column_config.DateColumn("Close date"),
+                        "team": "Account team"})

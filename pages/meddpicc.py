@@ -1,0 +1,120 @@
+"""MEDDPICC: which buying roles each open opportunity has covered and owned, what is at risk,
+and (for managers) the scorecard and the fixes that close a gap."""
+
+import streamlit as st
+
+from crm_core.access import Permission
+from crm_core.queries.meddpicc import (
+    gap_matrix,
+    gap_summary,
+    open_opportunity_choices,
+    opportunity_gaps,
+    opportunity_scorecard,
+)
+from crm_core.queries.meddpicc_rollups import gaps_by_stage, value_at_risk_by_gap_type
+from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
+from crm_core.vocab import MEDDPICC_ROLES
+from dashboard.auth import current_actor
+from dashboard.charts.meddpicc import (
+    gap_heatmap,
+    value_at_risk_by_gap_type_chart,
+    value_at_risk_by_stage_chart,
+)
+from dashboard.data import load
+from dashboard.detail import link_to, show_table, yes_no_column
+from dashboard.format import money, percent
+from dashboard.manage import show_confirmation
+from dashboard.meddpicc_forms import gap_fix_forms, scorecard_form
+from dashboard.meddpicc_view import gap_filters, show_gap_table, show_headline
+
+st.title("MEDDPICC")
+actor = current_actor()
+can_edit = actor.can(Permission.EDIT)
+show_confirmation()
+filters = gap_filters()
+summary = load(gap_summary, **filters)
+show_headline(summary)
+
+st.subheader("Coverage map", anchor=False)
+top_n = st.segmented_control("Opportunities shown", [10, 25, 50, 100], default=25,
+                             key="meddpicc_top_n", help="The most value at risk first.")
+matrix = load(gap_matrix, limit=top_n or 25, **filters)
+if matrix.empty:
+    st.caption("No open opportunity matches the filters.")
+else:
+    st.caption(f"The {len(matrix):,} opportunities with the most value at risk of "
+               f"{summary.open_opportunities:,}. Rows: opportunities; columns: MEDDPICC roles.")
+    st.altair_chart(gap_heatmap(matrix), width="stretch")
+
+stage_column, type_column = st.columns(2)
+with stage_column:
+    st.subheader("Value at risk by stage", anchor=False)
+    by_stage = load(gaps_by_stage, **filters)
+    if by_stage.empty:
+        st.caption("Nothing at risk.")
+    else:
+        st.altair_chart(value_at_risk_by_stage_chart(by_stage), width="stretch")
+with type_column:
+    st.subheader("Value by gap type", anchor=False)
+    st.altair_chart(value_at_risk_by_gap_type_chart(load(value_at_risk_by_gap_type, **filters)),
+                    width="stretch")
+    st.caption("A deal with several kinds of gap counts under each.")
+
+st.subheader("Opportunities and their gaps", anchor=False)
+show_gap_table(summary.open_opportunities, filters)
+
+st.subheader("Scorecard of one opportunity", anchor=False)
+choices = load(open_opportunity_choices, limit=200, **filters)
+labels = dict(zip(choices["opportunity_id"], choices["label"], strict=True))
+opportunity_id = st.selectbox("Opportunity", list(labels), format_func=labels.get,
+                              key="meddpicc_opportunity", index=0 if labels else None,
+                              placeholder="No open opportunity matches the filters",
+                              help="The 200 with the most value at risk, under the filters.")
+if opportunity_id is None:
+    st.stop()
+gaps = load(opportunity_gaps, opportunity_id=opportunity_id)
+if gaps is None:
+    st.caption("This opportunity no longer exists.")
+    st.stop()
+link_to("opportunity", opportunity_id, labels[opportunity_id], icon=":material/handshake:")
+cells = st.columns(4)
+cells[0].metric("Coverage score", percent(gaps.coverage_score), border=True)
+cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True)
+cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
+cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True)
+st.caption("Required at this stage: " + (", ".join(
+    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or "no roles"))
+if gaps.gaps_in_words:
+    st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
+
+card_column, people_column = st.columns([2, 3])
+with card_column:
+    scorecard = load(opportunity_scorecard, opportunity_id=opportunity_id)
+    show_table(scorecard.assign(updated_by=scorecard["updated_by"].fillna("")),
+               key="meddpicc_scorecard_table", file_name=f"scorecard-{opportunity_id}",
+               columns={"label": "Element", "status_label": "Status",
+                        "derived": yes_no_column("Derived", help="From stakeholder roles and "
+                                                 "ownership, never entered by hand"),
+                        "note": "Note", "updated_by": "Recorded by",
+                        "updated_at": st.column_config.DatetimeColumn(
+                            "Recorded at (UTC)", format="YYYY-MM-DD HH:mm")})
+with people_column:
+    people = load(company_stakeholders_for_opportunity, opportunity_id=opportunity_id)
+    show_table(people, key="meddpicc_people_table", file_name=f"buying-committee-{opportunity_id}",
+               empty="The company has no stakeholders yet.",
+               links={"name": ("stakeholder", "stakeholder_id")},
+               columns={"name": "Stakeholder", "job_title": "Job title",
+                        "linked": yes_no_column("Linked", help="On this opportunity's buying "
+                                                "committee"),
+                        "role_labels": "MEDDPICC roles", "owners": "Relationship owners",
+                        "owned_on_team": yes_no_column(
+                            "Owned by the team", help="An owner is on the opportunity's full "
+                            "team (inherited or added)")})
+
+if can_edit:
+    st.subheader("Record the scorecard", anchor=False)
+    st.caption("Economic buyer and Champion follow from the stakeholders' MEDDPICC roles and "
+               "owners; close those gaps below.")
+    scorecard_form(opportunity_id, scorecard)
+    st.subheader("Close a gap", anchor=False)
+    gap_fix_forms(opportunity_id, gaps, people)

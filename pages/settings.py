@@ -1,0 +1,62 @@
+"""Settings (admins): which MEDDPICC roles each open stage requires, as a stage × role grid."""
+
+import streamlit as st
+
+from crm_core.queries.audit_log import audit_events
+from crm_core.queries.settings import required_roles
+from crm_core.services.settings import update_required_roles
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, STAGES
+from dashboard.data import load
+from dashboard.detail import show_table
+from dashboard.manage import form_errors, show_confirmation, show_values, submit
+
+FORM = "settings_required_roles"
+
+
+def _key(stage: str, role: str) -> str:
+    return f"required_{stage}_{role}"
+
+
+def _save() -> None:
+    requirements = {stage: [r for r in MEDDPICC_ROLES if st.session_state[_key(stage, r)]]
+                    for stage in OPEN_STAGES}
+
+    def confirmation(changed: list[str]) -> str:
+        if not changed:
+            return "Nothing changed."
+        return "Saved the required roles of " + ", ".join(STAGES.label(s) for s in changed) + "."
+
+    submit(FORM, update_required_roles, confirmation, requirements=requirements)
+
+
+st.title("Settings")
+show_confirmation()
+st.subheader("MEDDPICC roles each stage requires", anchor=False)
+st.caption("An open opportunity is fully covered when every role its stage requires is held by "
+           "a linked stakeholder whom someone on its full account team owns. Changes apply to "
+           "every dashboard at once and are kept in the history.")
+current = load(required_roles)
+show_values(FORM, {_key(s, r): r in current[s] for s in OPEN_STAGES for r in MEDDPICC_ROLES},
+            identity="required_roles")
+with st.form(f"{FORM}_form"):
+    widths = [2] + [1] * len(MEDDPICC_ROLES)
+    header = st.columns(widths)
+    header[0].markdown("**Stage**")
+    for cell, role in zip(header[1:], MEDDPICC_ROLES, strict=True):
+        cell.markdown(f"**{MEDDPICC_ROLES.label(role)}**")
+    for stage in OPEN_STAGES:
+        row = st.columns(widths)
+        row[0].text(STAGES.label(stage))
+        for cell, role in zip(row[1:], MEDDPICC_ROLES, strict=True):
+            cell.checkbox(f"{MEDDPICC_ROLES.label(role)} in {STAGES.label(stage)}",
+                          key=_key(stage, role), label_visibility="collapsed")
+    form_errors(FORM, ())
+    st.form_submit_button("Save", type="primary", icon=":material/save:", on_click=_save)
+
+st.subheader("Recent changes", anchor=False)
+changes = load(audit_events, entity_type="setting", limit=20).events
+show_table(changes, key="settings_history", file_name="settings-history",
+           empty="No changes yet: the defaults shipped with the app apply.",
+           columns={"when": st.column_config.DatetimeColumn("When (UTC)",
+                                                            format="YYYY-MM-DD HH:mm"),
+                    "who": "Who", "summary": "Change", "changes": "Before → after"})
