@@ -79,7 +79,7 @@ if done := st.session_state.pop(DONE, None):
 
 grants = load(access_grants)
 counts = grants["access_role"].value_counts()
-st.subheader(f"{len(grants)} people have access")
+st.subheader("1 person has access" if len(grants) == 1 else f"{len(grants)} people have access")
 st.caption(", ".join(f"{counts.get(role, 0)} {ACCESS_ROLES.label(role).lower()}"
                      for role in ACCESS_ROLES))
 shown = grants.assign(access_role=grants["access_role"].map(ACCESS_ROLES.label)).rename(

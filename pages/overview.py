@@ -16,7 +16,7 @@ from dashboard.charts.overview import (
 )
 from dashboard.data import load
 from dashboard.format import money, percent, share
-from dashboard.links import link_column, with_links
+from dashboard.links import name_link_column, with_name_links
 from dashboard.navigation import link_to_page
 from dashboard.tables import download_csv
 
@@ -69,6 +69,7 @@ with chart_column:
 with share_column:
     st.subheader("Relationship ownership")
     if coverage.stakeholders:
+        st.caption(f"Share of {coverage.stakeholders:,} stakeholders by number of owners")
         st.altair_chart(ownership_chart(orphaned=coverage.orphaned,
                                         single_owner=coverage.single_owner,
                                         multi_owner=coverage.multi_owner), width="stretch")
@@ -76,6 +77,7 @@ with share_column:
         st.caption("No stakeholders yet.")
     st.subheader("MEDDPICC coverage of the pipeline")
     if gaps.pipeline:
+        st.caption("Share of open pipeline value whose required MEDDPICC roles are covered")
         st.altair_chart(pipeline_risk_chart(pipeline=gaps.pipeline,
                                             value_at_risk=gaps.value_at_risk), width="stretch")
     else:
@@ -86,16 +88,15 @@ closing = load(closing_soon, today=today, within_days=CLOSING_WINDOW_DAYS, limit
 if closing.empty:
     st.caption(f"No open opportunity is expected to close in the next {CLOSING_WINDOW_DAYS} days.")
 else:
-    shown = with_links(with_links(closing, "opportunity", "opportunity_id", "opportunity_link"),
-                       "company", "company_id", "company_link")
     labels = {"opportunity": "Opportunity", "company": "Company", "stage_label": "Stage",
               "value": "Value", "probability": "Probability",
               "expected_close_date": "Expected close", "slipped": "Past due"}
-    order = ["opportunity", "opportunity_link", "company", "company_link", *list(labels)[2:]]
-    st.dataframe(shown[order].rename(columns=labels), hide_index=True, width="stretch",
+    shown = with_name_links(with_name_links(closing, "opportunity", "opportunity_id",
+                                            "opportunity"), "company", "company_id", "company")
+    st.dataframe(shown[list(labels)].rename(columns=labels), hide_index=True, width="stretch",
                  column_config={
-                     "opportunity_link": link_column("Opportunity page"),
-                     "company_link": link_column("Company page"),
+                     "Opportunity": name_link_column("Opportunity"),
+                     "Company": name_link_column("Company"),
                      "Value": st.column_config.NumberColumn(format="dollar"),
                      "Probability": st.column_config.NumberColumn(format="%d%%"),
                      "Past due": st.column_config.CheckboxColumn(
