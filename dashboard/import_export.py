@@ -132,6 +132,14 @@ def show_report(report: ImportReport, *, key: str) -> None:
                      key=f"{key}_files")
     for note in report.notes:
         st.caption(note)
+    if not report.changes.empty:
+        shown = len(report.changes)
+        more = report.created + report.updated - shown
+        title = "Records to create or update" if report.mode == "dry_run" else \
+            "Records created or updated"
+        with st.expander(f"{title} ({shown:,}{f' of {shown + more:,}' if more > 0 else ''})"):
+            st.dataframe(report.changes, hide_index=True, width="stretch",
+                         key=f"{key}_changes")
     if report.rejected:
         st.markdown(f"**Rejected rows** ({report.rejected:,}) — line numbers as in the file "
                     "(the header is line 1):")

@@ -7,9 +7,7 @@ entity's columns may be called.
 
 from crm_core.importing.batch import (
     MODES,
-    FileReport,
     ImportFile,
-    ImportReport,
     entity_labels,
     import_data,
     import_file,
@@ -17,6 +15,7 @@ from crm_core.importing.batch import (
     run_import,
 )
 from crm_core.importing.columns import ENTITIES, recognise_columns, unmapped_required
+from crm_core.importing.report import FileReport, ImportReport
 from crm_core.importing.values import (
     DEFAULT_ROLE_MAPPING,
     DEFAULT_STAGE_MAPPING,

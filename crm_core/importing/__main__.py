@@ -14,8 +14,9 @@ from pathlib import Path
 from crm_core.access import Actor
 from crm_core.db import make_engine, migrate_to_head, write_session
 from crm_core.errors import CrmError
-from crm_core.importing.batch import ImportReport, import_data
+from crm_core.importing.batch import import_data
 from crm_core.importing.columns import ENTITIES
+from crm_core.importing.report import ImportReport
 from crm_core.importing.values import ValueMapping, mapping_from_json
 
 ARCHIVE = "zip"

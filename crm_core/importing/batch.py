@@ -7,10 +7,9 @@ Modes: "dry_run" writes nothing; "all_or_nothing" writes only when no row is rej
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from crm_core.access import Actor, Permission
@@ -26,6 +25,12 @@ from crm_core.importing.reading import (
     read_archive,
     read_table,
 )
+from crm_core.importing.report import (
+    ImportReport,
+    changes_frame,
+    file_report,
+    rejected_frame,
+)
 from crm_core.importing.restore import (
     NEVER_IMPORTED,
     RESTORED_AS_IS,
@@ -38,7 +43,6 @@ from crm_core.importing.values import ValueMapping
 Mode = Literal["dry_run", "all_or_nothing", "valid_only"]
 MODES: tuple[str, ...] = ("dry_run", "all_or_nothing", "valid_only")
 Progress = Callable[[int, int, str], None]
-REJECTED_COLUMNS = ["file", "line", "field", "reason", "values"]
 
 
 @dataclass(frozen=True)
@@ -48,61 +52,6 @@ class ImportFile:
     table: SourceTable
     entity: str
     columns: Mapping[str, str | None]
-
-
-@dataclass(frozen=True)
-class FileReport:
-    file: str
-    entity: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    rejected: int
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did (or, in a dry run, would do), file by file, and every rejected row."""
-
-    mode: str
-    applied: bool
-    files: tuple[FileReport, ...]
-    rejected_rows: pd.DataFrame = field(compare=False, hash=False)
-    notes: tuple[str, ...] = ()
-    restored: bool = False
-
-    @property
-    def rows(self) -> int:
-        return sum(f.rows for f in self.files)
-
-    @property
-    def created(self) -> int:
-        return sum(f.created for f in self.files)
-
-    @property
-    def updated(self) -> int:
-        return sum(f.updated for f in self.files)
-
-    @property
-    def unchanged(self) -> int:
-        return sum(f.unchanged for f in self.files)
-
-    @property
-    def rejected(self) -> int:
-        return sum(f.rejected for f in self.files)
-
-    def summary(self) -> str:
-        """One sentence: the counts, and whether anything was written."""
-        rows = f"{self.rows:,} row{'' if self.rows == 1 else 's'}"
-        counts = (f"{rows}: {self.created:,} to create, {self.updated:,} to update, "
-                  f"{self.unchanged:,} unchanged, {self.rejected:,} rejected")
-        if self.mode == "dry_run":
-            return f"Dry run, nothing written. {counts}."
-        if self.applied:
-            return (f"Imported. {rows}: {self.created:,} created, {self.updated:,} "
-                    f"updated, {self.unchanged:,} unchanged, {self.rejected:,} rejected.")
-        return f"Nothing written: {self.rejected:,} row(s) rejected. {counts}."
 
 
 def import_file(table: SourceTable, entity: str,
@@ -190,8 +139,9 @@ def run_import(session: Session, *, actor: Actor, files: Sequence[ImportFile],
     if apply:
         _write(session, actor, plans, as_is, restore=restore, notes=notes,
                on_progress=on_progress)
-    return ImportReport(mode=mode, applied=apply, files=tuple(_file_report(p) for p in plans),
-                        rejected_rows=_rejected_frame(plans), notes=tuple(notes),
+    return ImportReport(mode=mode, applied=apply, files=tuple(file_report(p) for p in plans),
+                        rejected_rows=rejected_frame(plans),
+                        changes=changes_frame(plans, planner.directory), notes=tuple(notes),
                         restored=restore and apply)
 
 
@@ -228,19 +178,6 @@ def _write(session: Session, actor: Actor, plans: list[FilePlan],
         return  # nothing changed: nothing to audit
     writer.finish(summary=f"Imported {names}: {created} created, {updated} updated",
                   counts=counts)
-
-
-def _file_report(plan: FilePlan) -> FileReport:
-    return FileReport(file=plan.name, entity=plan.entity, rows=plan.rows, created=plan.created,
-                      updated=plan.updated, unchanged=plan.unchanged,
-                      rejected=len(plan.rejected))
-
-
-def _rejected_frame(plans: list[FilePlan]) -> pd.DataFrame:
-    rows = [{"file": p.name, "line": r.line, "field": r.field or "", "reason": r.reason,
-             "values": r.values}
-            for p in plans for r in p.rejected]
-    return pd.DataFrame(rows, columns=REJECTED_COLUMNS).astype({"line": "int64"})
 
 
 def entity_labels() -> dict[str, str]:

@@ -219,3 +219,15 @@ def test_progress_is_reported_while_checking_and_while_writing(crm):
     _import(crm, SALESFORCE_CONTACTS, "stakeholders", mode="valid_only",
             on_progress=lambda done, total, message: calls.append((done, total, message)))
     assert calls == [(7, 7, "Checking rows"), (3, 3, "Writing")]
+
+
+def test_the_report_previews_each_record_to_create_or_update(crm):
+    _import(crm, SALESFORCE_CONTACTS, "stakeholders", mode="valid_only")
+    changed = (b"Email,Title,Account Name\n"
+               b"dana@acme.example,Chief Financial Officer,Globex\n"
+               b"new@acme.example,,Acme Corp\n")
+    report = _import(crm, changed, "stakeholders")
+    assert report.rejected_rows["reason"].tolist() == ["Name is required."]
+    assert report.changes.to_dict("records") == [
+        {"file": "Contact.csv", "line": 2, "action": "update", "record": "Dana Diaz",
+         "changes": "job_title: CFO → Chief Financial Officer; company_id: Acme Corp → Globex"}]
