@@ -53,3 +53,20 @@ def test_the_sidebar_says_who_is_signed_in_with_which_access_role(app_as):
 def test_the_overview_is_the_home_page(app_as):
     at = app_as("viewer")
     assert at.title[0].value == "Overview"
+
+
+def test_with_the_shipped_error_setting_a_failure_shows_a_generic_box_without_details(
+        app_as, monkeypatch):
+    from streamlit import config
+
+    import crm_core.queries.overview
+
+    def broken(session):
+        raise RuntimeError("password=hunter2 in postgresql://crm@db")
+
+    monkeypatch.setattr(crm_core.queries.overview, "open_pipeline", broken)
+    config.set_option("client.showErrorDetails", "none")  # as in .streamlit/config.toml
+    at = app_as("viewer")
+    (box,) = at.exception
+    assert box.message.startswith("This app has encountered an error.")
+    assert "hunter2" not in str(box.proto) and "RuntimeError" not in str(box.proto)
