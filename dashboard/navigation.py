@@ -24,6 +24,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Dashboards", "overview",
              default=True),
+    PageSpec("pages/coverage.py", "Coverage", ":material/diversity_3:", "Dashboards",
+             "coverage"),
     PageSpec("pages/meddpicc.py", "MEDDPICC", ":material/checklist:", "Dashboards", "meddpicc"),
     PageSpec("pages/tasks.py", "Tasks", ":material/task_alt:", "Dashboards", "tasks"),
     PageSpec("pages/user.py", "User", ":material/person:", "Records", "user"),

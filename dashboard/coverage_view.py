@@ -1,0 +1,184 @@
+"""The coverage screen's parts: filters, headline against the whole book, the stakeholder lists
+and the in-place owner assignment (the page stays widgets -> load -> render)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from crm_core.queries.coverage import CoverageSummary
+from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_stakeholders
+from crm_core.queries.coverage_scope import RowsPage, filter_choices
+from crm_core.queries.owner_load import off_team_owners
+from crm_core.services.assignments import assign_owner
+from crm_core.vocab import MEDDPICC_ROLES
+from dashboard.data import load
+from dashboard.detail import MONEY, pager, show_table
+from dashboard.format import markdown_text, percent
+from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
+
+PAGE_SIZE = 25
+ASSIGN_FORM = "coverage_assign"
+STAKEHOLDER_COLUMNS = {"stakeholder": "Stakeholder", "job_title": "Job title",
+                       "company": "Company", "meddpicc_roles": "MEDDPICC roles",
+                       "open_opportunities": st.column_config.NumberColumn(
+                           "Open deals", help="Open opportunities the stakeholder is linked to"),
+                       "open_pipeline": st.column_config.NumberColumn(
+                           "Open pipeline", help="Value of those open opportunities", **MONEY)}
+STAKEHOLDER_LINKS = {"stakeholder": ("stakeholder", "stakeholder_id"),
+                     "company": ("company", "company_id")}
+
+
+def coverage_filters() -> dict[str, Any]:
+    """The filter row; returns the keyword filters every coverage query takes."""
+    choices = load(filter_choices)
+    companies = dict(zip(choices["companies"]["company_id"], choices["companies"]["name"],
+                         strict=True))
+    users = dict(zip(choices["users"]["user_id"], choices["users"]["name"], strict=True))
+    company, industry, user, role, only_open = st.columns([3, 2, 2, 2, 2],
+                                                          vertical_alignment="bottom")
+    company_ids = company.multiselect(
+        "Company", list(companies), format_func=lambda i: companies.get(i, str(i)),
+        key="coverage_companies", placeholder="Every company",
+        help="The companies with the largest open pipeline are listed.")
+    industries = industry.multiselect("Industry", choices["industries"],
+                                      key="coverage_industries", placeholder="Every industry")
+    user_ids = user.multiselect(
+        "Account team member", list(users), format_func=lambda i: users.get(i, str(i)),
+        key="coverage_members", placeholder="Anyone",
+        help="Stakeholders of the companies whose account team they are on; in owner load, "
+             "the matrix and off-team owners: those users.")
+    roles = role.multiselect("MEDDPICC role", MEDDPICC_ROLES.values,
+                             format_func=MEDDPICC_ROLES.label, key="coverage_roles",
+                             placeholder="Any role or none",
+                             help="Stakeholders playing at least one of these roles.")
+    open_only = only_open.toggle("Only companies with open deals", key="coverage_only_open",
+                                 help="Only companies with at least one open opportunity.")
+    return {"company_ids": tuple(int(i) for i in company_ids), "industries": tuple(industries),
+            "user_ids": tuple(int(i) for i in user_ids), "meddpicc_roles": tuple(roles),
+            "only_with_open_opportunities": bool(open_only)}
+
+
+def _points(part: int, whole: int, base_part: int, base_whole: int) -> str | None:
+    """The change of a share against the whole book, in percentage points."""
+    if not whole or not base_whole:
+        return None
+    return f"{(part / whole - base_part / base_whole) * 100:+.1f} pp vs all"
+
+
+def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filtered: bool) -> None:
+    """Five metrics; with filters on, each share's change against the unfiltered book."""
+    def delta(part: int, base_part: int) -> str | None:
+        return _points(part, summary.stakeholders, base_part, baseline.stakeholders) \
+            if filtered else None
+
+    total = summary.stakeholders
+    cells = st.columns(5)
+    cells[0].metric("Stakeholders", f"{total:,}", border=True,
+                    delta=f"{total - baseline.stakeholders:+,} vs all" if filtered else None,
+                    delta_color="off")
+    cells[0].caption(f"of {baseline.stakeholders:,} in all" if filtered else "everyone we know")
+    cells[1].metric("Owned", percent(summary.owned_share), border=True,
+                    delta=delta(summary.owned, baseline.owned),
+                    help="Share of stakeholders with at least one relationship owner.")
+    cells[1].caption(f"{summary.owned:,} stakeholders")
+    for cell, label, part, base_part, inverse, help_text in (
+            (cells[2], "Orphaned", summary.orphaned, baseline.orphaned, True,
+             "Nobody on our side owns the relationship."),
+            (cells[3], "Single owner", summary.single_owner, baseline.single_owner, True,
+             "Exactly one owner: the relationship leaves if that person does."),
+            (cells[4], "Two or more owners", summary.multi_owner, baseline.multi_owner, False,
+             "Relationships shared by two or more owners.")):
+        cell.metric(label, f"{part:,}", border=True, delta=delta(part, base_part),
+                    delta_color="inverse" if inverse else "normal", help=help_text)
+        cell.caption(f"{percent(part / total if total else None)} of stakeholders")
+
+
+def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
+    """Orphaned stakeholders, biggest open pipeline first; managers can assign an owner."""
+    page = _page(orphaned_stakeholders, filters, key="coverage_orphans_page")
+    show_table(page.rows, key="coverage_orphans", file_name="orphaned-stakeholders",
+               empty="No orphaned stakeholder matches the filters: every one has an owner.",
+               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
+    if can_edit and not page.rows.empty:
+        _assign_form(page)
+
+
+def _assign(stakeholders: dict[int, str]) -> None:
+    stakeholder_id = st.session_state.get("coverage_assign_stakeholder")
+    user_id = st.session_state.get("coverage_assign_user")
+    if stakeholder_id is None or user_id is None:
+        field = "stakeholder_id" if stakeholder_id is None else "user_id"
+        set_error(ASSIGN_FORM, field, "Choose the orphaned stakeholder and the user who will "
+                                      "own the relationship.")
+        return
+    owner = user_labels().get(user_id, f"user {user_id}").split(" · ")[0]
+    name = stakeholders.get(stakeholder_id, f"stakeholder {stakeholder_id}").split(" · ")[0]
+    submit(ASSIGN_FORM, assign_owner,
+           markdown_text(f"{owner} now owns the relationship with {name}."),
+           stakeholder_id=stakeholder_id, user_id=user_id)
+
+
+def _assign_form(page: RowsPage) -> None:
+    stakeholders = {int(r.stakeholder_id): f"{r.stakeholder} · {r.company}"
+                    for r in page.rows.itertuples()}
+    labels = user_labels(with_owned=True)
+    with st.form(f"{ASSIGN_FORM}_form", border=True):
+        st.markdown("**Assign an owner**")
+        st.caption("Pick an orphaned stakeholder from this page and the user who will own the "
+                   "relationship.")
+        left, right = st.columns(2)
+        with left:
+            st.selectbox("Orphaned stakeholder", list(stakeholders), index=None,
+                         format_func=lambda i: stakeholders.get(i, str(i)),
+                         key="coverage_assign_stakeholder", placeholder="Choose a stakeholder")
+            field_error(ASSIGN_FORM, "stakeholder_id")
+        with right:
+            st.selectbox("Relationship owner", list(labels), index=None,
+                         format_func=lambda i: labels.get(i, str(i)),
+                         key="coverage_assign_user", placeholder="Choose a user")
+            field_error(ASSIGN_FORM, "user_id")
+        form_errors(ASSIGN_FORM, ("stakeholder_id", "user_id"))
+        st.form_submit_button("Assign owner", type="primary", key="coverage_assign_submit",
+                              on_click=_assign, args=(stakeholders,),
+                              icon=":material/person_add:")
+
+
+def show_single_owner(filters: dict[str, Any]) -> None:
+    """Stakeholders with exactly one owner, biggest open pipeline first."""
+    page = _page(single_owner_stakeholders, filters, key="coverage_single_page")
+    show_table(page.rows, key="coverage_single", file_name="single-owner-stakeholders",
+               empty="No single-owner stakeholder matches the filters.",
+               links={**STAKEHOLDER_LINKS, "owner": ("user", "owner_id")},
+               columns={**STAKEHOLDER_COLUMNS, "owner": "Only owner"})
+
+
+def show_off_team(filters: dict[str, Any]) -> None:
+    """Ownerships whose owner is on no team of the stakeholder's company or opportunities."""
+    page = _page(off_team_owners, filters, key="coverage_off_team_page")
+    show_table(page.rows, key="coverage_off_team", file_name="off-team-owners",
+               empty="Every owner is on the account team or an opportunity team of the "
+                     "stakeholder.",
+               links={**STAKEHOLDER_LINKS, "owner": ("user", "owner_id")},
+               columns={"stakeholder": "Stakeholder", "job_title": "Job title",
+                        "company": "Company", "meddpicc_roles": "MEDDPICC roles",
+                        "owner": "Owner (not on the team)",
+                        "owner_since": st.column_config.DatetimeColumn(
+                            "Owner since", format="YYYY-MM-DD")})
+
+
+def _page(query: Callable[..., RowsPage], filters: dict[str, Any], *, key: str) -> RowsPage:
+    """The page the pager points at (the first page is loaded anyway, for the total)."""
+    first = load(query, limit=PAGE_SIZE, offset=0, **filters)
+    offset = pager(first.total, key=key, page_size=PAGE_SIZE)
+    return first if offset == 0 else load(query, limit=PAGE_SIZE, offset=offset, **filters)
+
+
+def list_counts(filters: dict[str, Any]) -> dict[str, int]:
+    """How many rows each list has (for the tab labels); the first pages are cached."""
+    return {name: load(query, limit=PAGE_SIZE, offset=0, **filters).total
+            for name, query in (("orphaned", orphaned_stakeholders),
+                                ("single", single_owner_stakeholders),
+                                ("off_team", off_team_owners))}

@@ -1,0 +1,117 @@
+"""Coverage: who owns our customer relationships, where nobody does, and how the load spreads."""
+
+import streamlit as st
+
+from crm_core.access import Permission
+from crm_core.queries.coverage import (
+    coverage_by_company,
+    coverage_by_industry,
+    coverage_by_meddpicc_role,
+    coverage_by_team_member,
+    coverage_summary,
+)
+from crm_core.queries.owner_load import coverage_matrix, owner_load
+from dashboard.auth import current_actor
+from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
+from dashboard.coverage_view import (
+    coverage_filters,
+    list_counts,
+    show_headline,
+    show_off_team,
+    show_orphans,
+    show_single_owner,
+)
+from dashboard.data import load
+from dashboard.detail import MONEY, show_table, yes_no_column
+from dashboard.manage import show_confirmation
+
+SHARE = st.column_config.ProgressColumn("Owned", format="percent", min_value=0, max_value=1,
+                                        help="Share of stakeholders with at least one owner")
+
+st.title("Coverage")
+st.caption("Where our customer relationships are owned, by whom, and where they are not.")
+actor = current_actor()
+show_confirmation()
+
+filters = coverage_filters()
+filtered = any(filters.values())
+show_headline(load(coverage_summary, **filters), load(coverage_summary), filtered=filtered)
+
+st.subheader("Coverage by company or industry", anchor=False)
+group, order, size = st.columns([2, 2, 1], vertical_alignment="bottom")
+by = group.segmented_control("Group by", ["company", "industry"], default="company",
+                             format_func=str.title, key="coverage_group_by") or "company"
+sort_by = order.segmented_control(
+    "Sort by", ["orphaned", "pipeline"], default="orphaned", key="coverage_sort_by",
+    format_func={"orphaned": "Most orphans", "pipeline": "Most open pipeline"}.get) or "orphaned"
+if by == "company":
+    top = size.selectbox("Companies shown", [10, 20, 30, 50], index=1, key="coverage_top")
+    bars = load(coverage_by_company, sort_by=sort_by, limit=top, **filters)
+else:
+    bars = load(coverage_by_industry, sort_by=sort_by, **filters)
+if bars.empty:
+    st.caption("No stakeholder matches the filters.")
+else:
+    st.altair_chart(coverage_bars_chart(bars, category=by), width="stretch")
+
+matrix_column, load_column = st.columns(2)
+with matrix_column:
+    st.subheader("Who covers the largest accounts", anchor=False)
+    top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
+                         key="coverage_matrix_top")
+    matrix = load(coverage_matrix, top_n=top_n, **filters)
+    if matrix.empty:
+        st.caption("No company with open pipeline matches the filters.")
+    else:
+        st.altair_chart(coverage_heatmap(matrix), width="stretch")
+with load_column:
+    st.subheader("Owner load", anchor=False)
+    owners = load(owner_load, **filters)
+    nobody = int(owners["owns_nobody"].sum())
+    st.caption(f"The 25 users owning the most stakeholders. {nobody:,} of {len(owners):,} "
+               "users own nobody (see the Owner load tab).")
+    if owners["stakeholders_owned"].sum():
+        st.altair_chart(owner_load_chart(owners[~owners["owns_nobody"]].head(25)),
+                        width="stretch")
+
+roles_column, team_column = st.columns(2)
+with roles_column:
+    st.subheader("By MEDDPICC role", anchor=False)
+    show_table(load(coverage_by_meddpicc_role, **filters), key="coverage_roles_table",
+               file_name="coverage-by-meddpicc-role",
+               columns={"label": "MEDDPICC role", "stakeholders": "Stakeholders",
+                        "orphaned": "Orphaned", "single_owner": "Single owner",
+                        "owned_share": SHARE})
+with team_column:
+    st.subheader("By account team member", anchor=False)
+    show_table(load(coverage_by_team_member, **filters), key="coverage_team_table",
+               file_name="coverage-by-account-team-member",
+               empty="Nobody is on the account team of these companies.",
+               links={"name": ("user", "user_id")},
+               columns={"name": "Account team member", "companies": "Companies",
+                        "stakeholders": "Stakeholders", "orphaned": "Orphaned",
+                        "single_owner": "Single owner", "owned_share": SHARE})
+
+counts = list_counts(filters)
+orphans_tab, single_tab, off_team_tab, load_tab = st.tabs([
+    f"Orphaned ({counts['orphaned']:,})", f"Single owner ({counts['single']:,})",
+    f"Off-team owners ({counts['off_team']:,})", f"Owner load ({len(owners):,})"])
+with orphans_tab:
+    show_orphans(filters, can_edit=actor.can(Permission.EDIT))
+with single_tab:
+    show_single_owner(filters)
+with off_team_tab:
+    show_off_team(filters)
+with load_tab:
+    show_table(owners, key="coverage_owner_load", file_name="owner-load",
+               links={"name": ("user", "user_id")},
+               columns={"name": "User", "job_title": "Job title",
+                        "stakeholders_owned": "Stakeholders owned",
+                        "sole_owner_of": st.column_config.NumberColumn(
+                            "Sole owner of", help="Stakeholders nobody else owns"),
+                        "companies_touched": "Companies",
+                        "open_opportunities": "Open deals",
+                        "open_pipeline": st.column_config.NumberColumn(
+                            "Open pipeline", help="Each linked open opportunity counted once",
+                            **MONEY),
+                        "owns_nobody": yes_no_column("Owns nobody")})
