@@ -1,0 +1,141 @@
+"""Reference points for the product's queries: hand-written single SQL statements (what a
+careful person writes for the figure) and deliberately naive ORM versions (load objects, loop
+in Python), measured side by side with our query functions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, selectinload
+
+from crm_core.models import Opportunity, StageRequiredRole, Stakeholder
+from crm_core.queries import coverage, meddpicc, owner_load, task_rollups, tasks, teams
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, UNFINISHED_TASK_STATUSES
+
+_OPEN = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
+_UNFINISHED = ", ".join(f"'{status}'" for status in UNFINISHED_TASK_STATUSES)
+_ROLE_LEVELS = ",\n".join(
+    f"  max(CASE WHEN r.meddpicc_role = '{role}' THEN CASE WHEN f.owned = 1 THEN 2 ELSE 1 END "
+    f"ELSE 0 END) AS {role}" for role in MEDDPICC_ROLES)
+
+HAND_SQL: dict[str, str] = {
+    "coverage per company": """
+        WITH owners AS (SELECT stakeholder_id, count(*) AS n
+                        FROM stakeholder_relationship_owners GROUP BY stakeholder_id)
+        SELECT s.company_id, count(*) AS stakeholders, count(o.stakeholder_id) AS owned,
+               sum(CASE WHEN o.n = 1 THEN 1 ELSE 0 END) AS single_owner
+        FROM stakeholders s LEFT JOIN owners o ON o.stakeholder_id = s.id
+        GROUP BY s.company_id""",
+    "overall coverage": """
+        SELECT (SELECT count(*) FROM stakeholders) AS stakeholders, count(*) AS owned,
+               sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS single_owner
+        FROM (SELECT stakeholder_id, count(*) AS n FROM stakeholder_relationship_owners
+              GROUP BY stakeholder_id) owners""",
+    "owner load per user": """
+        SELECT u.id, u.name, count(o.stakeholder_id) AS owned
+        FROM users u LEFT JOIN stakeholder_relationship_owners o ON o.user_id = u.id
+        GROUP BY u.id, u.name""",
+    "MEDDPICC gap matrix": f"""
+        WITH flags AS (
+          SELECT so.opportunity_id, so.stakeholder_id,
+                 CASE WHEN EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
+                                   WHERE o.stakeholder_id = so.stakeholder_id)
+                      THEN 1 ELSE 0 END AS owned
+          FROM stakeholder_opportunities so)
+        SELECT op.id, op.name, op.stage, op.value,
+        {_ROLE_LEVELS}
+        FROM opportunities op
+        LEFT JOIN flags f ON f.opportunity_id = op.id
+        LEFT JOIN stakeholder_meddpicc_roles r ON r.stakeholder_id = f.stakeholder_id
+        WHERE op.stage IN ({_OPEN})
+        GROUP BY op.id, op.name, op.stage, op.value""",
+    "opportunity full team": """
+        SELECT user_id FROM company_account_teams
+        WHERE company_id = (SELECT company_id FROM opportunities WHERE id = :opportunity_id)
+        UNION SELECT user_id FROM opportunity_account_teams WHERE opportunity_id = :opportunity_id
+        """,
+    "task page (50 rows)": f"""
+        SELECT id, description, due_date, priority, status FROM tasks
+        WHERE status IN ({_UNFINISHED}) AND due_date IS NOT NULL
+        ORDER BY due_date, id LIMIT 50""",
+    "overdue per user": f"""
+        SELECT te.entity_id AS user_id, count(*) AS overdue
+        FROM task_entities te JOIN tasks t ON t.id = te.task_id
+        WHERE te.entity_type = 'user' AND t.status IN ({_UNFINISHED}) AND t.due_date < :today
+        GROUP BY te.entity_id""",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One figure: our query, the hand-written SQL, and (for some) a naive ORM loop."""
+
+    figure: str
+    ours: Callable[..., Any]
+    naive: Callable[[Session], Any] | None = None
+
+
+def hand_sql(session: Session, *, figure: str, **params: Any) -> pd.DataFrame:
+    """Run the hand-written statement of a figure into a DataFrame."""
+    result = session.execute(text(HAND_SQL[figure]), params)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def naive_coverage_per_company(session: Session) -> pd.DataFrame:
+    """Coverage per company the naive way: every stakeholder object with its owners, a loop."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for stakeholder in session.scalars(select(Stakeholder)
+                                       .options(selectinload(Stakeholder.owners))):
+        row = counts[stakeholder.company_id]
+        row[0] += 1
+        row[1] += bool(stakeholder.owners)
+        row[2] += len(stakeholder.owners) == 1
+    return pd.DataFrame([(c, *v) for c, v in counts.items()],
+                        columns=["company_id", "stakeholders", "owned", "single_owner"])
+
+
+def naive_gap_matrix(session: Session) -> pd.DataFrame:
+    """The gap matrix the naive way: open opportunity objects, their stakeholders, a loop."""
+    required: dict[str, set[str]] = defaultdict(set)
+    for setting in session.scalars(select(StageRequiredRole)):
+        required[setting.stage].add(setting.meddpicc_role)
+    rows = []
+    opportunities = session.scalars(
+        select(Opportunity).where(Opportunity.stage.in_(OPEN_STAGES)).options(
+            selectinload(Opportunity.stakeholders).selectinload(Stakeholder.roles),
+            selectinload(Opportunity.stakeholders).selectinload(Stakeholder.owners)))
+    for opportunity in opportunities:
+        levels = {}
+        for role in MEDDPICC_ROLES:
+            holders = [s for s in opportunity.stakeholders
+                       if any(r.meddpicc_role == role for r in s.roles)]
+            level = 2 if any(s.owners for s in holders) else 1 if holders else 0
+            levels[role] = level if role in required[opportunity.stage] else -1
+        rows.append({"id": opportunity.id, "name": opportunity.name, **levels})
+    return pd.DataFrame(rows)
+
+
+def comparisons(today: date) -> list[Comparison]:
+    """Every figure with a hand-written reference, and our query that answers it."""
+    return [
+        Comparison("coverage per company", coverage.coverage_by_company,
+                   naive_coverage_per_company),
+        Comparison("overall coverage", coverage.coverage_summary),
+        Comparison("owner load per user", owner_load.owner_load),
+        Comparison("MEDDPICC gap matrix", meddpicc.gap_matrix, naive_gap_matrix),
+        Comparison("opportunity full team", teams.opportunity_full_team),
+        Comparison("task page (50 rows)", tasks.task_page),
+        Comparison("overdue per user", task_rollups.due_by_user),
+    ]
+
+
+# Arguments each figure needs (filled from the benchmark's sample ids).
+FIGURE_PARAMS = {"opportunity full team": ("opportunity_id",), "overdue per user": ("today",),
+                 "task page (50 rows)": ("today",)}
+HAND_PARAMS = {"opportunity full team": ("opportunity_id",), "overdue per user": ("today",)}

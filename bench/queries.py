@@ -1,0 +1,173 @@
+"""Time every dashboard query function of crm_core.queries (found by discovery), and compare
+the headline figures with hand-written SQL and naive ORM loops."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+import crm_core.queries
+from bench.baselines import FIGURE_PARAMS, HAND_PARAMS, comparisons, hand_sql
+from crm_core.db import read_session
+
+# Functions with a session that are helpers of other queries, not a question a screen asks.
+NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email"}
+# Optional arguments a query needs one of anyway (its screen always passes it).
+ALWAYS_PASSED = {"relationship_map": ("company_id",)}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median and all run times of one call, in milliseconds (or why it was skipped)."""
+
+    name: str
+    median_ms: float | None
+    runs_ms: tuple[float, ...] = ()
+    rows: int | None = None
+    note: str = ""
+
+
+def sample_ids(engine: Engine) -> dict[str, Any]:
+    """Representative arguments: the busiest company, user, opportunity and so on."""
+    queries = {
+        "company_id": "SELECT company_id FROM stakeholders GROUP BY company_id "
+                      "ORDER BY count(*) DESC, company_id LIMIT 1",
+        "user_id": "SELECT user_id FROM stakeholder_relationship_owners GROUP BY user_id "
+                   "ORDER BY count(*) DESC, user_id LIMIT 1",
+        "opportunity_id": "SELECT opportunity_id FROM stakeholder_opportunities GROUP BY "
+                          "opportunity_id ORDER BY count(*) DESC, opportunity_id LIMIT 1",
+        "stakeholder_id": "SELECT stakeholder_id FROM stakeholder_opportunities GROUP BY "
+                          "stakeholder_id ORDER BY count(*) DESC, stakeholder_id LIMIT 1",
+        "sequence_id": "SELECT min(id) FROM tasks WHERE task_type = 'sequence'",
+        "task_id": "SELECT min(task_id) FROM task_entities",
+    }
+    with read_session(engine) as session:
+        ids = {name: session.execute(text(sql)).scalar() for name, sql in queries.items()}
+        ids["email"] = session.execute(text("SELECT email FROM users WHERE id = :id"),
+                                       {"id": ids["user_id"]}).scalar()
+        ids["stakeholder_ids"] = tuple(session.execute(text(
+            "SELECT id FROM stakeholders ORDER BY id LIMIT 50")).scalars())
+        ids["task_ids"] = tuple(session.execute(text(
+            "SELECT id FROM tasks ORDER BY id LIMIT 50")).scalars())
+    ids["opportunity_ids"] = (ids["opportunity_id"],)
+    ids["entity_type"], ids["entity_id"] = "company", ids["company_id"]
+    ids["today"] = date.today()
+    ids["text"] = ids["search"] = "an"
+    return ids
+
+
+def screen_queries() -> list[tuple[str, Callable[..., Any]]]:
+    """Every public query function (session first, keyword-only rest) in crm_core.queries."""
+    found = []
+    for module_info in pkgutil.iter_modules(crm_core.queries.__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"crm_core.queries.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if (function.__module__ != module.__name__ or name.startswith("_")
+                    or name in NOT_SCREEN_QUERIES):
+                continue
+            parameters = list(inspect.signature(function).parameters.values())
+            if not parameters or parameters[0].name != "session":
+                continue
+            if all(p.kind in (p.KEYWORD_ONLY, p.VAR_KEYWORD) for p in parameters[1:]):
+                found.append((f"{module_info.name}.{name}", function))
+    return found
+
+
+def arguments_for(function: Callable[..., Any], ids: dict[str, Any]) -> dict[str, Any] | str:
+    """Keyword arguments for a query, or the reason it cannot be called."""
+    arguments = {}
+    wanted = ("today", *ALWAYS_PASSED.get(function.__name__, ()))
+    for parameter in list(inspect.signature(function).parameters.values())[1:]:
+        if parameter.kind == parameter.VAR_KEYWORD:
+            continue
+        if parameter.name in ids and (parameter.default is inspect.Parameter.empty
+                                      or parameter.name in wanted):
+            arguments[parameter.name] = ids[parameter.name]
+        elif parameter.default is inspect.Parameter.empty:
+            return f"needs {parameter.name}"
+    return arguments
+
+
+def _rows(result: Any) -> int | None:
+    if hasattr(result, "shape"):
+        return int(result.shape[0])
+    if isinstance(result, list | tuple | dict):
+        return len(result)
+    return None
+
+
+def time_call(name: str, call: Callable[[], Any], *, runs: int, warmups: int = 1) -> Timing:
+    """Median wall time of `call` after warm-ups (fewer runs for calls over two seconds)."""
+    try:
+        result = None
+        started = time.perf_counter()
+        for _ in range(warmups):
+            result = call()
+        if warmups and time.perf_counter() - started > 2 * warmups:
+            runs = min(runs, 3)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            result = call()
+            times.append((time.perf_counter() - started) * 1000)
+    except Exception as error:  # reported, not fatal: one broken query must not stop the run
+        return Timing(name, None, note=f"{type(error).__name__}: {error}"[:200])
+    return Timing(name, round(statistics.median(times), 2), tuple(round(t, 2) for t in times),
+                  _rows(result))
+
+
+def _in_session(engine: Engine, function: Callable[..., Any], **kwargs: Any) -> Callable:
+    def call():
+        with read_session(engine) as session:
+            return function(session, **kwargs)
+    return call
+
+
+def time_screen_queries(engine: Engine, ids: dict[str, Any], *, runs: int) -> list[Timing]:
+    """Every discovered query, called with representative arguments."""
+    timings = []
+    for name, function in screen_queries():
+        arguments = arguments_for(function, ids)
+        if isinstance(arguments, str):
+            timings.append(Timing(name, None, note=f"skipped: {arguments}"))
+            continue
+        timings.append(time_call(name, _in_session(engine, function, **arguments), runs=runs))
+    return timings
+
+
+def compare_figures(engine: Engine, ids: dict[str, Any], *, runs: int,
+                    naive_runs: int) -> list[dict]:
+    """Ours vs hand-written SQL (and naive ORM where there is one), in the same run."""
+    rows = []
+    for comparison in comparisons(ids["today"]):
+        params = {p: ids[p] for p in FIGURE_PARAMS.get(comparison.figure, ())}
+        ours = time_call(comparison.figure, _in_session(engine, comparison.ours, **params),
+                         runs=runs)
+        hand = time_call(comparison.figure, _in_session(
+            engine, hand_sql, figure=comparison.figure,
+            **{p: ids[p] for p in HAND_PARAMS.get(comparison.figure, ())}), runs=runs)
+        naive = (time_call(comparison.figure, _in_session(engine, comparison.naive),
+                           runs=naive_runs, warmups=0) if comparison.naive else None)
+        rows.append({
+            "figure": comparison.figure,
+            "ours": asdict(ours), "hand_sql": asdict(hand),
+            "naive_orm": asdict(naive) if naive else None,
+            "ours_vs_hand": _ratio(ours.median_ms, hand.median_ms),
+            "naive_vs_ours": _ratio(naive.median_ms if naive else None, ours.median_ms),
+        })
+    return rows
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None

@@ -1,0 +1,118 @@
+"""The benchmark's Markdown report: seeding, headline figures side by side, every query, pages,
+memory, each with its target and whether it was met."""
+
+from __future__ import annotations
+
+TARGET_RATIO_HAND = 1.5
+TARGET_NAIVE_FACTOR = 20
+TARGET_COLD_MS, TARGET_DETAIL_MS, TARGET_CACHED_MS = 1500, 300, 100
+TARGET_MEMORY_MB, TARGET_SEED_S = 500, 30
+
+
+def _ms(value) -> str:
+    return "–" if value is None else f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else " ✓" if ok else " ✗"
+
+
+def _machine(machine: dict) -> str:
+    load = machine.get("load_average_1_5_15")
+    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB RAM; "
+            f"{machine['os']}; Python {machine['python']}, SQLite {machine['sqlite']}, "
+            f"SQLAlchemy {machine['sqlalchemy']}, Streamlit {machine['streamlit']}"
+            + (f"; PostgreSQL {machine['postgresql']}" if machine.get("postgresql") else "")
+            + (f"; load average at start {load[0]}" if load else ""))
+
+
+def render_report(results: dict) -> str:
+    """The whole report as Markdown."""
+    backends = list(results["backends"])
+    lines = [f"Benchmark of {results['when']}, scale **{results['scale']}**, "
+             f"medians after one warm-up.", "", f"Machine: {_machine(results['machine'])}.", ""]
+    lines += _seeding(results, backends) + _figures(results, backends)
+    lines += _pages(results, backends) + _queries(results, backends)
+    return "\n".join(lines) + "\n"
+
+
+def _seeding(results: dict, backends: list[str]) -> list[str]:
+    lines = ["#### Seeding", "", "| backend | median s | runs (s) | rows |", "|---|---|---|---|"]
+    for backend in backends:
+        seed = results["backends"][backend]["seed"]
+        ok = seed["median_s"] < TARGET_SEED_S if backend == "sqlite" else None
+        lines.append(f"| {backend} | {seed['median_s']:.1f}{_mark(ok)} | "
+                     f"{', '.join(f'{s:.1f}' for s in seed['runs_s'])} | {seed['rows']:,} |")
+    return lines + [""]
+
+
+def _figures(results: dict, backends: list[str]) -> list[str]:
+    header = "| figure |" + "".join(
+        f" {b} ours ms | {b} hand SQL ms | ours ÷ hand | naive ORM ms | naive ÷ ours |"
+        for b in backends)
+    lines = ["#### Our queries vs hand-written SQL vs a naive ORM loop (same run)", "",
+             f"Targets: ours ≤ {TARGET_RATIO_HAND}× hand-written SQL, naive ≥ "
+             f"{TARGET_NAIVE_FACTOR}× slower than ours.", "", header,
+             "|---|" + "---|---|---|---|---|" * len(backends)]
+    figures = [row["figure"] for row in results["backends"][backends[0]]["figures"]]
+    for index, figure in enumerate(figures):
+        cells = [figure]
+        for backend in backends:
+            row = results["backends"][backend]["figures"][index]
+            ratio, naive = row["ours_vs_hand"], row["naive_vs_ours"]
+            hand_ms = row["hand_sql"]["median_ms"]
+            # Sub-millisecond figures are within timer noise: judged by absolute time instead.
+            ok = None if ratio is None else (ratio <= TARGET_RATIO_HAND
+                                             or (row["ours"]["median_ms"] or 0) < 10)
+            cells += [_ms(row["ours"]["median_ms"]) + (f" ({row['ours']['note']})"
+                                                       if row["ours"]["note"] else ""),
+                      _ms(hand_ms), f"{ratio}{_mark(ok)}" if ratio is not None else "–",
+                      _ms(row["naive_orm"]["median_ms"]) if row["naive_orm"] else "",
+                      f"{naive}{_mark(naive >= TARGET_NAIVE_FACTOR)}" if naive else ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def _pages(results: dict, backends: list[str]) -> list[str]:
+    if not all("pages" in results["backends"][b] for b in backends):
+        return []
+    lines = ["#### Pages rendered server-side (AppTest)", "",
+             f"Targets: cold ≤ {TARGET_COLD_MS} ms (detail pages ≤ {TARGET_DETAIL_MS} ms), "
+             f"cached rerun ≤ {TARGET_CACHED_MS} ms, peak memory < {TARGET_MEMORY_MB} MB.", "",
+             "| page |" + "".join(f" {b} cold ms | {b} cached ms |" for b in backends),
+             "|---|" + "---|---|" * len(backends)]
+    pages = results["backends"][backends[0]]["pages"]["pages"]
+    for index, page in enumerate(pages):
+        cells = [page["title"] + (" (detail)" if page["detail"] else "")]
+        for backend in backends:
+            row = results["backends"][backend]["pages"]["pages"][index]
+            limit = TARGET_DETAIL_MS if row["detail"] else TARGET_COLD_MS
+            error = f" (error: {row['error']})" if row["error"] else ""
+            cells += [_ms(row["cold_ms"]) + _mark(row["cold_ms"] <= limit) + error,
+                      _ms(row["cached_ms"]) + _mark(row["cached_ms"] <= TARGET_CACHED_MS)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    for backend in backends:
+        memory = results["backends"][backend]["pages"]
+        lines.append(f"Peak memory of the app process rendering every page ({backend}): "
+                     f"{memory['peak_rss_mb']:.0f} MB"
+                     f"{_mark(memory['peak_rss_mb'] < TARGET_MEMORY_MB)} (after imports: "
+                     f"{memory['baseline_rss_mb']:.0f} MB).")
+    return lines + [""]
+
+
+def _queries(results: dict, backends: list[str]) -> list[str]:
+    lines = ["#### Every query function of crm_core.queries", "",
+             "| query |" + "".join(f" {b} ms | rows |" for b in backends),
+             "|---|" + "---|---|" * len(backends)]
+    by_backend = {b: {t["name"]: t for t in results["backends"][b]["queries"]}
+                  for b in backends}
+    for name in by_backend[backends[0]]:
+        cells = [f"`{name}`"]
+        for backend in backends:
+            timing = by_backend[backend].get(name, {})
+            note = timing.get("note", "")
+            cells += [(_ms(timing.get("median_ms")) + (f" ({note})" if note else "")),
+                      "" if timing.get("rows") is None else f"{timing['rows']:,}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + [""]

@@ -1,0 +1,143 @@
+"""Command line of the benchmark: seed, time queries and pages, write Markdown and JSON.
+
+    python -m bench.run                                   # large scale, SQLite
+    python -m bench.run --postgres-url postgresql://postgres@127.0.0.1:5432/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bench.machine import describe_machine, postgres_version
+from bench.queries import compare_figures, sample_ids, time_screen_queries
+from bench.report import render_report
+from crm_core.db import make_engine, migrate_to_head
+from crm_core.seeding import SCALES, reset_database, seed_database
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line options."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=tuple(SCALES), default="large",
+                        help="dataset to seed and measure (default: large)")
+    parser.add_argument("--postgres-url", metavar="URL",
+                        help="also measure PostgreSQL in this database; EVERY TABLE IN IT IS "
+                             "DROPPED and recreated")
+    parser.add_argument("--sqlite-path", type=Path, default=None,
+                        help="the SQLite file to (re)create (default: bench/results/"
+                             "bench-<scale>.db)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
+    parser.add_argument("--seed-runs", type=int, default=3, help="seeding runs (median)")
+    parser.add_argument("--naive-runs", type=int, default=2,
+                        help="runs of each naive ORM version (slow; no warm-up)")
+    parser.add_argument("--page-runs", type=int, default=3, help="renders per page (median)")
+    parser.add_argument("--skip-pages", action="store_true", help="do not render pages")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
+    return parser.parse_args(argv)
+
+
+def _fresh_sqlite(path: Path) -> Engine:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    migrate_to_head(engine)
+    return engine
+
+
+def seed_repeatedly(fresh: callable, *, scale: str, runs: int) -> tuple[Engine, dict]:
+    """Seed a fresh database `runs` times; keep the last. Returns (engine, seed timings)."""
+    times, summary, engine = [], None, None
+    for _ in range(max(1, runs)):
+        if engine is not None:
+            engine.dispose()
+        engine = fresh()
+        summary = seed_database(engine, scale=scale)
+        times.append(summary.seconds)
+    return engine, {"median_s": round(statistics.median(times), 2), "runs_s": times,
+                    "rows": summary.total_rows, "rows_per_table": summary.rows}
+
+
+def render_pages_in_subprocess(url: str, *, runs: int) -> dict:
+    """Page timings and peak memory, measured in a process of their own."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "pages.json"
+        subprocess.run([sys.executable, "-m", "bench.pages", "--url", url, "--runs", str(runs),
+                        "--out", str(out)], cwd=ROOT, check=True)
+        return json.loads(out.read_text())
+
+
+def measure_backend(engine: Engine, url: str, args: argparse.Namespace, seed: dict) -> dict:
+    """Everything measured on one database holding the dataset."""
+    ids = sample_ids(engine)
+    print(f"  timing queries on {engine.dialect.name}…", file=sys.stderr)
+    result = {"seed": seed, "sample_ids": {k: str(v) for k, v in ids.items()},
+              "queries": [t.__dict__ for t in time_screen_queries(engine, ids, runs=args.runs)],
+              "figures": compare_figures(engine, ids, runs=args.runs,
+                                         naive_runs=args.naive_runs)}
+    if not args.skip_pages:
+        print(f"  rendering pages on {engine.dialect.name}…", file=sys.stderr)
+        result["pages"] = render_pages_in_subprocess(url, runs=args.page_runs)
+    return result
+
+
+def run_benchmark(args: argparse.Namespace) -> dict:
+    """Seed and measure SQLite (and PostgreSQL when asked); the results as one dict."""
+    results = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "scale": args.scale,
+               "machine": describe_machine(), "backends": {}}
+    path = args.sqlite_path or args.out / f"bench-{args.scale}.db"
+    print(f"Seeding {args.scale} into SQLite {path} ({args.seed_runs}×)…", file=sys.stderr)
+    engine, seed = seed_repeatedly(lambda: _fresh_sqlite(path), scale=args.scale,
+                                   runs=args.seed_runs)
+    results["backends"]["sqlite"] = measure_backend(engine, f"sqlite:///{path}", args, seed)
+    engine.dispose()
+    if args.postgres_url:
+        engine = make_engine(args.postgres_url)
+        results["machine"]["postgresql"] = postgres_version(engine)
+
+        def fresh_postgres() -> Engine:
+            reset_database(engine)
+            return engine
+
+        print(f"Seeding {args.scale} into PostgreSQL ({args.seed_runs}×)…", file=sys.stderr)
+        engine, seed = seed_repeatedly(fresh_postgres, scale=args.scale, runs=args.seed_runs)
+        results["backends"]["postgresql"] = measure_backend(engine, args.postgres_url, args,
+                                                            seed)
+        engine.dispose()
+    return results
+
+
+def write_results(results: dict, out: Path) -> Path:
+    """Write <stamp>.json and <stamp>.md (and latest.*) into the folder; returns the .md."""
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M") + f"-{results['scale']}"
+    markdown = render_report(results)
+    for name in (stamp, f"latest-{results['scale']}"):
+        (out / f"{name}.json").write_text(json.dumps(results, indent=2, default=str))
+        (out / f"{name}.md").write_text(markdown)
+    return out / f"{stamp}.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print where the report is."""
+    args = parse_args(argv)
+    report = write_results(run_benchmark(args), args.out)
+    print(report.read_text())
+    print(f"Written: {report} (and .json)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The benchmark at demo scale, so it cannot rot: every part runs and reports (no timings are
+asserted; the benchmark itself checks its targets on the large dataset)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.machine import describe_machine
+from bench.queries import compare_figures, sample_ids, screen_queries, time_screen_queries
+from bench.report import render_report
+from crm_core.seeding import seed_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_query_runs_and_the_figures_compare_with_their_references(engine):
+    seed_database(engine)
+    ids = sample_ids(engine)
+
+    timings = time_screen_queries(engine, ids, runs=1)
+    figures = compare_figures(engine, ids, runs=1, naive_runs=1)
+
+    assert len(timings) == len(screen_queries()) > 20
+    failed = [(t.name, t.note) for t in timings
+              if t.median_ms is None and not t.note.startswith("skipped")]
+    assert failed == []
+    assert {f["figure"] for f in figures} >= {"coverage per company", "MEDDPICC gap matrix"}
+    for figure in figures:
+        assert figure["ours"]["median_ms"] is not None, figure["ours"]["note"]
+        assert figure["hand_sql"]["median_ms"] is not None, figure["hand_sql"]["note"]
+    assert all(f["naive_orm"]["median_ms"] for f in figures if f["naive_orm"])
+
+    report = render_report({
+        "when": "now", "scale": "demo", "machine": describe_machine(),
+        "backends": {engine.dialect.name: {
+            "seed": {"median_s": 0.5, "runs_s": [0.5], "rows": 7_000},
+            "queries": [t.__dict__ for t in timings], "figures": figures}}})
+    assert "coverage per company" in report and "`coverage.coverage_summary`" in report
+
+
+def test_pages_render_in_their_own_process_with_peak_memory(sqlite_engine, tmp_path):
+    seed_database(sqlite_engine)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    sqlite_engine.dispose()
+    out = tmp_path / "pages.json"
+
+    subprocess.run([sys.executable, "-m", "bench.pages", "--url", url, "--runs", "1",
+                    "--out", str(out), "--page", "pages/overview.py",
+                    "--page", "pages/company.py"], cwd=ROOT, check=True, timeout=300)
+
+    result = json.loads(out.read_text())
+    assert [p["page"] for p in result["pages"]] == ["pages/overview.py", "pages/company.py"]
+    assert all(p["error"] == "" and p["cold_ms"] > 0 for p in result["pages"])
+    assert result["peak_rss_mb"] >= result["baseline_rss_mb"] > 0
