@@ -108,11 +108,12 @@ def pager(total: int, *, key: str, page_size: int) -> int:
     if total <= page_size:
         return 0
     pages = (total + page_size - 1) // page_size
-    page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1,
-                           key=f"{key}_of_{pages}",
-                           help=f"{total:,} in all, {page_size} a page")
+    picker, note = st.columns([1, 5], vertical_alignment="bottom")
+    page = picker.number_input("Page", min_value=1, max_value=pages, value=1, step=1,
+                               key=f"{key}_of_{pages}")
     offset = (int(page) - 1) * page_size
-    st.caption(f"Showing {offset + 1:,}–{min(offset + page_size, total):,} of {total:,}")
+    note.caption(f"Showing {offset + 1:,}–{min(offset + page_size, total):,} of {total:,} "
+                 f"({pages:,} pages)")
     return offset
 
 

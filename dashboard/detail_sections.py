@@ -21,7 +21,7 @@ from dashboard.detail import pager, show_table
 
 TASK_PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 25
-MAP_LIMIT = 60
+MAP_LIMIT = 30
 
 
 def _task_kind(row: pd.Series) -> str:

@@ -65,10 +65,9 @@ link_list(team, "user", id_column="user_id", name_column="name", icon=":material
 owners = load(q.company_owners, company_id=company_id)
 off_team = owners[~owners["on_account_team"]] if not owners.empty else owners
 if not off_team.empty:
-    st.markdown("**Owners outside the account team**")
-    link_list(off_team, "user", id_column="user_id", name_column="name",
-              icon=":material/person_alert:",
-              describe=lambda o: f"{o.job_title or 'No job title'} · owns {o.owned_here} here")
+    st.warning(f"{len(off_team)} relationship owner(s) outside the account team own "
+               f"{int(off_team['owned_here'].sum())} stakeholder relationship(s) here: see "
+               "Relationship owners below.", icon=":material/person_alert:")
 
 st.subheader("Opportunities", anchor=False)
 opportunities = load(q.company_opportunities, company_id=company_id)
@@ -116,13 +115,12 @@ show_table(stakeholders, key="company_stakeholders",
                     "roles": "MEDDPICC roles", "owners": "Relationship owners",
                     "opportunities": st.column_config.NumberColumn(
                         "Opportunities", help="Opportunities the stakeholder is linked to")})
-if not owners.empty:
-    with st.expander(f"Relationship owners ({len(owners)})", icon=":material/group:"):
-        show_table(owners, key="company_owners", file_name=f"company-{company_id}-owners",
-                   links={"name": ("user", "user_id")},
-                   columns={"name": "Owner", "job_title": "Job title",
-                            "owned_here": "Stakeholders owned here",
-                            "on_account_team": yes_no_column("On the account team")})
+st.subheader("Relationship owners", anchor=False)
+show_table(owners, key="company_owners", file_name=f"company-{company_id}-owners",
+           empty="Nobody owns a relationship here yet.", links={"name": ("user", "user_id")},
+           columns={"name": "Owner", "job_title": "Job title",
+                    "owned_here": "Stakeholders owned here",
+                    "on_account_team": yes_no_column("On the account team")})
 
 relationship_map_section(company_id=company_id, total_stakeholders=profile.stakeholders)
 tasks_section("company", company_id, title="Open tasks")

@@ -76,39 +76,38 @@ show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
                     "on_account_team": yes_no_column(
                         "On the account team", help="Is this user on the company's account team?")})
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Account teams", anchor=False)
-    companies = load(q.user_companies, user_id=user_id)
-    show_table(companies, key="user_companies", file_name=f"user-{user_id}-account-teams",
-               empty="On no company's account team.",
-               links={"company": ("company", "company_id")},
-               columns={"company": "Company", "industry": "Industry",
-                        "stakeholders": "Stakeholders", "owned_by_user": "Owned by this user",
-                        "open_opportunities": "Open opportunities"})
-with right:
-    st.subheader("Opportunity teams", anchor=False)
-    open_only = st.toggle("Open opportunities only", key="user_open_only")
-    total = workload.open_opportunities if open_only else workload.opportunities
-    offset = pager(total, key="user_opportunities_page", page_size=PAGE_SIZE)
-    opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
-                         limit=PAGE_SIZE, offset=offset)
-    if not opportunities.empty:
-        opportunities["stage"] = opportunities["stage"].map(STAGES.label)
-        opportunities["source"] = [team_source(i, a) for i, a in
-                                   zip(opportunities["inherited"], opportunities["added"],
-                                       strict=True)]
-    show_table(opportunities, key="user_opportunities",
-               file_name=f"user-{user_id}-opportunity-teams",
-               empty="On no opportunity's team.",
-               links={"opportunity": ("opportunity", "opportunity_id"),
-                      "company": ("company", "company_id")},
-               columns={"opportunity": "Opportunity", "company": "Company", "stage": "Stage",
-                        "value": st.column_config.NumberColumn("Value", **MONEY),
-                        "expected_close_date": st.column_config.DateColumn("Close date"),
-                        "source": st.column_config.TextColumn(
-                            "On the team because", help="Inherited from the company's account "
-                            "team, added to this opportunity, or both")})
+st.subheader("Account teams", anchor=False)
+offset = pager(workload.companies, key="user_companies_page", page_size=PAGE_SIZE)
+companies = load(q.user_companies, user_id=user_id, limit=PAGE_SIZE, offset=offset)
+show_table(companies, key="user_companies", file_name=f"user-{user_id}-account-teams",
+           empty="On no company's account team.",
+           links={"company": ("company", "company_id")},
+           columns={"company": "Company", "industry": "Industry",
+                    "stakeholders": "Stakeholders", "owned_by_user": "Owned by this user",
+                    "open_opportunities": "Open opportunities"})
+
+st.subheader("Opportunity teams", anchor=False)
+open_only = st.toggle("Open opportunities only", key="user_open_only")
+total = workload.open_opportunities if open_only else workload.opportunities
+offset = pager(total, key="user_opportunities_page", page_size=PAGE_SIZE)
+opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
+                     limit=PAGE_SIZE, offset=offset)
+if not opportunities.empty:
+    opportunities["stage"] = opportunities["stage"].map(STAGES.label)
+    opportunities["source"] = [team_source(i, a) for i, a in
+                               zip(opportunities["inherited"], opportunities["added"],
+                                   strict=True)]
+show_table(opportunities, key="user_opportunities",
+           file_name=f"user-{user_id}-opportunity-teams",
+           empty="On no opportunity's team.",
+           links={"opportunity": ("opportunity", "opportunity_id"),
+                  "company": ("company", "company_id")},
+           columns={"opportunity": "Opportunity", "company": "Company", "stage": "Stage",
+                    "value": st.column_config.NumberColumn("Value", **MONEY),
+                    "expected_close_date": st.column_config.DateColumn("Close date"),
+                    "source": st.column_config.TextColumn(
+                        "On the team because", help="Inherited from the company's account "
+                        "team, added to this opportunity, or both")})
 
 tasks_section("user", user_id, title="Their tasks")
 history_expander("user", user_id)

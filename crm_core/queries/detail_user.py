@@ -60,7 +60,8 @@ def user_profile(session: Session, *, user_id: int) -> UserProfile | None:
     return UserProfile(*row) if row else None
 
 
-def user_companies(session: Session, *, user_id: int) -> pd.DataFrame:
+def user_companies(session: Session, *, user_id: int, limit: int = 100,
+                   offset: int = 0) -> pd.DataFrame:
     """Companies on whose account team the user is: stakeholders, how many they own there,
     open opportunities."""
     owned_here = (select(func.count()).select_from(StakeholderRelationshipOwner)
@@ -78,7 +79,7 @@ def user_companies(session: Session, *, user_id: int) -> pd.DataFrame:
                    open_opportunities.label("open_opportunities"))
             .join(CompanyAccountTeam, CompanyAccountTeam.company_id == Company.id)
             .where(CompanyAccountTeam.user_id == user_id)
-            .order_by(Company.name, Company.id))
+            .order_by(Company.name, Company.id).limit(limit).offset(offset))
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["company_id", "company", "industry", "stakeholders",
                                  "owned_by_user", "open_opportunities"])
