@@ -126,7 +126,7 @@ def _label_of(name: str, config: Any) -> str:
 
 
 def show_table(frame: pd.DataFrame, *, key: str, columns: Mapping[str, Any],
-               links: Mapping[str, tuple[str, str]] = {}, empty: str = "None yet.",
+               links: Mapping[str, tuple[str, str]] | None = None, empty: str = "None yet.",
                file_name: str | None = None, styler: Callable | None = None) -> None:
     """A related-records table: `columns` maps frame columns to labels or column configs,
     `links` maps a name column to (entity type, id column) so the name links to its page.
@@ -137,6 +137,7 @@ def show_table(frame: pd.DataFrame, *, key: str, columns: Mapping[str, Any],
         st.caption(empty)
         return
     shown = list(columns)
+    links = links or {}
     display = frame
     for name_column, (entity_type, id_column) in links.items():
         display = with_name_links(display, entity_type, id_column, name_column)

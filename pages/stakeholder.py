@@ -4,9 +4,8 @@ who on our side owns the relationship, and their tasks."""
 import streamlit as st
 
 from crm_core.queries import detail_stakeholder as q
-from crm_core.queries.detail_common import role_labels
 from crm_core.queries.detail_search import search_stakeholders
-from crm_core.vocab import STAGES
+from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.data import load
 from dashboard.detail import (
     link_list,
@@ -43,8 +42,8 @@ with company:
 
 st.caption("MEDDPICC roles")
 if profile.roles:
-    st.markdown(" ".join(f":green-badge[{label}]" for label in
-                         role_labels(profile.roles).split(", ")))
+    # Role labels are our own vocabulary, safe in markdown.
+    st.markdown(" ".join(f":green-badge[{MEDDPICC_ROLES.label(role)}]" for role in profile.roles))
 else:
     st.text("None recorded")
 
