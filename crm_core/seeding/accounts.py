@@ -60,7 +60,8 @@ def generate_users(world: World, people: People) -> list[tuple]:
 
 
 def _company_name(world: World, people: People, industry: str, locale: str,
-                  taken: set[str]) -> str:
+                  taken: set[str]) -> tuple[str, str]:
+    """(name, the name without its legal form) of a new company, unique."""
     rng = world.rng
     words = catalog.INDUSTRY_NAME_WORDS[industry]
     for attempt in range(12):
@@ -74,18 +75,19 @@ def _company_name(world: World, people: People, industry: str, locale: str,
             name = f"{last}-{people.name(locale)[1]} {rng.choice(words)}"
         else:
             name = f"{rng.choice(BRAND_WORDS)} {rng.choice(words)}"
+        bare = name
         if rng.random() < 0.35 or attempt > 5:
             name += rng.choice(LOCAL_SUFFIXES[locale])
         if name not in taken:
             taken.add(name)
-            return name
+            return name, bare
     name = f"{name} {len(taken)}"
     taken.add(name)
-    return name
+    return name, bare
 
 
-def _domain(name: str, locale: str, taken: set[str]) -> str:
-    base = ascii_slug(name.split(" & ")[0].split(",")[0], "")
+def _domain(bare_name: str, locale: str, taken: set[str]) -> str:
+    base = ascii_slug(bare_name)
     for suffix in ("", "group", "global", "hq", "corp"):
         domain = f"{base}{suffix}{TOP_LEVEL_DOMAINS[locale]}"
         if domain not in taken:
@@ -111,8 +113,8 @@ def generate_companies(world: World, people: People) -> tuple[list[tuple], list[
     companies, teams, profiles = [], [], []
     for company_id, locale in enumerate(locale_choices(rng, scale.companies), start=1):
         industry = industries.pick(rng)
-        name = _company_name(world, people, industry, locale, names)
-        domain = _domain(name, locale, domains)
+        name, bare_name = _company_name(world, people, industry, locale, names)
+        domain = _domain(bare_name, locale, domains)
         created = -rng.randint(60, 2000)
         stamp = world.calendar.stamp(created, rng)
         companies.append((company_id, name, industry, f"https://www.{domain}", stamp))
