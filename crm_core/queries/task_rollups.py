@@ -10,25 +10,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, case, cast, func, literal_column, select, union
+from sqlalchemy import Date, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Company, Opportunity, Stakeholder, Task, TaskEntity, User
-from crm_core.queries._task_sql import DUE_SOON_DAYS
+from crm_core.queries._task_sql import DUE_SOON_DAYS, no_index
 from crm_core.vocab import UNFINISHED_TASK_STATUSES
-
-
-def _scan_status():
-    # `status || ''` keeps SQLite on one pass over the table instead of an index walk that
-    # fetches most rows one by one (these questions read every open task).
-    return Task.status.concat(literal_column("''"))
 
 
 def _due_tasks(today: date):
     """Unfinished tasks (not sequences) due by the end of the due-soon window: id, due_date."""
     return (select(Task.id, Task.due_date)
-            .where(_scan_status().in_(UNFINISHED_TASK_STATUSES), Task.task_type == "task",
-                   Task.due_date <= today + timedelta(days=DUE_SOON_DAYS))
+            .where(no_index(Task.status).in_(UNFINISHED_TASK_STATUSES),
+                   Task.task_type == "task",
+                   no_index(Task.due_date) <= today + timedelta(days=DUE_SOON_DAYS))
             .cte("due_tasks").prefix_with("MATERIALIZED"))
 
 
@@ -54,20 +49,22 @@ def due_by_company(session: Session, *, today: date | None = None,
     """Per company with any: company_id, name, overdue, due_soon, most overdue first."""
     today = today or date.today()
     due = _due_tasks(today)
-    linked = TaskEntity.task_id == due.c.id
-    direct = (select(due.c.id.label("task_id"), due.c.due_date,
-                     TaskEntity.entity_id.label("company_id"))
-              .join(TaskEntity, linked & (TaskEntity.entity_type == "company")))
-    via_opportunity = (select(due.c.id, due.c.due_date, Opportunity.company_id)
-                       .join(TaskEntity, linked & (TaskEntity.entity_type == "opportunity"))
-                       .join(Opportunity, Opportunity.id == TaskEntity.entity_id))
-    via_stakeholder = (select(due.c.id, due.c.due_date, Stakeholder.company_id)
-                       .join(TaskEntity, linked & (TaskEntity.entity_type == "stakeholder"))
-                       .join(Stakeholder, Stakeholder.id == TaskEntity.entity_id))
-    pairs = union(direct, via_opportunity, via_stakeholder).subquery("pairs")
+    # One pass over the due tasks' links; each link names its company directly or through
+    # its opportunity or stakeholder. DISTINCT: a task counts once per company.
+    company = case((TaskEntity.entity_type == "company", TaskEntity.entity_id),
+                   (TaskEntity.entity_type == "opportunity", Opportunity.company_id),
+                   (TaskEntity.entity_type == "stakeholder", Stakeholder.company_id))
+    pairs = (select(due.c.id, due.c.due_date, company.label("company_id"))
+             .join(TaskEntity, TaskEntity.task_id == due.c.id)
+             .outerjoin(Opportunity, (TaskEntity.entity_type == "opportunity")
+                        & (Opportunity.id == TaskEntity.entity_id))
+             .outerjoin(Stakeholder, (TaskEntity.entity_type == "stakeholder")
+                        & (Stakeholder.id == TaskEntity.entity_id))
+             .where(TaskEntity.entity_type != "user").distinct().subquery("pairs"))
     counts = (select(pairs.c.company_id,
                      func.count(case((pairs.c.due_date < today, 1))).label("overdue"),
                      func.count(case((pairs.c.due_date >= today, 1))).label("due_soon"))
+              .where(pairs.c.company_id.is_not(None))
               .group_by(pairs.c.company_id).subquery())
     stmt = (select(counts.c.company_id, Company.name, counts.c.overdue, counts.c.due_soon)
             .join(Company, Company.id == counts.c.company_id)
@@ -89,7 +86,7 @@ def completed_per_week(session: Session, *, weeks: int = 12, today: date | None 
     else:
         week = func.date(Task.completed_at, "weekday 0", "-6 days")
     stmt = (select(week.label("week"), func.count().label("completed"))
-            .where(_scan_status() == "done", Task.task_type == "task",
+            .where(no_index(Task.status) == "done", Task.task_type == "task",
                    Task.completed_at >= first_monday,
                    Task.completed_at < this_monday + timedelta(days=7))
             .group_by(week))

@@ -18,7 +18,6 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    literal_column,
     or_,
     select,
     union_all,
@@ -34,6 +33,7 @@ from crm_core.queries._task_sql import (
     is_due_soon,
     is_overdue,
     link_summary,
+    no_index,
     previous_step,
 )
 from crm_core.vocab import ENTITY_TYPES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
@@ -83,7 +83,7 @@ def task_conditions(*, statuses: Sequence[str] = (), priorities: Sequence[str] =
     """
     today = today or date.today()
     conditions: list[ColumnElement[bool]] = []
-    status = Task.status.concat(literal_column("''")) if scan else Task.status
+    status = no_index(Task.status) if scan else Task.status
     for column, values in ((status, statuses), (Task.priority, priorities),
                            (Task.next_step_type, next_step_types),
                            (Task.task_type, task_types)):
