@@ -1,4 +1,5 @@
-"""First start: the app migrates the database, seeds demo data into an empty one, never reseeds."""
+"""First start: the app migrates the database and seeds demo data into an empty SQLite one
+(PostgreSQL only when asked); tests/app/test_first_start.py covers never reseeding."""
 
 import pytest
 import streamlit as st
@@ -47,10 +48,37 @@ def test_a_database_with_data_is_never_reseeded(app_db, monkeypatch):
     assert _counts(app_db) == (3, 2)  # the known dataset, untouched
 
 
-@pytest.mark.parametrize("setting", [None, "0"])
-def test_a_configured_database_is_only_migrated_unless_demo_data_is_asked_for(
-        tmp_path, monkeypatch, setting):
-    url = f"sqlite:///{tmp_path / 'production.db'}"
-    at = _run_home(url, monkeypatch, setting)
+def test_demo_data_can_be_switched_off(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    at = _run_home(url, monkeypatch, "0")
     assert not at.exception
     assert _counts(url) == (0, 0)
+
+
+def test_an_empty_postgresql_database_is_only_migrated_unless_demo_data_is_asked_for(
+        request, tmp_path, monkeypatch):
+    from tests.conftest import fresh_database_url
+
+    urls = fresh_database_url("postgresql", request, tmp_path)
+    url = next(urls)
+    try:
+        at = _run_home(url, monkeypatch, None)
+        assert not at.exception
+        assert _counts(url) == (0, 0)
+    finally:
+        st.cache_resource.clear()  # let go of the engine before the database is dropped
+        urls.close()
+
+
+@pytest.mark.parametrize(("url", "setting", "expected"), [
+    ("sqlite:///data/crm.db", None, True), ("sqlite:///x.db", "auto", True),
+    ("postgresql://crm@db/crm", None, False), ("postgresql://crm@db/crm", "1", True),
+    ("sqlite:///data/crm.db", "0", False), ("sqlite:///data/crm.db", "off", False)])
+def test_which_empty_databases_get_demo_data(monkeypatch, url, setting, expected):
+    from dashboard.startup import should_seed_demo
+
+    if setting is None:
+        monkeypatch.delenv("CRM_SEED_DEMO", raising=False)
+    else:
+        monkeypatch.setenv("CRM_SEED_DEMO", setting)
+    assert should_seed_demo(url) is expected
