@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from crm_core.access import Actor
+from crm_core.access import Actor, Permission
 from crm_core.services.tasks import create_task
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def create_handover_task(session: Session, *, actor: Actor, preview: HandoffPrev
                          due_date: date | None) -> int:
     """An open, high-priority task linked to the receiver and the companies affected (created
     by the task service, so it is validated and audited like any other task)."""
+    actor.require(Permission.EDIT)
     links = [("user", preview.to_user_id)] + [("company", int(c))
                                               for c in preview.companies["company_id"]]
     task = create_task(session, actor=actor, links=links,
