@@ -54,7 +54,7 @@ def coverage_filters() -> dict[str, Any]:
                              format_func=MEDDPICC_ROLES.label, key="coverage_roles",
                              placeholder="Any role or none",
                              help="Stakeholders playing at least one of these roles.")
-    open_only = only_open.toggle("Only companies with open deals", key="coverage_only_open",
+    open_only = only_open.toggle("Open deals only", key="coverage_only_open",
                                  help="Only companies with at least one open opportunity.")
     return {"company_ids": tuple(int(i) for i in company_ids), "industries": tuple(industries),
             "user_ids": tuple(int(i) for i in user_ids), "meddpicc_roles": tuple(roles),

@@ -25,8 +25,8 @@ from dashboard.data import load
 from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.manage import show_confirmation
 
-SHARE = st.column_config.ProgressColumn("Owned", format="percent", min_value=0, max_value=1,
-                                        help="Share of stakeholders with at least one owner")
+SHARE = st.column_config.NumberColumn("Owned", format="percent",
+                                      help="Share of stakeholders with at least one owner")
 
 st.title("Coverage")
 st.caption("Where our customer relationships are owned, by whom, and where they are not.")
@@ -54,16 +54,18 @@ if bars.empty:
 else:
     st.altair_chart(coverage_bars_chart(bars, category=by), width="stretch")
 
-matrix_column, load_column = st.columns(2)
-with matrix_column:
-    st.subheader("Who covers the largest accounts", anchor=False)
-    top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
-                         key="coverage_matrix_top")
-    matrix = load(coverage_matrix, top_n=top_n, **filters)
-    if matrix.empty:
-        st.caption("No company with open pipeline matches the filters.")
-    else:
-        st.altair_chart(coverage_heatmap(matrix), width="stretch")
+st.subheader("Who covers the largest accounts", anchor=False)
+top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
+                     key="coverage_matrix_top")
+matrix = load(coverage_matrix, top_n=top_n, **filters)
+if matrix.empty:
+    st.caption("No company with open pipeline matches the filters.")
+else:
+    st.caption("Stakeholders each user owns at the companies with the most open pipeline; an "
+               "outlined cell means the user is on that company's account team.")
+    st.altair_chart(coverage_heatmap(matrix), width="stretch")
+
+load_column, roles_column = st.columns(2)
 with load_column:
     st.subheader("Owner load", anchor=False)
     owners = load(owner_load, **filters)
@@ -73,8 +75,6 @@ with load_column:
     if owners["stakeholders_owned"].sum():
         st.altair_chart(owner_load_chart(owners[~owners["owns_nobody"]].head(25)),
                         width="stretch")
-
-roles_column, team_column = st.columns(2)
 with roles_column:
     st.subheader("By MEDDPICC role", anchor=False)
     show_table(load(coverage_by_meddpicc_role, **filters), key="coverage_roles_table",
@@ -82,15 +82,16 @@ with roles_column:
                columns={"label": "MEDDPICC role", "stakeholders": "Stakeholders",
                         "orphaned": "Orphaned", "single_owner": "Single owner",
                         "owned_share": SHARE})
-with team_column:
-    st.subheader("By account team member", anchor=False)
-    show_table(load(coverage_by_team_member, **filters), key="coverage_team_table",
-               file_name="coverage-by-account-team-member",
-               empty="Nobody is on the account team of these companies.",
-               links={"name": ("user", "user_id")},
-               columns={"name": "Account team member", "companies": "Companies",
-                        "stakeholders": "Stakeholders", "orphaned": "Orphaned",
-                        "single_owner": "Single owner", "owned_share": SHARE})
+
+st.subheader("By account team member", anchor=False)
+show_table(load(coverage_by_team_member, **filters), key="coverage_team_table",
+           file_name="coverage-by-account-team-member",
+           empty="Nobody is on the account team of these companies.",
+           links={"name": ("user", "user_id")},
+           columns={"name": "Account team member", "job_title": "Job title",
+                    "companies": "Companies", "stakeholders": "Stakeholders",
+                    "orphaned": "Orphaned", "single_owner": "Single owner",
+                    "multi_owner": "Two or more owners", "owned_share": SHARE})
 
 counts = list_counts(filters)
 orphans_tab, single_tab, off_team_tab, load_tab = st.tabs([

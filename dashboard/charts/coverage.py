@@ -55,23 +55,20 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     `frame` is `coverage_matrix`.
     """
     data = frame.copy()
-    data["team"] = data["on_account_team"].map({True: "On the account team",
-                                                False: "Not on the account team"})
+    data["team"] = data["on_account_team"].map({True: "On account team",
+                                                False: "Not on account team"})
     data["label"] = [str(n) if n else "" for n in data["owned"]]
     companies = list(data.sort_values("company_rank")["company"].drop_duplicates())
     base = alt.Chart(data).encode(
         x=alt.X("company:N", title=None, sort=companies,
-                axis=alt.Axis(labelAngle=-40, labelLimit=160, orient="top")),
+                axis=alt.Axis(labelAngle=-35, labelLimit=180, labelOverlap=False)),
         y=alt.Y("user:N", title=None, sort="ascending"))
     cells = base.mark_rect(cornerRadius=2).encode(
-        color=alt.Color("owned:Q", title="Stakeholders owned",
-                        scale=alt.Scale(scheme="blues", domainMin=0),
-                        legend=alt.Legend(orient="bottom")),
-        stroke=alt.Stroke("team:N", title=None,
-                          scale=alt.Scale(domain=["On the account team",
-                                                  "Not on the account team"],
-                                          range=["#111111", "transparent"]),
-                          legend=alt.Legend(orient="bottom", symbolType="square")),
+        color=alt.condition(alt.datum.owned > 0, alt.Color(
+            "owned:Q", title="Stakeholders owned", scale=alt.Scale(scheme="blues", domainMin=0),
+            legend=alt.Legend(orient="bottom")), alt.value("#f1f3f5")),
+        stroke=alt.condition(alt.datum.on_account_team, alt.value("#111111"),
+                             alt.value("transparent")),
         strokeWidth=alt.value(2),
         tooltip=[alt.Tooltip("user:N", title="User"), alt.Tooltip("company:N", title="Company"),
                  alt.Tooltip("owned:Q", title="Stakeholders owned"),
