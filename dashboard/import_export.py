@@ -4,6 +4,7 @@ and the full-export download (built only when clicked)."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from crm_core.importing import (
     recognise_columns,
     unmapped_required,
 )
+from crm_core.importing.columns import template_csv
 from crm_core.importing.reading import SourceTable
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.tables import download_csv
@@ -102,6 +104,27 @@ def value_mapping(entity: str | None) -> ValueMapping | None:
     except ValidationError as error:
         st.error(error.message)
         return None
+
+
+def template_download() -> None:
+    """A blank CSV per entity, with our column names, to fill in a spreadsheet."""
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    entity = left.selectbox("Start from a blank template", list(ENTITIES),
+                            format_func=lambda key: ENTITIES[key].label,
+                            key="import_template_entity")
+    right.download_button("Download template (CSV)", data=template_csv(entity),
+                          file_name=f"{entity}.csv", mime="text/csv",
+                          key="import_template_download", icon=":material/download:")
+
+
+def mapping_download(columns: dict[str, str | None] | None, values: ValueMapping) -> None:
+    """The column and value mapping as JSON, for the next import or the command line."""
+    data = json.dumps({"columns": columns or {}, "stages": dict(values.stages),
+                       "roles": dict(values.roles)}, indent=2)
+    st.download_button("Download this mapping (JSON)", data=data,
+                       file_name="import-mapping.json", mime="application/json",
+                       key="import_mapping_download", icon=":material/data_object:",
+                       help="Use it with: python -m crm_core.importing ... --mapping FILE")
 
 
 def signature(*parts: object) -> str:

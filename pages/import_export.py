@@ -5,7 +5,7 @@ import streamlit as st
 
 from crm_core.access import Permission
 from crm_core.errors import CrmError
-from crm_core.importing import ENTITIES, MODES, import_data
+from crm_core.importing import ENTITIES, import_data
 from crm_core.importing.columns import entity_for
 from crm_core.importing.reading import is_zip, read_table
 from dashboard.auth import current_actor
@@ -13,16 +13,16 @@ from dashboard.data import engine, write
 from dashboard.import_export import (
     column_mapping,
     export_button,
+    mapping_download,
     show_report,
     signature,
+    template_download,
     value_mapping,
 )
 
-st.title("Import & export")
-actor = current_actor()
 APPLY_MODES = {"all_or_nothing": "Write nothing if any row is rejected (all-or-nothing)",
                "valid_only": "Write the valid rows, skip the rejected ones"}
-assert set(APPLY_MODES) < set(MODES)
+DRY_RUN_KEY, RESULT_KEY = "import_dry_run_report", "import_result"
 
 
 def _guess_entity(file_name: str) -> int:
@@ -32,8 +32,25 @@ def _guess_entity(file_name: str) -> int:
         return 0
 
 
-if actor.can(Permission.EDIT):
-    st.subheader("Import")
+def _apply(current: str, **kwargs) -> None:
+    bar = st.progress(0.0, text="Checking rows")
+
+    def progress(done: int, total: int, message: str) -> None:
+        bar.progress(min(done / total, 1.0) if total else 1.0,
+                     text=f"{message}: {done:,} of {total:,}")
+
+    try:
+        st.session_state[RESULT_KEY] = (current, write(import_data, on_progress=progress,
+                                                       **kwargs))
+        st.session_state.pop(DRY_RUN_KEY, None)
+    except CrmError as error:
+        st.error(str(error))
+        return
+    st.rerun()
+
+
+def import_section() -> None:
+    """Upload, mapping, dry run, apply."""
     uploaded = st.file_uploader(
         "CSV file, or a ZIP of CSV files", type=["csv", "txt", "zip"], key="import_upload",
         help="Exports of Salesforce, HubSpot or a spreadsheet; comma or semicolon separated. "
@@ -43,64 +60,60 @@ if actor.can(Permission.EDIT):
         st.caption("Nothing is written until you have seen the dry run and chosen to apply. "
                    "Rows match existing records by id, email, website or name, so importing "
                    "the same file twice creates nothing twice.")
-    else:
-        data = uploaded.getvalue()
-        entity, columns = None, None
+        template_download()
+        return
+    data = uploaded.getvalue()
+    entity, columns = None, None
+    try:
+        if is_zip(data):
+            st.caption("A ZIP: each CSV is imported as the entity its file name names, records "
+                       "before the relationships between them; ids of the source CRM (e.g. "
+                       "Salesforce AccountId) are resolved across the files.")
+        else:
+            entity = st.selectbox("The file holds", list(ENTITIES),
+                                  index=_guess_entity(uploaded.name),
+                                  format_func=lambda key: ENTITIES[key].label,
+                                  key="import_entity")
+            table = read_table(data, name=uploaded.name)
+            with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
+                columns = column_mapping(entity, table)
+    except CrmError as error:
+        st.error(str(error))
+        return
+    values = value_mapping(entity)
+    request = {"data": data, "name": uploaded.name, "entity": entity, "columns": columns,
+               "values": values}
+    current = signature(uploaded.file_id, entity, columns, values.to_json() if values else None)
+    run, save = st.columns([1, 3], vertical_alignment="center")
+    if values is not None:
+        with save:
+            mapping_download(columns, values)
+    if run.button("Dry run", key="import_dry_run", type="primary", disabled=values is None,
+                  icon=":material/fact_check:"):
         try:
-            if is_zip(data):
-                st.caption("A ZIP: each CSV is imported as the entity its file name names, "
-                           "records before the relationships between them; ids of the source "
-                           "CRM (e.g. Salesforce AccountId) are resolved across the files.")
-            else:
-                entity = st.selectbox("The file holds", list(ENTITIES),
-                                      index=_guess_entity(uploaded.name),
-                                      format_func=lambda key: ENTITIES[key].label,
-                                      key="import_entity")
-                table = read_table(data, name=uploaded.name)
-                with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
-                    columns = column_mapping(entity, table)
+            with st.spinner("Checking every row…"):
+                st.session_state[DRY_RUN_KEY] = (current, write(import_data, mode="dry_run",
+                                                                 **request))
         except CrmError as error:
             st.error(str(error))
-            st.stop()
-        values = value_mapping(entity)
-        current = signature(uploaded.file_id, entity, columns,
-                            values.to_json() if values else None)
-        if st.button("Dry run", key="import_dry_run", type="primary", disabled=values is None,
-                     icon=":material/fact_check:"):
-            try:
-                with st.spinner("Checking every row…"):
-                    report = write(import_data, data=data, name=uploaded.name, entity=entity,
-                                   columns=columns, values=values, mode="dry_run")
-                st.session_state["import_dry_run_report"] = (current, report)
-            except CrmError as error:
-                st.error(str(error))
-        stored = st.session_state.get("import_dry_run_report")
-        if stored and stored[0] == current:
-            report = stored[1]
-            show_report(report, key="import_dry")
-            mode = st.radio("When rows are rejected", list(APPLY_MODES),
-                            format_func=APPLY_MODES.get, key="import_mode")
-            if st.button("Apply import", key="import_apply", icon=":material/upload:",
-                         disabled=report.rows == 0):
-                bar = st.progress(0.0, text="Checking rows")
+    stored = st.session_state.get(DRY_RUN_KEY)
+    if stored and stored[0] == current:
+        show_report(stored[1], key="import_dry")
+        mode = st.radio("When rows are rejected", list(APPLY_MODES), format_func=APPLY_MODES.get,
+                        key="import_mode")
+        if st.button("Apply import", key="import_apply", icon=":material/upload:",
+                     disabled=stored[1].rows == 0):
+            _apply(current, mode=mode, **request)
+    result = st.session_state.get(RESULT_KEY)
+    if result and result[0] == current:
+        show_report(result[1], key="import_result")
 
-                def _progress(done: int, total: int, message: str) -> None:
-                    bar.progress(min(done / total, 1.0) if total else 1.0,
-                                 text=f"{message}: {done:,} of {total:,}")
 
-                try:
-                    result = write(import_data, data=data, name=uploaded.name, entity=entity,
-                                   columns=columns, values=values, mode=mode,
-                                   on_progress=_progress)
-                    st.session_state["import_result"] = (current, result)
-                    del st.session_state["import_dry_run_report"]
-                except CrmError as error:
-                    st.error(str(error))
-                bar.empty()
-                st.rerun()
-        result = st.session_state.get("import_result")
-        if result and result[0] == current:
-            show_report(result[1], key="import_result")
+st.title("Import & export")
+actor = current_actor()
+st.subheader("Import")
+if actor.can(Permission.EDIT):
+    import_section()
 else:
     st.info("Importing needs the manager access role. You can still take out a full export.",
             icon=":material/lock:")

@@ -179,6 +179,25 @@ def recognise_columns(entity: str, headers: tuple[str, ...] | list[str]) -> dict
     return result
 
 
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "users": ("name", "email", "job_title"),
+    "companies": ("name", "industry", "website"),
+    "stakeholders": ("name", "job_title", "email", "phone", "company_name"),
+    "opportunities": ("name", "value", "probability", "expected_close_date", "stage",
+                      "company_name"),
+    "account_teams": ("user_email", "company_name"),
+    "opportunity_teams": ("user_email", "opportunity_name", "company_name"),
+    "stakeholder_opportunities": ("stakeholder_email", "opportunity_name", "meddpicc_role"),
+    "meddpicc_roles": ("stakeholder_email", "meddpicc_role"),
+    "relationship_owners": ("stakeholder_email", "user_email"),
+}
+
+
+def template_csv(entity: str) -> str:
+    """A blank CSV with the columns an entity's file needs (our names, references by key)."""
+    return ",".join(TEMPLATES[entity]) + "\n"
+
+
 def unmapped_required(entity: str, mapping: dict[str, str | None]) -> list[str]:
     """Labels of what the file must say but no column is mapped to (empty when fine)."""
     mapped = {key for key in mapping.values() if key}

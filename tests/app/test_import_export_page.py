@@ -121,3 +121,13 @@ def test_a_zip_of_salesforce_files_is_reported_file_by_file(app_as):
     assert files[["file", "created", "rejected"]].to_dict("records") == [
         {"file": "Account.csv", "created": 1, "rejected": 0},
         {"file": "Contact.csv", "created": 1, "rejected": 1}]
+
+
+def test_a_file_that_is_not_a_zip_or_csv_shows_an_error_and_the_export_stays(app_as):
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(("broken.zip", b"PK\x03\x04garbage",
+                                                     "application/zip")).run()
+    at.button(key="import_dry_run").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["broken.zip is not a ZIP file."]
+    assert at.get("download_button")[-1].proto.label == "Download full export (ZIP)"

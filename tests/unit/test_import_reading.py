@@ -130,3 +130,13 @@ def test_dates_with_a_time_part_and_us_dates_are_read():
 def test_companies_match_by_website_host():
     assert website_host("https://www.Acme.example/about") == "acme.example"
     assert website_host("acme.example") == "acme.example"
+
+
+def test_every_blank_template_is_recognised_as_it_is_and_needs_nothing_more():
+    from crm_core.importing.columns import ENTITIES, template_csv
+
+    for entity in ENTITIES:
+        headers = template_csv(entity).strip().split(",")
+        mapping = recognise_columns(entity, headers)
+        assert mapping == {h: h for h in headers}, entity
+        assert unmapped_required(entity, mapping) == [], entity
