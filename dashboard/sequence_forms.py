@@ -7,6 +7,7 @@ import streamlit as st
 
 from crm_core.services import task_sequences as sequence_services
 from crm_core.vocab import DEPENDENCY_TYPES, PRIORITIES
+from dashboard.format import markdown_text
 from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
 
 NEW = "seq_new"
@@ -42,7 +43,8 @@ def _create(context: tuple[str, int, str] | None) -> None:
     if context and state.get(f"{NEW}_context"):
         links.append((context[0], int(context[1])))
     if submit(NEW, sequence_services.create_sequence,
-              lambda s: f"Sequence '{s.description}' created with {len(steps)} steps.",
+              lambda s: f"Sequence '{markdown_text(s.description)}' created with "
+                        f"{len(steps)} steps.",
               description=state[f"{NEW}_description"], due_date=state[f"{NEW}_due_date"],
               priority=state[f"{NEW}_priority"], links=links, steps=steps):
         # A new editor key starts the next sequence from blank steps.
@@ -63,7 +65,8 @@ def new_sequence_form(me: int | None, context: tuple[str, int, str] | None) -> N
                      format_func=PRIORITIES.label)
     st.multiselect("Linked users", list(labels), format_func=labels.get, key=f"{NEW}_users")
     if context:
-        st.checkbox(f"Link to {context[0]} {context[2]}", value=True, key=f"{NEW}_context")
+        st.checkbox(f"Link to {context[0]} {markdown_text(context[2])}", value=True,
+                    key=f"{NEW}_context")
     st.caption("Steps, in order (rows without a description are skipped). Steps get the "
                "sequence's links.")
     round_ = st.session_state.get(f"{NEW}_round", 0)

@@ -13,6 +13,7 @@ from crm_core.services import tasks as task_services
 from crm_core.vocab import DEPENDENCY_TYPES, NEXT_STEP_TYPES, PRIORITIES, TASK_STATUSES
 from dashboard.data import load
 from dashboard.detail import link_to
+from dashboard.format import markdown_text
 from dashboard.manage import (
     field_error,
     form_errors,
@@ -49,7 +50,8 @@ def _create(context: tuple[str, int, str] | None) -> None:
     state = st.session_state
     links = _links_from(state.get(f"{NEW}_users", []), context,
                         state.get(f"{NEW}_context", False))
-    if submit(NEW, task_services.create_task, lambda t: f"Task '{t.description}' created.",
+    if submit(NEW, task_services.create_task,
+              lambda t: f"Task '{markdown_text(t.description)}' created.",
               description=state[f"{NEW}_description"], due_date=state[f"{NEW}_due_date"],
               priority=state[f"{NEW}_priority"], next_step_type=state[f"{NEW}_next_step_type"],
               links=links):
@@ -75,7 +77,8 @@ def new_task_form(me: int | None, context: tuple[str, int, str] | None) -> None:
             _next_step_select(f"{NEW}_next_step_type")
         st.multiselect("Linked users", list(labels), format_func=labels.get, key=f"{NEW}_users")
         if context:
-            st.checkbox(f"Link to {context[0]} {context[2]}", value=True, key=f"{NEW}_context")
+            st.checkbox(f"Link to {context[0]} {markdown_text(context[2])}", value=True,
+                        key=f"{NEW}_context")
         field_error(NEW, "links")
         form_errors(NEW, NEW_FIELDS)
         st.form_submit_button("Create task", type="primary", on_click=_create, args=(context,),
@@ -133,7 +136,7 @@ def status_actions(row: pd.Series) -> None:
                   kwargs={"task_id": task_id, "seen_version": version})
         return
     if row["blocked"]:
-        st.warning(f"Blocked: waits for the previous step '{row['blocked_by']}'.",
+        st.warning(f"Blocked: waits for the previous step '{markdown_text(row['blocked_by'])}'.",
                    icon=":material/block:")
         st.text_input("Reason for completing it anyway", key=f"{ACT}_reason")
         field_error(ACT, "reason")
@@ -158,18 +161,19 @@ def links_panel(task_id: int, *, editable: bool,
     if links.empty:
         st.caption("Not linked to any record.")
     for link in links.itertuples():
-        left, right = st.columns([5, 1])
+        left, right = st.columns([3, 1])
         with left:
             link_to(link.entity_type, link.entity_id, f"{link.name} ({link.entity_type})")
         if editable:
             right.button("Unlink", key=f"{LINKS}_remove_{link.entity_type}_{link.entity_id}",
+                         icon=":material/link_off:", width="stretch",
                          on_click=submit, args=(LINKS, task_services.unlink_entity,
                                                 "Link removed."),
                          kwargs={"task_id": task_id, "entity_type": link.entity_type,
                                  "entity_id": int(link.entity_id)})
     if editable:
         form_errors(LINKS, ())
-        st.button(f"Link to {picked[0]} {picked[2]}" if picked
+        st.button(f"Link to {picked[0]} {markdown_text(picked[2])}" if picked
                   else "To add a link, pick a record under More filters → Linked to",
                   key=f"{LINKS}_add", disabled=picked is None, icon=":material/add_link:",
                   on_click=submit, args=(LINKS, task_services.link_entities, "Link added."),

@@ -25,7 +25,7 @@ from crm_core.vocab import (
     UNFINISHED_TASK_STATUSES,
 )
 from dashboard.data import load
-from dashboard.format import percent
+from dashboard.format import markdown_text, percent
 from dashboard.links import name_link_column, named_detail_url
 from dashboard.manage import user_labels
 
@@ -202,7 +202,8 @@ def sequence_view(*, preselected: int | None, today: date) -> int | None:
                  else "")
     st.progress(progress.finished_share or 0.0,
                 text=f"{percent(progress.finished_share)} finished{cancelled} · Next: "
-                     + (f"step {progress.next_step_order}, {progress.next_step_description}"
+                     + (f"step {progress.next_step_order}, "
+                        f"{markdown_text(progress.next_step_description)}"
                         if progress.next_step_id else "nothing left"))
     steps = load(sequence_steps, sequence_id=chosen)
     shown = pd.DataFrame({

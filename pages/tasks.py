@@ -17,6 +17,7 @@ from dashboard.auth import current_actor
 from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
 from dashboard.data import load
 from dashboard.detail import pager
+from dashboard.format import markdown_text
 from dashboard.manage import show_confirmation
 from dashboard.sequence_forms import add_step_form, new_sequence_form, reorder_form
 from dashboard.tables import download_csv
@@ -71,7 +72,7 @@ with list_tab:
         bulk_complete_button(selected)
     if len(selected) == 1:
         row = rows[rows["id"] == selected[0]].iloc[0]
-        st.subheader(f"Selected: {row['description']}", anchor=False)
+        st.subheader("Selected: " + markdown_text(row["description"]), anchor=False)
         details, actions = st.columns([3, 2])
         with details:
             if can_edit:

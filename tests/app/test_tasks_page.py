@@ -125,3 +125,36 @@ def test_a_manager_reorders_the_steps_of_a_sequence(app_as, app_db):
     assert "Steps reordered." in [s.value for s in at.success]
     assert list(_steps_table(at)["Task"]) == ["Signature", "Kickoff",
                                                                   "Contract"]
+
+
+def _row_of(at, description: str) -> int:
+    return list(_table(at)["Task"]).index(description)
+
+
+def test_a_manager_forces_a_blocked_step_with_a_reason_and_it_is_audited(app_as, app_db):
+    from crm_core.models import AuditEvent
+
+    _add_sequence(app_db)
+    at = app_as("manager", PAGE)
+    _select(at, _row_of(at, "Contract"))
+    assert any("Blocked: waits for the previous step" in w.value for w in at.warning)
+    _button(at, "Force complete").click().run()
+    assert "Reason for forcing is required\\." in [e.value for e in at.error]
+    at.text_input(key="task_act_reason").set_value("Signed early")
+    _button(at, "Force complete").click().run()
+    assert "Task completed (forced)." in [s.value for s in at.success]
+    engine = make_engine(app_db)
+    with read_session(engine) as session:
+        event = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
+        assert (event.action, event.after["forced_reason"]) == ("task.completed",
+                                                                 "Signed early")
+    engine.dispose()
+
+
+def test_a_task_description_is_shown_as_text_not_markdown(app_as):
+    at = app_as("manager", PAGE)
+    at.text_area(key="task_new_description").set_value("**Call** [Gus](https://evil.example)")
+    _button(at, "Create task").click().run()
+    _select(at, _row_of(at, "**Call** [Gus](https://evil.example)"))
+    assert at.subheader[0].value == ("Selected: \\*\\*Call\\*\\* \\[Gus\\]\\(https\\:"
+                                     "//evil\\.example\\)")
