@@ -45,7 +45,7 @@ class UserLoad:
     team_size: int
     team_average_owned: float
     team_average_sole_owned: float
-    rank: int | None  # 1 = owns the most relationships (ties share a rank)
+    rank: int  # 1 = owns the most relationships (ties share a rank)
 
     @property
     def owned_vs_average(self) -> float | None:
@@ -153,11 +153,10 @@ def user_load(session: Session, *, user_id: int) -> UserLoad:
         .select_from(mine).join(Stakeholder, Stakeholder.id == mine.stakeholder_id)
         .where(mine.user_id == user_id)).one()
 
-    per_user = (select(User.id.label("user_id"), func.count(mine.user_id).label("owned"))
-                .outerjoin(mine, mine.user_id == User.id).group_by(User.id).subquery())
-    ranked = select(per_user.c.user_id,
-                    func.rank().over(order_by=per_user.c.owned.desc()).label("rank")).subquery()
-    rank = session.scalar(select(ranked.c.rank).where(ranked.c.user_id == user_id))
+    # Competition rank (like SQL rank()): 1 + how many users own more relationships.
+    heavier = (select(mine.user_id).group_by(mine.user_id).having(func.count() > owned)
+               .subquery())
+    rank = 1 + (session.scalar(select(func.count()).select_from(heavier)) or 0)
     team_size = session.scalar(select(func.count()).select_from(User)) or 0
     all_owner_rows = session.scalar(select(func.count()).select_from(mine)) or 0
     single_owner = (select(mine.stakeholder_id).group_by(mine.stakeholder_id)
