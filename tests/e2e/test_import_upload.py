@@ -1,7 +1,10 @@
 """In a real browser: upload a Salesforce Contact export on the import screen, see the dry-run
-report with the rejected row, apply the valid rows, and see the result."""
+report with the rejected row, apply the valid rows, see the result, and download the export."""
 
 from __future__ import annotations
+
+import io
+import zipfile
 
 import pytest
 
@@ -37,3 +40,7 @@ def test_uploading_a_file_shows_the_dry_run_report_and_applies_the_valid_rows(
     assert_no_exception(page)
     page.get_by_text("Imported. 2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected.").wait_for()
     page.screenshot(path=str(tmp_path / "import_applied.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download full export (ZIP)").click()
+    archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))
+    assert "kim@acme.example" in archive.read("stakeholders.csv").decode()
