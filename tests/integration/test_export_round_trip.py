@@ -111,3 +111,17 @@ def test_importing_the_export_again_changes_nothing(source, empty_engine):
         in again.notes
     for table_name in COMPARED:
         assert _rows(empty_engine, table_name) == _rows(source, table_name), table_name
+
+
+def test_a_manager_restores_everything_but_the_stage_settings(source, empty_engine):
+    with read_session(source) as session:
+        data = export_zip(session, actor=MANAGER)
+    with write_session(empty_engine) as session:
+        report = import_data(session, actor=MANAGER, data=data, name="export.zip",
+                             mode="all_or_nothing")
+    assert report.restored
+    assert "stage_required_roles.csv: settings are restored only by an admin; skipped." \
+        in report.notes
+    assert _rows(empty_engine, "tasks") == _rows(source, "tasks")
+    assert ("negotiation", "gatekeeper") in {r[:2] for r in _rows(empty_engine,
+                                                                  "stage_required_roles")}

@@ -231,3 +231,27 @@ def test_the_report_previews_each_record_to_create_or_update(crm):
     assert report.changes.to_dict("records") == [
         {"file": "Contact.csv", "line": 2, "action": "update", "record": "Dana Diaz",
          "changes": "job_title: CFO → Chief Financial Officer; company_id: Acme Corp → Globex"}]
+
+
+def test_rows_that_cannot_be_matched_safely_are_rejected_with_the_reason(crm):
+    with write_session(crm) as session:
+        add_company(session, "Globex", website="https://globex-emea.example")
+    companies = (b"Name,Industry\n"
+                 b"Globex,Retail\n"                       # two companies are named Globex
+                 b"Umbrella,Pharma,extra,cells\n")        # an unquoted separator shifted cells
+    report = _import(crm, companies, "companies", name="companies.csv")
+    assert _rejections(report) == [
+        (2, "2 companies are named 'Globex'; give their websites to tell them apart."),
+        (3, "The row has 4 cells but the header has 2 (an unquoted separator?)."),
+    ]
+
+
+def test_renaming_an_opportunity_by_id_onto_another_ones_name_is_refused(crm):
+    _import(crm, SALESFORCE_OPPORTUNITIES, "opportunities", mode="valid_only",
+            name="Opportunity.csv")
+    with read_session(crm) as session:
+        pilot = session.scalar(select(Opportunity.id).where(Opportunity.name == "Acme Pilot"))
+    report = _import(crm, f"id,name\n{pilot},Acme Platform\n".encode(), "opportunities",
+                     name="opportunities.csv")
+    assert _rejections(report) == [
+        (2, "This company already has an opportunity named 'Acme Platform'.")]
