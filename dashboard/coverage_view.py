@@ -106,7 +106,8 @@ def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
         _assign_form(page)
 
 
-def _assign(stakeholders: dict[int, str]) -> None:
+def _assign(stakeholders: dict[int, str], users: dict[int, str]) -> None:
+    # A form callback: everything it shows comes in through its arguments (no loading here).
     stakeholder_id = st.session_state.get("coverage_assign_stakeholder")
     user_id = st.session_state.get("coverage_assign_user")
     if stakeholder_id is None or user_id is None:
@@ -114,7 +115,7 @@ def _assign(stakeholders: dict[int, str]) -> None:
         set_error(ASSIGN_FORM, field, "Choose the orphaned stakeholder and the user who will "
                                       "own the relationship.")
         return
-    owner = user_labels().get(user_id, f"user {user_id}").split(" · ")[0]
+    owner = users.get(user_id, f"user {user_id}").split(" · ")[0]
     name = stakeholders.get(stakeholder_id, f"stakeholder {stakeholder_id}").split(" · ")[0]
     submit(ASSIGN_FORM, assign_owner,
            markdown_text(f"{owner} now owns the relationship with {name}."),
@@ -142,7 +143,7 @@ def _assign_form(page: RowsPage) -> None:
             field_error(ASSIGN_FORM, "user_id")
         form_errors(ASSIGN_FORM, ("stakeholder_id", "user_id"))
         st.form_submit_button("Assign owner", type="primary", key="coverage_assign_submit",
-                              on_click=_assign, args=(stakeholders,),
+                              on_click=_assign, args=(stakeholders, labels),
                               icon=":material/person_add:")
 
 

@@ -1,0 +1,107 @@
+"""The Coverage screen through AppTest on the known dataset, for each access role.
+
+Known dataset: 5 stakeholders; Dana (Alice) and Gus (Bob) have one owner, Eli has two (Alice,
+Bob), Fay (Acme, on the 120k Acme Platform) and Hana (Globex) have none. Bob owns Gus at
+Globex without being on any Globex team.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PAGE = "pages/coverage.py"
+
+
+def metric(at, label):
+    return next(m for m in at.metric if m.label == label)
+
+
+def table_with(at, column):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def choose(at, key, starts_with):
+    """Pick the option whose shown label starts with the text."""
+    box = at.selectbox(key=key)
+    box.set_value(next(i for i in range(1, 100)
+                       if str(box.format_func(i) or "").startswith(starts_with)))
+
+
+@pytest.mark.parametrize("role", ["viewer", "manager", "admin"])
+def test_every_role_sees_the_headline_charts_and_lists(app_as, role):
+    at = app_as(role, PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Coverage"
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Stakeholders", "5"), ("Owned", "60%"), ("Orphaned", "2"), ("Single owner", "2"),
+        ("Two or more owners", "1")]
+    assert all(m.delta in (None, "") for m in at.metric)  # no filter, nothing to compare
+    assert len(at.get("vega_lite_chart")) == 3  # coverage bars, heatmap, owner load
+    assert [t.label for t in at.tabs] == ["Orphaned (2)", "Single owner (2)",
+                                          "Off-team owners (1)", "Owner load (3)"]
+    orphans = table_with(at, "meddpicc_roles")
+    assert "stakeholder=" not in "".join(orphans.columns)
+    assert len(orphans) == 2
+
+
+def test_viewers_see_no_assign_form(app_as):
+    at = app_as("viewer", PAGE)
+    assert not at.get("form")
+    assert not any(b.label == "Assign owner" for b in at.button)
+    with pytest.raises(KeyError):
+        at.selectbox(key="coverage_assign_stakeholder")
+
+
+def test_filters_change_the_numbers_and_show_the_change_against_everyone(app_as):
+    at = app_as("viewer", PAGE)
+    at.multiselect(key="coverage_industries").set_value(["Retail"]).run()
+    assert not at.exception
+    assert metric(at, "Stakeholders").value == "2"
+    assert metric(at, "Stakeholders").delta == "-3 vs all"
+    assert metric(at, "Owned").value == "50%"
+    assert metric(at, "Owned").delta == "-10.0 pp vs all"
+    assert metric(at, "Orphaned").value == "1"
+    assert metric(at, "Orphaned").delta == "+10.0 pp vs all"
+    assert [t.label for t in at.tabs][0] == "Orphaned (1)"
+
+
+def test_the_meddpicc_role_filter_finds_the_unowned_gatekeeper(app_as):
+    at = app_as("viewer", PAGE)
+    at.multiselect(key="coverage_roles").set_value(["gatekeeper"]).run()
+    assert metric(at, "Stakeholders").value == "1"
+    assert metric(at, "Orphaned").value == "1"
+    roles = table_with(at, "label")
+    assert list(roles["label"]) == ["Gatekeeper"]
+
+
+def test_the_industry_view_and_pipeline_sort_render(app_as):
+    at = app_as("viewer", PAGE)
+    at.segmented_control(key="coverage_group_by").set_value("industry").run()
+    at.segmented_control(key="coverage_sort_by").set_value("pipeline").run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_a_managers_assignment_updates_the_figures_on_the_next_run(app_as):
+    at = app_as("manager", PAGE)
+    choose(at, "coverage_assign_stakeholder", "Fay Fox")
+    choose(at, "coverage_assign_user", "Carol Chen")
+    next(b for b in at.button if b.label == "Assign owner").click().run()
+    assert not at.exception
+    assert any("Carol Chen now owns the relationship with Fay Fox" in s.value
+               for s in at.success)
+    assert metric(at, "Orphaned").value == "1"
+    assert metric(at, "Single owner").value == "3"
+    assert [t.label for t in at.tabs][:2] == ["Orphaned (1)", "Single owner (3)"]
+    assert list(table_with(at, "meddpicc_roles")["stakeholder"])[0] != "Fay Fox"
+
+
+def test_assigning_without_a_choice_says_what_is_missing_and_changes_nothing(app_as):
+    at = app_as("manager", PAGE)
+    choose(at, "coverage_assign_stakeholder", "Hana Hill")
+    next(b for b in at.button if b.label == "Assign owner").click().run()
+    assert not at.exception
+    assert any("Choose the orphaned stakeholder and the user" in e.value for e in at.error)
+    assert metric(at, "Orphaned").value == "2"
+    assert at.selectbox(key="coverage_assign_stakeholder").format_func(
+        at.selectbox(key="coverage_assign_stakeholder").value).startswith("Hana Hill")
