@@ -6,6 +6,7 @@ from crm_core.queries.audit_log import audit_events
 from crm_core.queries.settings import required_roles
 from crm_core.services.settings import update_required_roles
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, STAGES
+from dashboard.auth import current_actor
 from dashboard.data import load
 from dashboard.detail import show_table
 from dashboard.manage import form_errors, show_confirmation, show_values, submit
@@ -30,6 +31,7 @@ def _save() -> None:
 
 
 st.title("Settings")
+current_actor()  # the sign-in gate and routing come first, before anything is shown
 show_confirmation()
 st.subheader("MEDDPICC roles each stage requires", anchor=False)
 st.caption("An open opportunity is fully covered when every role its stage requires is held by "

@@ -1,0 +1,44 @@
+"""The admin Settings page: the stage × MEDDPICC role grid of required roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.navigation import PAGES
+
+PAGE = "pages/settings.py"
+
+
+@pytest.mark.parametrize("role", ["viewer", "manager"])
+def test_the_settings_page_is_for_admins_only(app_as, role):
+    assert PAGE in [spec.script for spec in PAGES]
+    at = app_as(role)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(PAGE)
+
+
+def test_the_grid_shows_the_default_required_roles(app_as):
+    at = app_as("admin", PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Settings"
+    assert at.checkbox(key="required_qualification_economic_buyer").value is True
+    assert at.checkbox(key="required_qualification_decision_maker").value is False
+    assert at.checkbox(key="required_negotiation_gatekeeper").value is True
+    assert at.checkbox(key="required_prospecting_champion").value is False
+
+
+def test_an_admin_changes_the_grid_and_the_meddpicc_screen_follows(app_as):
+    at = app_as("admin", PAGE)
+    # Solution then requires only the economic buyer and champion that Acme Platform lacks one of.
+    at.checkbox(key="required_solution_decision_maker").uncheck()
+    at.checkbox(key="required_solution_technical_buyer").uncheck()
+    at.checkbox(key="required_solution_champion").uncheck()
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Saved the required roles of Solution."]
+    assert at.checkbox(key="required_solution_champion").value is False
+    history = next(d.value for d in at.dataframe if "summary" in d.value.columns)
+    assert history["summary"].iloc[0] == "Solution now requires Economic buyer"
+    at.switch_page("pages/meddpicc.py").run()
+    gaps = next(d.value for d in at.dataframe if "gaps" in d.value.columns)
+    assert sorted(gaps["gaps"]) == ["no economic buyer; champion owned off-team", "—"]
