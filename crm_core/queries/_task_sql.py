@@ -21,7 +21,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    or_,
     select,
     true,
 )
@@ -33,7 +32,6 @@ from sqlalchemy.orm.util import AliasedClass
 from crm_core.models import Company, Opportunity, Stakeholder, Task, TaskEntity, User
 from crm_core.vocab import (
     ENTITY_TYPES,
-    FINISHED_TASK_STATUSES,
     UNFINISHED_TASK_STATUSES,
     Term,
     Vocabulary,
@@ -112,16 +110,22 @@ def previous_step(task: TaskLike, column_name: str = "status"):
             .order_by(prev.sequence_order.desc()).limit(1).scalar_subquery())
 
 
+# How far a step has got, and how far its previous step must have got for each dependency type.
+_PROGRESS = {"open": 0, "in_progress": 1, "done": 2, "cancelled": 2}
+_REQUIRED = {"finish_to_start": 2, "start_to_start": 1, "none": 0}
+
+
 def blocked_condition(task: TaskLike) -> ColumnElement[bool]:
     """True for an unfinished step whose dependency on the previous step is not met."""
-    prev_status = previous_step(task)
-    # This test must never make SQLite walk the status index (see no_index).
-    return and_(
-        task.parent_task_id.is_not(None),
-        no_index(task.status).in_(UNFINISHED_TASK_STATUSES),
-        or_(and_(task.dependency_type == "finish_to_start",
-                 prev_status.not_in(FINISHED_TASK_STATUSES)),
-            and_(task.dependency_type == "start_to_start", prev_status == "open")))
+    # One lookup of the previous step per row: its progress must reach what the dependency
+    # type requires. A first step has no previous step, so it waits for nothing (never NULL:
+    # NOT blocked must be true for it).
+    prev_progress = func.coalesce(case(_PROGRESS, value=previous_step(task)), 2)
+    required = case(_REQUIRED, value=task.dependency_type, else_=0)
+    # The status test must never make SQLite walk the status index (see no_index).
+    return and_(task.parent_task_id.is_not(None),
+                no_index(task.status).in_(UNFINISHED_TASK_STATUSES),
+                prev_progress < required)
 
 
 def blocked_flag(task: TaskLike) -> ColumnElement[bool]:
