@@ -11,6 +11,7 @@ from dashboard.charts.overview import OWNERSHIP_COLOURS
 MONEY_FORMAT = "$,.0f"
 PARTS = {"orphaned": "Orphaned", "single_owner": "Single owner",
          "multi_owner": "Two or more owners"}
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)  # counts: no 0.5 stakeholder ticks
 LOAD_COLOURS = {"Sole owner": "#f9a825", "Shared with others": "#2e7d32"}
 
 
@@ -35,7 +36,7 @@ def coverage_bars_chart(frame: pd.DataFrame, *, category: str = "company") -> al
     long["order"] = long["part"].map({p: i for i, p in enumerate(PARTS)})
     return alt.Chart(long).mark_bar().encode(
         y=alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("count:Q", title="Stakeholders", stack="zero"),
+        x=alt.X("count:Q", title="Stakeholders", stack="zero", axis=COUNT_AXIS),
         color=alt.Color("Ownership:N", scale=_scale(OWNERSHIP_COLOURS),
                         legend=alt.Legend(title=None, orient="bottom")),
         order=alt.Order("order:Q"),
@@ -66,7 +67,8 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect(cornerRadius=2).encode(
         color=alt.condition(alt.datum.owned > 0, alt.Color(
             "owned:Q", title="Stakeholders owned", scale=alt.Scale(scheme="blues", domainMin=0),
-            legend=alt.Legend(orient="bottom")), alt.value("#f1f3f5")),
+            legend=alt.Legend(orient="bottom", format="d", tickMinStep=1)),
+            alt.value("#f1f3f5")),
         stroke=alt.condition(alt.datum.on_account_team, alt.value("#111111"),
                              alt.value("transparent")),
         strokeWidth=alt.value(2),
@@ -79,7 +81,9 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
                              format=MONEY_FORMAT)])
     text = base.mark_text(fontSize=11).encode(
         text="label:N",
-        color=alt.condition(alt.datum.owned >= 3, alt.value("white"), alt.value("#222222")))
+        # White on the darker half of the colour scale, dark text on the lighter half.
+        color=alt.condition(alt.datum.owned > max(int(data["owned"].max()), 1) / 2,
+                            alt.value("white"), alt.value("#222222")))
     return alt.layer(cells, text).properties(height=alt.Step(24))
 
 
@@ -95,7 +99,7 @@ def owner_load_chart(frame: pd.DataFrame) -> alt.Chart:
                      value_vars=list(LOAD_COLOURS), var_name="Ownership", value_name="count")
     return alt.Chart(long).mark_bar().encode(
         y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("count:Q", title="Stakeholders owned", stack="zero"),
+        x=alt.X("count:Q", title="Stakeholders owned", stack="zero", axis=COUNT_AXIS),
         color=alt.Color("Ownership:N", scale=_scale(LOAD_COLOURS),
                         legend=alt.Legend(title=None, orient="bottom")),
         tooltip=[alt.Tooltip("name:N", title="User"), alt.Tooltip("Ownership:N"),
