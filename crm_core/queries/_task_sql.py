@@ -144,17 +144,14 @@ def text_agg(dialect_name: str, expr, order_by, separator: str = ", "):
 
 
 def entity_name():
-    """The name of a link's entity (join the four tables with `join_entity_names`)."""
-    return func.coalesce(Company.name, Opportunity.name, Stakeholder.name, User.name)
+    """The name of a TaskEntity row's entity: one primary-key lookup in the table of its type.
 
-
-def join_entity_names(stmt: Select) -> Select:
-    """Left-join every entity table a TaskEntity row can point at."""
-    for entity_type, model in (("company", Company), ("opportunity", Opportunity),
-                               ("stakeholder", Stakeholder), ("user", User)):
-        stmt = stmt.outerjoin(model, and_(TaskEntity.entity_type == entity_type,
-                                          model.id == TaskEntity.entity_id))
-    return stmt
+    (A lookup per link, not a join of the four tables: the planner cannot misjudge it.)
+    """
+    return case(*((TaskEntity.entity_type == entity_type,
+                   select(model.name).where(model.id == TaskEntity.entity_id).scalar_subquery())
+                  for entity_type, model in (("company", Company), ("opportunity", Opportunity),
+                                             ("stakeholder", Stakeholder), ("user", User))))
 
 
 def link_summary(dialect_name: str, task_ids) -> Select:
@@ -167,12 +164,11 @@ def link_summary(dialect_name: str, task_ids) -> Select:
     type_rank = case({t: i for i, t in enumerate(ENTITY_TYPES)}, value=TaskEntity.entity_type)
     rank = func.row_number().over(partition_by=(TaskEntity.task_id, TaskEntity.entity_type),
                                   order_by=(name, TaskEntity.entity_id))
-    links = (join_entity_names(
-        select(TaskEntity.task_id, TaskEntity.entity_type, TaskEntity.entity_id,
-               name.label("name"), type_rank.label("type_rank"), rank.label("rank"))
-        .where(TaskEntity.task_id.in_(task_ids)))
-        .order_by(TaskEntity.task_id, type_rank, name, TaskEntity.entity_id)
-        .subquery("links"))
+    links = (select(TaskEntity.task_id, TaskEntity.entity_type, TaskEntity.entity_id,
+                    name.label("name"), type_rank.label("type_rank"), rank.label("rank"))
+             .where(TaskEntity.task_id.in_(task_ids))
+             .order_by(TaskEntity.task_id, type_rank, name, TaskEntity.entity_id)
+             .subquery("links"))
     label = case({t.value: t.label for t in ENTITY_TYPES.terms}, value=links.c.entity_type)
     columns = [links.c.task_id,
                text_agg(dialect_name, label + literal(": ") + links.c.name,

@@ -7,16 +7,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import TaskEntity, User
-from crm_core.queries._task_sql import entity_name, join_entity_names
+from crm_core.queries._task_sql import entity_name
 from crm_core.vocab import ENTITY_TYPES
 
 
 def task_links(session: Session, *, task_id: int) -> pd.DataFrame:
     """The task's links: entity_type, entity_id, name (by type, then name)."""
     type_rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
-    rows = session.execute(join_entity_names(
-        select(TaskEntity.entity_type, TaskEntity.entity_id, entity_name())
-        .where(TaskEntity.task_id == task_id))).all()
+    rows = session.execute(select(TaskEntity.entity_type, TaskEntity.entity_id, entity_name())
+                           .where(TaskEntity.task_id == task_id)).all()
     rows.sort(key=lambda r: (type_rank[r[0]], str(r[2]), r[1]))
     return pd.DataFrame(rows, columns=["entity_type", "entity_id", "name"])
 
