@@ -158,3 +158,36 @@ def test_a_task_description_is_shown_as_text_not_markdown(app_as):
     _select(at, _row_of(at, "**Call** [Gus](https://evil.example)"))
     assert at.subheader[0].value == ("Selected: \\*\\*Call\\*\\* \\[Gus\\]\\(https\\:"
                                      "//evil\\.example\\)")
+
+
+def test_a_signed_in_user_sees_their_own_open_tasks_by_default(app_as, app_db):
+    from crm_core.db import write_session
+    from crm_core.services.tasks import create_task
+    from tests.factories import MANAGER, add_user
+
+    engine = make_engine(app_db)
+    with write_session(engine) as session:
+        me = add_user(session, "Max Manager", email="Manager@Example.com")
+        create_task(session, actor=MANAGER, description="Prepare my QBR", due_date="2030-01-31",
+                    links=[("user", me.id)])
+    engine.dispose()
+    at = app_as("manager", PAGE)
+    assert at.radio(key="tasks_scope").value == "mine"
+    assert list(_table(at)["Task"]) == ["Prepare my QBR"]
+    at.radio(key="tasks_scope").set_value("everyone").run()
+    assert len(_table(at)) == 3
+
+
+def test_a_manager_edits_then_cancels_the_selected_task(app_as):
+    at = app_as("manager", PAGE)
+    _select(at, _row_of(at, "Book discovery call"))
+    at.selectbox(key="task_edit_priority").set_value("urgent")
+    at.selectbox(key="task_edit_status").set_value("in_progress")
+    _button(at, "Save changes").click().run()
+    assert "Task saved." in [s.value for s in at.success]
+    row = _table(at).iloc[_row_of(at, "Book discovery call")]
+    assert (row["Priority"], row["Status"]) == ("Urgent", "In progress")
+    _select(at, _row_of(at, "Book discovery call"))
+    _button(at, "Cancel task").click().run()
+    assert "Task cancelled." in [s.value for s in at.success]
+    assert list(_table(at)["Task"]) == ["Send pricing to Dana"]

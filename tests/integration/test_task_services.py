@@ -127,6 +127,7 @@ def test_an_edit_from_a_stale_form_is_refused(world):
     with pytest.raises(ValidationError, match="Use Complete, Cancel or Reopen"), \
             write_session(engine) as session:
         tasks.edit_task(session, actor=MANAGER, task_id=task.id, status="done")
+    _sound(engine)
 
 
 def test_complete_sets_completed_at_reopen_clears_it_and_cancel_cancels(world):
