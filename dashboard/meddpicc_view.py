@@ -65,7 +65,7 @@ def show_headline(summary: GapSummary) -> None:
     cells[2].metric("Pipeline at risk", money(summary.value_at_risk), border=True,
                     help="Value of the open opportunities with any gap among required roles.")
     cells[2].caption(f"of {money(summary.pipeline)} open pipeline")
-    cells[3].metric("Weighted pipeline at risk", money(summary.weighted_value_at_risk),
+    cells[3].metric("Weighted at risk", money(summary.weighted_value_at_risk),
                     border=True, help="Value × probability of the opportunities at risk.")
     cells[3].caption(f"of {money(summary.weighted_pipeline)} weighted")
     cells[4].metric("Single-threaded", f"{summary.single_threaded:,}", border=True,

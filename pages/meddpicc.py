@@ -87,29 +87,28 @@ st.caption("Required at this stage: " + (", ".join(
 if gaps.gaps_in_words:
     st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
 
-card_column, people_column = st.columns([2, 3])
-with card_column:
-    scorecard = load(opportunity_scorecard, opportunity_id=opportunity_id)
-    show_table(scorecard.assign(updated_by=scorecard["updated_by"].fillna("")),
-               key="meddpicc_scorecard_table", file_name=f"scorecard-{opportunity_id}",
-               columns={"label": "Element", "status_label": "Status",
-                        "derived": yes_no_column("Derived", help="From stakeholder roles and "
-                                                 "ownership, never entered by hand"),
-                        "note": "Note", "updated_by": "Recorded by",
-                        "updated_at": st.column_config.DatetimeColumn(
-                            "Recorded at (UTC)", format="YYYY-MM-DD HH:mm")})
-with people_column:
-    people = load(company_stakeholders_for_opportunity, opportunity_id=opportunity_id)
-    show_table(people, key="meddpicc_people_table", file_name=f"buying-committee-{opportunity_id}",
-               empty="The company has no stakeholders yet.",
-               links={"name": ("stakeholder", "stakeholder_id")},
-               columns={"name": "Stakeholder", "job_title": "Job title",
-                        "linked": yes_no_column("Linked", help="On this opportunity's buying "
-                                                "committee"),
-                        "role_labels": "MEDDPICC roles", "owners": "Relationship owners",
-                        "owned_on_team": yes_no_column(
-                            "Owned by the team", help="An owner is on the opportunity's full "
-                            "team (inherited or added)")})
+st.markdown("**Scorecard**")
+scorecard = load(opportunity_scorecard, opportunity_id=opportunity_id)
+show_table(scorecard.assign(updated_by=scorecard["updated_by"].fillna("")),
+           key="meddpicc_scorecard_table", file_name=f"scorecard-{opportunity_id}",
+           columns={"label": "Element", "status_label": "Status",
+                    "derived": yes_no_column("Derived", help="From stakeholder roles and "
+                                             "ownership, never entered by hand"),
+                    "note": "Note", "updated_by": "Recorded by",
+                    "updated_at": st.column_config.DatetimeColumn(
+                        "Recorded at (UTC)", format="YYYY-MM-DD HH:mm")})
+st.markdown("**Buying committee**: the company's stakeholders")
+people = load(company_stakeholders_for_opportunity, opportunity_id=opportunity_id)
+show_table(people, key="meddpicc_people_table", file_name=f"buying-committee-{opportunity_id}",
+           empty="The company has no stakeholders yet.",
+           links={"name": ("stakeholder", "stakeholder_id")},
+           columns={"name": "Stakeholder", "job_title": "Job title",
+                    "linked": yes_no_column("Linked", help="On this opportunity's buying "
+                                            "committee"),
+                    "role_labels": "MEDDPICC roles", "owners": "Relationship owners",
+                    "owned_on_team": yes_no_column(
+                        "Owned by the team", help="An owner is on the opportunity's full "
+                        "team (inherited or added)")})
 
 if can_edit:
     st.subheader("Record the scorecard", anchor=False)

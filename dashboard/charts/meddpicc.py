@@ -40,7 +40,8 @@ def gap_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     states = [CELL_STATES.label(s) for s in CELL_ORDER]
     return alt.Chart(long).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("Role:N", sort=[MEDDPICC_ROLES.label(r) for r in MEDDPICC_ROLES], title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=120)),
+                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=100, labelFontSize=10,
+                              labelOverlap=False)),
         y=alt.Y("opportunity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
         color=alt.Color("State:N", scale=alt.Scale(domain=states,
                                                    range=[CELL_COLOURS[s] for s in CELL_ORDER]),

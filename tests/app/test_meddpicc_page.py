@@ -23,7 +23,7 @@ def test_every_role_sees_the_headline_heatmap_and_gap_table(app_as, role):
     assert metric(at, "Open opportunities") == "2"
     assert metric(at, "Fully covered") == "0%"
     assert metric(at, "Pipeline at risk") == "$150.0K"
-    assert metric(at, "Weighted pipeline at risk") == "$66.0K"
+    assert metric(at, "Weighted at risk") == "$66.0K"
     table = table_with(at, "gaps")
     assert list(table["gaps"]) == ["no champion",
                                    "no economic buyer; champion owned off-team"]
