@@ -1,8 +1,5 @@
-"""The full export: every table to a ZIP of CSVs (one per table, our column names).
-
-The import reads it back: into an empty database it restores an identical one (ids kept).
-Rows stream from the database in primary-key order; nothing is loaded whole into memory.
-"""
+"""The full export: every table to a ZIP of CSVs (one per table, our column names), streamed
+in primary-key order; importing it into an empty database restores an identical one."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
-"""Measure a large stakeholder import on a fresh SQLite file (not part of the test suite).
-
-    python scripts/measure_import.py [--rows 100000] [--companies 1000]
-
-Generates a Salesforce-shaped Contact export, imports it (dry run, then apply), re-imports it
-(all unchanged), and prints the seconds each step took.
-"""
+"""Measure a 100,000-row stakeholder import on a fresh SQLite file (not part of the test suite):
+`python scripts/measure_import.py [--rows N]` prints the seconds of dry run, apply, re-import."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
-"""Import: bring another CRM's CSV exports (or our own full export) in, dry run first.
+"""Import: another CRM's CSV exports (or our own full export) in, dry run first.
 
-`import_data(session, actor=..., data=..., name=..., entity=..., mode=...)` is the one entry point
-the screen and the command line use; see `batch.py` for the modes and `columns.py` for what each
-entity's columns may be called.
-"""
+`import_data(...)` is the entry point of the screen and the command line (modes: batch.py)."""
 
 from crm_core.importing.batch import (
     MODES,

@@ -1,8 +1,6 @@
 """Command line import: `python -m crm_core.importing <entity> <file> [--apply] [--valid-only]`.
 
-A dry run unless --apply. Exit code 0 when the import is clean or was applied, 1 when rows were
-rejected and nothing was written, 2 when the file or the mapping cannot be used at all.
-"""
+Exit code 0: clean or applied; 1: rows rejected and nothing written; 2: unusable input."""
 
 from __future__ import annotations
 

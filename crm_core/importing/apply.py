@@ -1,8 +1,5 @@
-"""Writing a planned import: Core executemany in chunks, ids of new records fed to later files.
-
-Inserts and updates go in chunks (one statement per chunk, not one ORM object per row); each
-created or updated record gets a light audit event, inserted the same way.
-"""
+"""Writing a planned import: Core executemany in chunks, new ids fed to later files, and
+light per-record audit events inserted the same way."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""One import: read the files, dry-run every row, then (if asked) write in the caller's transaction.
-
-Modes: "dry_run" writes nothing; "all_or_nothing" writes only when no row is rejected;
-"valid_only" writes the valid rows and reports the rejected ones.
-"""
+"""One import: read, dry-run every row, then (unless "dry_run") write in the caller's transaction:
+"all_or_nothing" only when no row is rejected, "valid_only" the valid rows."""
 
 from __future__ import annotations
 

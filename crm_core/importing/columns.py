@@ -1,9 +1,5 @@
-"""What each importable entity's columns mean, and recognising them in another CRM's headers.
-
-A header matches one of our own column names exactly first (so `user_id` is this database's id),
-then, spelled loosely (case, spaces, dots and underscores ignored), one of the usual export
-headers of Salesforce and HubSpot (so `UserId` is a Salesforce id of the same import batch).
-"""
+"""Importable entities, their columns, and recognising them in our own, Salesforce's and
+HubSpot's headers (our names exactly first, then loosely spelled synonyms)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Every natural key the database holds, loaded once per import, plus the records it will create.
-
-Lookups answer with a reference: an existing id (int) or a `Pending` record of this import, so a
-later row or file of the same batch can point at a record that does not exist yet.
-"""
+"""Every natural key the database holds, loaded once per import, plus the records the import
+will create (`Pending`), so later rows and files can point at them."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""The dry run: what each row of a file would do (create, update, nothing) or why it is rejected.
-
-Nothing is written here. Rows are parsed with the same validation as the write services and
-matched against the natural keys loaded once into a Directory; the plan is then applied as is.
-"""
+"""The dry run of record files: what each row would do (create, update, nothing) or why it is
+rejected; parsed with the write services' validation, nothing written."""
 
 from __future__ import annotations
 

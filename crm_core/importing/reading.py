@@ -1,8 +1,5 @@
-"""Reading CSV files as people export them: BOM or not, comma or semicolon, blank lines, padding.
-
-Every row keeps the line number it starts on in the file (the header is line 1), so a report can
-point at the exact line a spreadsheet shows.
-"""
+"""Reading CSV files as people export them (BOM, comma or semicolon, blank lines, padding),
+each row with the line it starts on in the file (the header is line 1)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Resolving a row's references to other records: by id, by source CRM id, by natural key.
-
-Each resolver answers with a reference (an id or a record this batch creates), None when the row
-names no such record, and raises a ValidationError naming the value when it names an unknown one.
-"""
+"""Resolving a row's references to other records by id, by source CRM id or by natural key;
+an unknown one raises a ValidationError naming the value."""
 
 from __future__ import annotations
 

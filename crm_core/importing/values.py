@@ -1,8 +1,5 @@
-"""Turning another CRM's cell values into ours: stages, MEDDPICC roles, amounts, dates, names.
-
-Stage and role names go through an editable mapping (defaults below cover Salesforce's and
-HubSpot's standard picklists); our own values and labels are always understood.
-"""
+"""Turning another CRM's values into ours: stages and MEDDPICC roles through an editable
+mapping (Salesforce and HubSpot defaults), dates, names, websites."""
 
 from __future__ import annotations
 
