@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.queries.task_details import task_links
+from crm_core.services import task_status
 from crm_core.services import tasks as task_services
 from crm_core.vocab import DEPENDENCY_TYPES, NEXT_STEP_TYPES, PRIORITIES, TASK_STATUSES
 from dashboard.data import load
@@ -132,7 +133,7 @@ def status_actions(row: pd.Series) -> None:
     form_errors(ACT, ())
     if row["status"] in ("done", "cancelled"):
         st.button("Reopen", key=f"{ACT}_reopen", icon=":material/undo:", on_click=submit,
-                  args=(ACT, task_services.reopen_task, "Task reopened."),
+                  args=(ACT, task_status.reopen_task, "Task reopened."),
                   kwargs={"task_id": task_id, "seen_version": version})
         return
     if row["blocked"]:
@@ -142,15 +143,15 @@ def status_actions(row: pd.Series) -> None:
         field_error(ACT, "reason")
         st.button("Force complete", key=f"{ACT}_force", icon=":material/done_all:",
                   on_click=lambda: submit(
-                      ACT, task_services.complete_task, "Task completed (forced).",
+                      ACT, task_status.complete_task, "Task completed (forced).",
                       task_id=task_id, seen_version=version, force=True,
                       reason=st.session_state.get(f"{ACT}_reason")))
     else:
         st.button("Complete", key=f"{ACT}_complete", type="primary", icon=":material/check:",
-                  on_click=submit, args=(ACT, task_services.complete_task, "Task completed."),
+                  on_click=submit, args=(ACT, task_status.complete_task, "Task completed."),
                   kwargs={"task_id": task_id, "seen_version": version})
     st.button("Cancel task", key=f"{ACT}_cancel", icon=":material/cancel:", on_click=submit,
-              args=(ACT, task_services.cancel_task, "Task cancelled."),
+              args=(ACT, task_status.cancel_task, "Task cancelled."),
               kwargs={"task_id": task_id, "seen_version": version})
 
 
@@ -186,5 +187,5 @@ def bulk_complete_button(task_ids: list[int]) -> None:
     form_errors(BULK, ())
     st.button(f"Complete {len(task_ids)} selected", key=f"{BULK}_go", disabled=not task_ids,
               icon=":material/done_all:", on_click=submit,
-              args=(BULK, task_services.bulk_complete, lambda n: f"{n} task(s) completed."),
+              args=(BULK, task_status.bulk_complete, lambda n: f"{n} task(s) completed."),
               kwargs={"task_ids": task_ids})

@@ -7,7 +7,7 @@ from crm_core.db import read_session, write_session
 from crm_core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crm_core.integrity import integrity_problems
 from crm_core.models import AuditEvent, Task, TaskEntity
-from crm_core.services import records, tasks
+from crm_core.services import records, task_status, tasks
 from crm_core.services import task_sequences as sequences
 from tests.factories import (
     MANAGER,
@@ -109,7 +109,7 @@ def test_a_viewer_can_neither_create_nor_complete_a_task(world):
     with write_session(engine) as session:
         task_id = add_task(session, "Call").id
     with pytest.raises(PermissionDenied), write_session(engine) as session:
-        tasks.complete_task(session, actor=VIEWER, task_id=task_id)
+        task_status.complete_task(session, actor=VIEWER, task_id=task_id)
 
 
 def test_an_edit_from_a_stale_form_is_refused(world):
@@ -135,20 +135,20 @@ def test_complete_sets_completed_at_reopen_clears_it_and_cancel_cancels(world):
     with write_session(engine) as session:
         task_id = add_task(session, "Call").id
     with write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=task_id)
+        task_status.complete_task(session, actor=MANAGER, task_id=task_id)
     assert _status(engine, task_id) == ("done", True)
     with pytest.raises(Conflict, match="'Call' is already done."), \
             write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=task_id)
+        task_status.complete_task(session, actor=MANAGER, task_id=task_id)
     with write_session(engine) as session:
-        tasks.reopen_task(session, actor=MANAGER, task_id=task_id)
+        task_status.reopen_task(session, actor=MANAGER, task_id=task_id)
     assert _status(engine, task_id) == ("open", False)
     with write_session(engine) as session:
-        tasks.cancel_task(session, actor=MANAGER, task_id=task_id, reason="Deal lost")
+        task_status.cancel_task(session, actor=MANAGER, task_id=task_id, reason="Deal lost")
     assert _status(engine, task_id) == ("cancelled", False)
     with pytest.raises(Conflict, match="cancelled; reopen it before completing it"), \
             write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=task_id)
+        task_status.complete_task(session, actor=MANAGER, task_id=task_id)
     assert [a for a, _ in _audits(engine)] == ["task.completed", "task.reopened",
                                                "task.cancelled"]
     _sound(engine)
@@ -158,13 +158,13 @@ def test_a_finish_to_start_step_cannot_be_completed_before_the_previous_step(wor
     engine, ids = world
     _, (first, second, third) = _sequence(engine, ids)
     with pytest.raises(Conflict) as error, write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=second)
+        task_status.complete_task(session, actor=MANAGER, task_id=second)
     assert str(error.value) == (
         "'Step 2' is blocked: it depends on the previous step 'Step 1' (finish to start), "
         "which is open. Complete that step first, or force it with a reason.")
     with write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=first)
-        tasks.complete_task(session, actor=MANAGER, task_id=second)
+        task_status.complete_task(session, actor=MANAGER, task_id=first)
+        task_status.complete_task(session, actor=MANAGER, task_id=second)
     assert _status(engine, second) == ("done", True)
     _sound(engine)
 
@@ -173,10 +173,10 @@ def test_a_start_to_start_step_waits_only_until_the_previous_step_has_started(wo
     engine, ids = world
     _, (first, second, _) = _sequence(engine, ids, ("start_to_start", "none"))
     with pytest.raises(Conflict, match="which is open"), write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=second)
+        task_status.complete_task(session, actor=MANAGER, task_id=second)
     with write_session(engine) as session:
         tasks.edit_task(session, actor=MANAGER, task_id=first, status="in_progress")
-        tasks.complete_task(session, actor=MANAGER, task_id=second)
+        task_status.complete_task(session, actor=MANAGER, task_id=second)
     assert _status(engine, second) == ("done", True)
 
 
@@ -184,7 +184,7 @@ def test_a_step_without_dependency_is_never_blocked(world):
     engine, ids = world
     _, (_, _, third) = _sequence(engine, ids, ("finish_to_start", "none"))
     with write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=third)
+        task_status.complete_task(session, actor=MANAGER, task_id=third)
     assert _status(engine, third) == ("done", True)
 
 
@@ -192,11 +192,11 @@ def test_forcing_a_blocked_step_needs_a_reason_which_is_audited(world):
     engine, ids = world
     _, (_, second, _) = _sequence(engine, ids)
     with pytest.raises(ValidationError) as error, write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=second, force=True, reason=" ")
+        task_status.complete_task(session, actor=MANAGER, task_id=second, force=True, reason=" ")
     assert (str(error.value), error.value.field) == ("Reason for forcing is required.",
                                                      "reason")
     with write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=second, force=True,
+        task_status.complete_task(session, actor=MANAGER, task_id=second, force=True,
                             reason="Customer signed early")
     with read_session(engine) as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
@@ -211,7 +211,7 @@ def test_a_sequence_with_unfinished_steps_cannot_be_completed(world):
     sequence_id, _ = _sequence(engine, ids)
     with pytest.raises(Conflict, match="still has 3 unfinished step\\(s\\): Step 1, Step 2"), \
             write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=sequence_id)
+        task_status.complete_task(session, actor=MANAGER, task_id=sequence_id)
 
 
 def test_bulk_complete_is_all_or_nothing_and_names_the_blocked_tasks(world):
@@ -220,13 +220,14 @@ def test_bulk_complete_is_all_or_nothing_and_names_the_blocked_tasks(world):
     with write_session(engine) as session:
         lone = add_task(session, "Lone call").id
     with pytest.raises(Conflict) as error, write_session(engine) as session:
-        tasks.bulk_complete(session, actor=MANAGER, task_ids=[lone, third])
+        task_status.bulk_complete(session, actor=MANAGER, task_ids=[lone, third])
     assert str(error.value).startswith("Nothing was completed: 'Step 3' is blocked: it depends "
                                        "on the previous step 'Step 2'")
     assert _status(engine, lone) == ("open", False)
     # Selected together, each step's previous step is completed in the same batch.
     with write_session(engine) as session:
-        done = tasks.bulk_complete(session, actor=MANAGER, task_ids=[third, lone, second, first])
+        done = task_status.bulk_complete(session, actor=MANAGER,
+                                         task_ids=[third, lone, second, first])
     assert done == 4
     assert [_status(engine, i) for i in (first, second, third, lone)] == [("done", True)] * 4
     _sound(engine)
@@ -236,8 +237,8 @@ def test_cancelling_a_sequence_cancels_its_open_steps(world):
     engine, ids = world
     sequence_id, steps = _sequence(engine, ids)
     with write_session(engine) as session:
-        tasks.complete_task(session, actor=MANAGER, task_id=steps[0])
-        tasks.cancel_task(session, actor=MANAGER, task_id=sequence_id)
+        task_status.complete_task(session, actor=MANAGER, task_id=steps[0])
+        task_status.cancel_task(session, actor=MANAGER, task_id=sequence_id)
     assert [_status(engine, i)[0] for i in [sequence_id, *steps]] == [
         "cancelled", "done", "cancelled", "cancelled"]
     _sound(engine)
@@ -288,4 +289,4 @@ def test_the_missing_task_of_a_bulk_selection_is_named(world):
     engine, _ = world
     with pytest.raises(NotFound, match="There is no task with id 4242"), \
             write_session(engine) as session:
-        tasks.bulk_complete(session, actor=MANAGER, task_ids=[4242])
+        task_status.bulk_complete(session, actor=MANAGER, task_ids=[4242])
