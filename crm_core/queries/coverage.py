@@ -18,6 +18,7 @@ from crm_core.queries.coverage_scope import (
     CoverageFilters,
     company_conditions,
     company_open_pipeline,
+    fetch_rows,
     owner_counts,
     share,
     stakeholder_conditions,
@@ -117,7 +118,7 @@ def coverage_by_company(session: Session, *, sort_by: str = "orphaned", limit: i
                               stakeholders=pc.stakeholders, owned=pc.owned, name=Company.name),
                       Company.id)
             .limit(limit).offset(offset or None))
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+    frame = pd.DataFrame(fetch_rows(session, stmt), columns=[
         "company_id", "company", "industry", "stakeholders", "owned", "single_owner",
         "multi_owner", "open_pipeline", "open_opportunities"])
     frame["open_pipeline"] = frame["open_pipeline"].astype(float)
@@ -143,7 +144,7 @@ def coverage_by_industry(session: Session, *, sort_by: str = "orphaned",
             .order_by(*_order(sort_by, orphaned=stakeholders - owned, pipeline=open_pipeline,
                               single=func.sum(pc.single_owner), stakeholders=stakeholders,
                               owned=owned, name=Company.industry)))
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+    frame = pd.DataFrame(fetch_rows(session, stmt), columns=[
         "industry", "companies", "stakeholders", "owned", "single_owner", "multi_owner",
         "open_pipeline"])
     frame["open_pipeline"] = frame["open_pipeline"].astype(float)
@@ -167,7 +168,7 @@ def coverage_by_team_member(session: Session, **filters: Any) -> pd.DataFrame:
             .order_by((func.sum(pc.stakeholders) - func.sum(pc.owned)).desc(), User.name))
     if f.user_ids:
         stmt = stmt.where(team.user_id.in_(f.user_ids))
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+    frame = pd.DataFrame(fetch_rows(session, stmt), columns=[
         "user_id", "name", "job_title", "companies", "stakeholders", "owned", "single_owner",
         "multi_owner"])
     return _with_shares(frame)[["user_id", "name", "job_title", "companies", *COUNT_COLUMNS,

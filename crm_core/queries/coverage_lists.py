@@ -23,6 +23,7 @@ from crm_core.models import (
 from crm_core.queries.coverage_scope import (
     CoverageFilters,
     RowsPage,
+    fetch_rows,
     owner_counts,
     stakeholder_conditions,
     stakeholder_open_pipeline,
@@ -64,7 +65,7 @@ def _page(session: Session, conditions: list[ColumnElement], *, extra: Sequence 
     stmt = (stmt.where(*conditions)
             .order_by(open_pipeline.desc(), Company.name, Stakeholder.name, Stakeholder.id)
             .limit(limit).offset(offset))
-    frame = pd.DataFrame(session.execute(stmt).all(),
+    frame = pd.DataFrame(fetch_rows(session, stmt),
                          columns=[*STAKEHOLDER_COLUMNS, *extra_names])
     frame["open_pipeline"] = frame["open_pipeline"].astype(float)
     labels = meddpicc_role_labels(session, stakeholder_ids=frame["stakeholder_id"].tolist())

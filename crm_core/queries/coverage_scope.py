@@ -143,6 +143,15 @@ def stakeholder_open_pipeline() -> Subquery:
             .group_by(StakeholderOpportunity.stakeholder_id).subquery("stakeholder_pipeline"))
 
 
+def fetch_rows(session: Session, stmt: Select) -> list[Any]:
+    """All rows of a column query, through the session's connection.
+
+    Plain Core execution: the ORM's result machinery triples the cost of fetching the 20,000
+    rows of a per-company breakdown and adds nothing for rows that are not objects.
+    """
+    return list(session.connection().execute(stmt).all())
+
+
 def share(part: int, whole: int) -> float | None:
     """part / whole, or None when there is nothing to divide (0 of 0 is not 0%)."""
     return part / whole if whole else None
@@ -165,5 +174,5 @@ def filter_choices(session: Session, *, industries: Iterable[str] = (),
     industries = tuple(industries)
     if industries:
         stmt = stmt.where(Company.industry.in_(industries))
-    companies = pd.DataFrame(session.execute(stmt).all(), columns=["company_id", "name"])
+    companies = pd.DataFrame(fetch_rows(session, stmt), columns=["company_id", "name"])
     return {"industries": industry_list, "users": users, "companies": companies}

@@ -25,6 +25,7 @@ from crm_core.queries.coverage_scope import (
     RowsPage,
     company_conditions,
     company_open_pipeline,
+    fetch_rows,
     scoped_stakeholder_ids,
     stakeholder_conditions,
 )
@@ -83,7 +84,7 @@ def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
             .order_by(func.coalesce(owned.c.owned, 0).desc(), User.name, User.id))
     if f.user_ids:
         stmt = stmt.where(User.id.in_(f.user_ids))
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=[
+    frame = pd.DataFrame(fetch_rows(session, stmt), columns=[
         "user_id", "name", "job_title", "stakeholders_owned", "sole_owner_of",
         "companies_touched", "open_opportunities", "open_pipeline"])
     frame["open_pipeline"] = frame["open_pipeline"].astype(float)
@@ -111,7 +112,7 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
                   ~on_opportunity_team]
     if f.user_ids:
         conditions.append(Owner.user_id.in_(f.user_ids))
-    rows = session.execute(
+    rows = fetch_rows(session,
         select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Company.id,
                Company.name, User.id, User.name, Owner.created_at, func.count().over())
         .select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
@@ -119,7 +120,7 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
         .join(User, User.id == Owner.user_id).where(*conditions)
         .order_by(Company.name, Stakeholder.name, User.name, Owner.stakeholder_id,
                   Owner.user_id)
-        .limit(limit).offset(offset)).all()
+        .limit(limit).offset(offset))
     if rows:
         total = rows[0][-1]
     else:  # past the last page: count on its own
