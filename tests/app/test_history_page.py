@@ -48,7 +48,7 @@ def test_a_long_history_pages_by_fifty(app_as, app_db):
     assert len(at.dataframe[0].value) == 50
     at.number_input(key="history_page_of_2").set_value(2).run()
     assert len(at.dataframe[0].value) == 10
-    assert "Showing 51–60 of 60" in texts(at.caption)
+    assert any(text.startswith("Showing 51–60 of 60") for text in texts(at.caption))
 
 
 def test_a_record_id_that_is_not_a_number_is_explained(app_as):
