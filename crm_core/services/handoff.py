@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm_core import validation
 from crm_core.access import Actor, Permission
 from crm_core.errors import Conflict, ValidationError
 from crm_core.models import (
-    AuditEvent,
     Company,
     CompanyAccountTeam,
     Opportunity,
@@ -31,13 +30,18 @@ from crm_core.models import (
     Task,
     TaskEntity,
     User,
-    utcnow,
 )
-from crm_core.services._common import get_or_raise, insert_ignoring_duplicates
+from crm_core.services._common import get_or_raise
+from crm_core.services._handoff_moves import (
+    CHUNK,
+    chunks,
+    move_owners,
+    move_seats,
+    move_tasks,
+    record_handoff,
+)
 from crm_core.services.handover_task import create_handover_task as _create_task
 from crm_core.vocab import OPEN_STAGES, UNFINISHED_TASK_STATUSES
-
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,6 @@ class HandoffResult:
     handover_task_id: int | None
 
 
-def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
 def _owned_ids(session: Session, user_id: int, only: set[int] | None) -> list[int]:
     stmt = select(StakeholderRelationshipOwner.stakeholder_id).where(
         StakeholderRelationshipOwner.user_id == user_id)
@@ -122,7 +120,7 @@ def preview_handoff(session: Session, *, from_user_id: int, to_user_id: int,
         for i in stakeholder_ids}
     moved = _owned_ids(session, from_user_id, only)
     rows = []
-    for chunk in _chunks(moved):
+    for chunk in chunks(moved):
         receiver_owns = select(StakeholderRelationshipOwner.stakeholder_id).where(
             StakeholderRelationshipOwner.user_id == to_user_id)
         rows += session.execute(
@@ -188,13 +186,13 @@ def _affected_tasks(session: Session, user_id: int, stakeholder_ids: list[int],
     linked = []
     for entity_type, ids in (("stakeholder", stakeholder_ids), ("opportunity", opportunity_ids),
                              ("company", company_ids)):
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             linked += session.scalars(select(TaskEntity.task_id).where(
                 TaskEntity.entity_type == entity_type, TaskEntity.entity_id.in_(chunk)))
     mine = select(TaskEntity.task_id).where(TaskEntity.entity_type == "user",
                                             TaskEntity.entity_id == user_id)
     rows = []
-    for chunk in _chunks(sorted(set(linked))):
+    for chunk in chunks(sorted(set(linked))):
         rows += session.execute(
             select(Task.id, Task.description, Task.due_date, Task.status)
             .where(Task.id.in_(chunk), Task.id.in_(mine),
@@ -225,107 +223,14 @@ def hand_off(session: Session, *, actor: Actor, from_user_id: int, to_user_id: i
         raise ValidationError(f"{preview.from_user} has nothing to hand off.",
                               field="stakeholder_ids")
     events: list[dict] = []
-    _move_owners(session, preview, events)
-    opportunity_seats = _move_seats(session, preview, events)
-    _move_tasks(session, preview)
+    move_owners(session, preview, events)
+    opportunity_seats = move_seats(session, preview, events)
+    move_tasks(session, preview)
     task_id = None
     if create_handover_task:
         task_id = _create_task(session, actor=actor, preview=preview, due_date=due)
-    _record_all(session, actor, preview, events, task_id)
+    record_handoff(session, actor, preview, events, task_id)
     return HandoffResult(stakeholders=len(preview.stakeholders),
                          account_seats=len(preview.account_seat_company_ids),
                          opportunity_seats=opportunity_seats, tasks=len(preview.tasks),
                          handover_task_id=task_id)
-
-
-def _event(action: str, entity_type: str, entity_id: int, summary: str, before: dict | None,
-           after: dict | None) -> dict:
-    return {"action": action, "entity_type": entity_type, "entity_id": entity_id,
-            "summary": summary, "before": before, "after": after}
-
-
-def _move_owners(session: Session, preview: HandoffPreview, events: list[dict]) -> None:
-    giver, receiver = preview.from_user_id, preview.to_user_id
-    for chunk in _chunks(preview.stakeholder_ids):
-        session.execute(delete(StakeholderRelationshipOwner).where(
-            StakeholderRelationshipOwner.user_id == giver,
-            StakeholderRelationshipOwner.stakeholder_id.in_(chunk)))
-        insert_ignoring_duplicates(session, StakeholderRelationshipOwner, [
-            {"stakeholder_id": s, "user_id": receiver} for s in chunk])
-    for row in preview.stakeholders.itertuples():
-        sid = int(row.stakeholder_id)
-        events.append(_event(
-            "owner.handed_off", "stakeholder", sid,
-            f"{preview.to_user} took over the relationship with {row.stakeholder} from "
-            f"{preview.from_user} (handoff)",
-            {"stakeholder_id": sid, "user_id": giver},
-            {"stakeholder_id": sid, "user_id": receiver}))
-
-
-def _move_seats(session: Session, preview: HandoffPreview, events: list[dict]) -> int:
-    """Move account and opportunity seats; returns how many opportunity seats were stored."""
-    giver, receiver = preview.from_user_id, preview.to_user_id
-    names = dict(zip(preview.companies["company_id"], preview.companies["company"], strict=True))
-    for company_id in preview.account_seat_company_ids:
-        session.execute(delete(CompanyAccountTeam).where(
-            CompanyAccountTeam.user_id == giver, CompanyAccountTeam.company_id == company_id))
-        insert_ignoring_duplicates(session, CompanyAccountTeam,
-                                   [{"company_id": company_id, "user_id": receiver}])
-        events.append(_event(
-            "account_team.handed_off", "company", company_id,
-            f"{preview.to_user} took {preview.from_user}'s seat on the account team of "
-            f"{names.get(company_id, company_id)} (handoff)",
-            {"company_id": company_id, "user_id": giver},
-            {"company_id": company_id, "user_id": receiver}))
-    stored = 0
-    for opportunity_id in preview.opportunity_seat_ids:
-        opportunity = session.get(Opportunity, opportunity_id)
-        session.execute(delete(OpportunityAccountTeam).where(
-            OpportunityAccountTeam.user_id == giver,
-            OpportunityAccountTeam.opportunity_id == opportunity_id))
-        inherited = session.scalar(select(CompanyAccountTeam.user_id).where(
-            CompanyAccountTeam.company_id == opportunity.company_id,
-            CompanyAccountTeam.user_id == receiver)) is not None
-        after = None
-        if not inherited:  # already on the company team: the opportunity has them, store nothing
-            insert_ignoring_duplicates(session, OpportunityAccountTeam,
-                                       [{"opportunity_id": opportunity_id, "user_id": receiver}])
-            after = {"opportunity_id": opportunity_id, "user_id": receiver}
-            stored += 1
-        note = " (already on the company team)" if inherited else ""
-        events.append(_event(
-            "opportunity_team.handed_off", "opportunity", opportunity_id,
-            f"{preview.to_user} took {preview.from_user}'s seat on the team of "
-            f"{opportunity.name}{note} (handoff)",
-            {"opportunity_id": opportunity_id, "user_id": giver}, after))
-    return stored
-
-
-def _move_tasks(session: Session, preview: HandoffPreview) -> None:
-    for chunk in _chunks(preview.task_ids):
-        session.execute(delete(TaskEntity).where(
-            TaskEntity.entity_type == "user", TaskEntity.entity_id == preview.from_user_id,
-            TaskEntity.task_id.in_(chunk)))
-        insert_ignoring_duplicates(session, TaskEntity, [
-            {"task_id": t, "entity_type": "user", "entity_id": preview.to_user_id}
-            for t in chunk])
-
-
-def _record_all(session: Session, actor: Actor, preview: HandoffPreview, events: list[dict],
-                task_id: int | None) -> None:
-    """One event per moved relationship or seat, plus one summary on the giver with the lists."""
-    summary = _event(
-        "user.handed_off", "user", preview.from_user_id,
-        f"{preview.from_user} handed off {len(preview.stakeholders)} stakeholder "
-        f"relationship(s), {len(preview.account_seat_company_ids)} account team seat(s) and "
-        f"{len(preview.opportunity_seat_ids)} opportunity team seat(s) to {preview.to_user}",
-        {"user_id": preview.from_user_id},
-        {"to_user_id": preview.to_user_id, "stakeholder_ids": list(preview.stakeholder_ids),
-         "account_team_company_ids": list(preview.account_seat_company_ids),
-         "opportunity_team_opportunity_ids": list(preview.opportunity_seat_ids),
-         "task_ids": list(preview.task_ids), "handover_task_id": task_id})
-    now = utcnow()
-    rows = [{**e, "occurred_at": now, "actor_email": actor.email, "actor_role": actor.role}
-            for e in [*events, summary]]
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(AuditEvent), rows[start:start + CHUNK])
