@@ -23,6 +23,7 @@ from dashboard.manage import (
     submit,
     user_labels,
 )
+from dashboard.task_view import record_picker
 
 NEW = "task_new"
 EDIT = "task_edit"
@@ -155,31 +156,35 @@ def status_actions(row: pd.Series) -> None:
               kwargs={"task_id": task_id, "seen_version": version})
 
 
-def links_panel(task_id: int, *, editable: bool,
-                picked: tuple[str, int, str] | None) -> None:
-    """The task's links as detail-page links; managers remove them or add the picked record."""
+def links_panel(task_id: int, *, editable: bool) -> None:
+    """The task's links as detail-page links; managers remove them or link another record."""
     links = load(task_links, task_id=task_id)
     if links.empty:
         st.caption("Not linked to any record.")
     for link in links.itertuples():
-        left, right = st.columns([3, 1])
+        left, right = st.columns([5, 1])
         with left:
             link_to(link.entity_type, link.entity_id, f"{link.name} ({link.entity_type})")
         if editable:
-            right.button("Unlink", key=f"{LINKS}_remove_{link.entity_type}_{link.entity_id}",
-                         icon=":material/link_off:", width="stretch",
+            right.button(":material/link_off:", help=f"Unlink this {link.entity_type}",
+                         key=f"{LINKS}_remove_{link.entity_type}_{link.entity_id}",
                          on_click=submit, args=(LINKS, task_services.unlink_entity,
                                                 "Link removed."),
                          kwargs={"task_id": task_id, "entity_type": link.entity_type,
                                  "entity_id": int(link.entity_id)})
     if editable:
+        with st.popover("Link a record", icon=":material/add_link:"):
+            picked = record_picker(f"{LINKS}_new", label="Record type",
+                                   any_label="Choose a type")
+            st.button("Link" if picked is None else
+                      f"Link to {picked[0]} {markdown_text(picked[2])}",
+                      key=f"{LINKS}_add", disabled=picked is None, type="primary",
+                      on_click=submit,
+                      args=(LINKS, task_services.link_entities,
+                            lambda n: "Link added." if n else "It was linked already."),
+                      kwargs={"task_id": task_id,
+                              "links": [(picked[0], picked[1])] if picked else []})
         form_errors(LINKS, ())
-        st.button(f"Link to {picked[0]} {markdown_text(picked[2])}" if picked
-                  else "To add a link, pick a record under More filters → Linked to",
-                  key=f"{LINKS}_add", disabled=picked is None, icon=":material/add_link:",
-                  on_click=submit, args=(LINKS, task_services.link_entities, "Link added."),
-                  kwargs={"task_id": task_id,
-                          "links": [(picked[0], picked[1])] if picked else []})
 
 
 def bulk_complete_button(task_ids: list[int]) -> None:

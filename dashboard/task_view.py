@@ -39,26 +39,27 @@ def _multiselect(label: str, vocabulary, *, key: str, default=()) -> list[str]:
                           format_func=vocabulary.label, key=key)
 
 
-def linked_record_filter() -> tuple[str, int, str] | None:
-    """Pick one record the tasks must be linked to: (entity_type, entity_id, name) or None."""
+def record_picker(key: str, *, label: str = "Linked to",
+                  any_label: str = "Any record") -> tuple[str, int, str] | None:
+    """Pick one company, opportunity, stakeholder or user: (entity_type, entity_id, name)."""
     kinds = [None, *ENTITY_TYPES]
-    entity_type = st.selectbox("Linked to", kinds, key="tasks_entity_type",
-                               format_func=lambda t: "Any record" if t is None
+    entity_type = st.selectbox(label, kinds, key=f"{key}_type",
+                               format_func=lambda t: any_label if t is None
                                else ENTITY_TYPES.label(t))
     if entity_type is None:
         return None
     if entity_type == "user":
         labels = user_labels()
         picked = st.selectbox("User", list(labels), format_func=labels.get, index=None,
-                              key="tasks_entity_user", placeholder="Choose a user")
+                              key=f"{key}_user", placeholder="Choose a user")
         return ("user", picked, labels[picked].split(" · ")[0]) if picked else None
-    text = st.text_input(f"Find a {entity_type}", key=f"tasks_entity_search_{entity_type}",
+    text = st.text_input(f"Find a {entity_type}", key=f"{key}_search_{entity_type}",
                          placeholder="Part of a name")
     matches = load(SEARCHES[entity_type], text=text.strip(), limit=20)
     labels = dict(zip(matches["id"].tolist(), matches["label"].tolist(), strict=True))
     picked = st.selectbox(ENTITY_TYPES.label(entity_type), list(labels), index=None,
                           format_func=lambda i: labels.get(i, str(i)),
-                          key=f"tasks_entity_pick_{entity_type}",
+                          key=f"{key}_pick_{entity_type}",
                           placeholder=f"{len(labels)} matching" if labels else "No match")
     return (entity_type, picked, labels[picked].split(" · ")[0]) if picked else None
 
@@ -88,7 +89,7 @@ def task_filters(me: int | None, today: date
             blocked_only = st.checkbox("Blocked steps only", key="tasks_blocked")
             sort = st.selectbox("Order", SORTS, format_func=SORT_LABELS.get, key="tasks_sort")
         with right:
-            linked = linked_record_filter()
+            linked = record_picker("tasks_entity")
     entity_type, entity_id = (linked[0], linked[1]) if linked else (None, None)
     return dict(statuses=statuses, due_windows=windows, search=search.strip() or None,
                 priorities=priorities, task_types=task_types, next_step_types=next_steps,

@@ -83,7 +83,7 @@ with list_tab:
             if can_edit:
                 status_actions(row)
             st.markdown("**Linked records**")
-            links_panel(int(row["id"]), editable=can_edit, picked=linked)
+            links_panel(int(row["id"]), editable=can_edit)
     elif not selected:
         st.caption("Select a row to see its linked records"
                    + (", edit, complete, reopen or cancel it; select several to complete "

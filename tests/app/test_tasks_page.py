@@ -191,3 +191,24 @@ def test_a_manager_edits_then_cancels_the_selected_task(app_as):
     _button(at, "Cancel task").click().run()
     assert "Task cancelled." in [s.value for s in at.success]
     assert list(_table(at)["Task"]) == ["Send pricing to Dana"]
+
+
+def test_a_manager_links_the_selected_task_to_a_company_and_unlinks_it(app_as):
+    at = app_as("manager", PAGE)
+    _select(at, _row_of(at, "Book discovery call"))
+    at.selectbox(key="task_links_new_type").set_value("company").run()
+    at.text_input(key="task_links_new_search_company").set_value("Glob").run()
+    picker = at.selectbox(key="task_links_new_pick_company")
+    assert picker.options == ["Globex · Retail"]
+    picker.select_index(0).run()
+    _button(at, "Link to company Globex").click().run()
+    assert "Link added." in [s.value for s in at.success]
+    row = _table(at).iloc[_row_of(at, "Book discovery call")]
+    assert row["Linked to"] == "Company: Globex; Opportunity: Globex Pilot; User: Bob Baker"
+    _select(at, _row_of(at, "Book discovery call"))
+    next(b for b in at.button if b.key and b.key.startswith("task_links_remove_company")
+         ).click().run()
+    assert "Link removed." in [s.value for s in at.success]
+    row = _table(at).iloc[_row_of(at, "Book discovery call")]
+    assert row["Linked to"] == "Opportunity: Globex Pilot; User: Bob Baker"
+
