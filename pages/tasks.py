@@ -10,7 +10,7 @@ import streamlit as st
 
 from crm_core.access import Permission
 from crm_core.queries.task_details import user_id_for_email
-from crm_core.queries.task_rollups import completed_per_week, due_by_user
+from crm_core.queries.task_rollups import completed_per_week, due_by_company, due_by_user
 from crm_core.queries.task_sequences import sequence_steps
 from crm_core.queries.tasks import task_counts, task_page
 from dashboard.auth import current_actor
@@ -18,6 +18,7 @@ from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
 from dashboard.data import load
 from dashboard.detail import pager
 from dashboard.format import markdown_text
+from dashboard.links import name_link_column, with_name_links
 from dashboard.manage import show_confirmation
 from dashboard.sequence_forms import add_step_form, new_sequence_form, reorder_form
 from dashboard.tables import download_csv
@@ -123,3 +124,15 @@ with chart_tab:
         st.subheader("Tasks completed per week", anchor=False)
         weekly = load(completed_per_week, weeks=12, today=today, user_id=count_scope["user_id"])
         st.altair_chart(completed_per_week_chart(weekly), key="tasks_weekly_chart")
+    st.subheader("Companies with the most overdue tasks", anchor=False)
+    st.caption("Tasks linked to the company, one of its opportunities or one of its "
+               "stakeholders (each task once).")
+    companies = load(due_by_company, today=today, limit=20)
+    shown = with_name_links(companies, "company", "company_id", "name")[
+        ["name", "overdue", "due_soon"]]
+    st.dataframe(shown, hide_index=True, key="tasks_companies",
+                 column_config={"name": name_link_column("Company"),
+                                "overdue": st.column_config.NumberColumn("Overdue"),
+                                "due_soon": st.column_config.NumberColumn("Due soon")})
+    download_csv(companies[["name", "overdue", "due_soon"]], file_name="overdue-by-company",
+                 key="tasks_companies_csv")

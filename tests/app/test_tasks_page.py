@@ -19,6 +19,9 @@ def test_a_viewer_sees_the_open_tasks_overdue_first_and_no_forms(app_as):
     assert len(at.get("form")) == 0
     assert not [b for b in at.button if b.label in ("Create task", "Create sequence")]
     assert [m.value for m in at.metric][:2] == ["2", "1"]
+    companies = next(d.value for d in at.dataframe if "overdue" in d.value.columns)
+    assert companies[["overdue", "due_soon"]].values.tolist() == [[1, 0], [0, 1]]
+    assert companies["name"].str.endswith(("name=Acme+Corp", "name=Globex")).all()
 
 
 def _select(at, *rows):
