@@ -107,8 +107,9 @@ def _explain(session: Session, kind: _Kind, owner_id: int, member, added: bool,
 
 
 def _check_seen(session: Session, kind: _Kind, owner_id: int, current: set, seen: Iterable | None,
-                label: Callable[[object], str], what: str) -> None:
-    if seen is None:
+                label: Callable[[object], str], what: str, *, wanted: set) -> None:
+    # Nothing to overwrite when the set already is what the form wants (e.g. a double click).
+    if seen is None or wanted == current:
         return
     seen = set(seen)
     if seen == current:
@@ -166,7 +167,7 @@ def set_stakeholder_owners(session: Session, *, actor: Actor, stakeholder_id: in
     names = _user_names(session, wanted | current | set(seen_owner_ids or ()))
     label = lambda u: names.get(u, f"user {u}")  # noqa: E731
     _check_seen(session, OWNERS, stakeholder_id, current, seen_owner_ids, label,
-                stakeholder.name)
+                stakeholder.name, wanted=wanted)
     return _apply(session, actor, OWNERS, stakeholder_id, current, wanted,
                   lambda u, add: f"{label(u)} now owns the relationship with {stakeholder.name}"
                   if add else f"{label(u)} no longer owns the relationship with "
@@ -182,7 +183,8 @@ def set_company_team(session: Session, *, actor: Actor, company_id: int, user_id
     current = _current(session, COMPANY_TEAM, company_id)
     names = _user_names(session, wanted | current | set(seen_user_ids or ()))
     label = lambda u: names.get(u, f"user {u}")  # noqa: E731
-    _check_seen(session, COMPANY_TEAM, company_id, current, seen_user_ids, label, company.name)
+    _check_seen(session, COMPANY_TEAM, company_id, current, seen_user_ids, label, company.name,
+                wanted=wanted)
     return _apply(session, actor, COMPANY_TEAM, company_id, current, wanted,
                   lambda u, add: f"{label(u)} joined the account team of {company.name}"
                   if add else f"{label(u)} left the account team of {company.name}")
@@ -200,7 +202,7 @@ def set_opportunity_team(session: Session, *, actor: Actor, opportunity_id: int,
     names = _user_names(session, wanted | current | set(seen_user_ids or ()))
     label = lambda u: names.get(u, f"user {u}")  # noqa: E731
     _check_seen(session, OPPORTUNITY_TEAM, opportunity_id, current, seen_user_ids, label,
-                opportunity.name)
+                opportunity.name, wanted=wanted)
     inherited = _current(session, COMPANY_TEAM, opportunity.company_id)
     change = _apply(session, actor, OPPORTUNITY_TEAM, opportunity_id, current,
                     wanted - (inherited - current),
@@ -220,7 +222,7 @@ def set_stakeholder_roles(session: Session, *, actor: Actor, stakeholder_id: int
     stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     current = _current(session, ROLES, stakeholder_id)
     _check_seen(session, ROLES, stakeholder_id, current, seen_roles, MEDDPICC_ROLES.label,
-                stakeholder.name)
+                stakeholder.name, wanted=wanted)
     return _apply(session, actor, ROLES, stakeholder_id, current, wanted,
                   lambda r, add: f"{stakeholder.name} is {MEDDPICC_ROLES.label(r)}" if add
                   else f"{stakeholder.name} is no longer {MEDDPICC_ROLES.label(r)}")
@@ -251,7 +253,7 @@ def set_stakeholder_opportunities(session: Session, *, actor: Actor, stakeholder
                               f"{', '.join(elsewhere)}.", field=LINKS.field)
     label = lambda o: names.get(o, f"opportunity {o}")  # noqa: E731
     _check_seen(session, LINKS, stakeholder_id, current, seen_opportunity_ids, label,
-                stakeholder.name)
+                stakeholder.name, wanted=wanted)
     return _apply(session, actor, LINKS, stakeholder_id, current, wanted,
                   lambda o, add: f"{stakeholder.name} linked to {label(o)}" if add
                   else f"{stakeholder.name} unlinked from {label(o)}")

@@ -96,6 +96,18 @@ def test_owner_form_opened_before_a_colleague_added_bob_is_refused_naming_the_ch
     assert count_all(engine) == before
 
 
+def test_a_second_click_of_a_stale_form_that_wants_what_is_stored_is_no_conflict(engine, world):
+    for _ in range(2):  # both clicks were made on the form that showed only Ann
+        with write_session(engine) as s:
+            change = sets.set_stakeholder_owners(
+                s, actor=MANAGER, stakeholder_id=world["sam"],
+                user_ids=[world["ann"], world["bob"]], seen_owner_ids=[world["ann"]])
+    assert not change.changed
+    assert rows(engine, StakeholderRelationshipOwner, "user_id") == [(world["ann"],),
+                                                                      (world["bob"],)]
+    assert events(engine) == ["Bob Baker now owns the relationship with Sam Stone"]
+
+
 def test_roles_form_names_a_role_removed_by_someone_else(engine, world):
     with write_session(engine) as s:
         sets.set_stakeholder_roles(s, actor=ADMIN, stakeholder_id=world["sam"],
