@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from crm_core.queries.coverage_scope import filter_choices
 from crm_core.queries.meddpicc import GapSummary, opportunity_gap_list
+from crm_core.queries.meddpicc_rollups import gaps_by_company, gaps_by_team_member
 from crm_core.queries.meddpicc_sql import GAP_TYPES
 from crm_core.vocab import OPEN_STAGES, STAGES
 from dashboard.data import load
@@ -94,3 +96,40 @@ def show_gap_table(total: int, filters: dict[str, Any]) -> None:
                         "weighted_value": st.column_config.NumberColumn("Weighted", **MONEY),
                         "expected_close_date": st.column_config.DateColumn("Close date"),
                         "team": "Account team"})
+
+
+ROLLUP_COLUMNS = {
+    "opportunities": st.column_config.NumberColumn("Open opportunities"),
+    "fully_covered": st.column_config.NumberColumn("Fully covered"),
+    "pipeline": st.column_config.NumberColumn("Pipeline", **MONEY),
+    "value_at_risk": st.column_config.NumberColumn("Value at risk", **MONEY),
+    "weighted_value_at_risk": st.column_config.NumberColumn("Weighted at risk", **MONEY),
+    "missing": st.column_config.NumberColumn("With a missing role"),
+    "unowned": st.column_config.NumberColumn("With an unowned role"),
+    "off_team": st.column_config.NumberColumn("Owned off-team"),
+    "single_threaded": st.column_config.NumberColumn("Single-threaded"),
+}
+
+
+def show_rollup(by_stage: pd.DataFrame, filters: dict[str, Any]) -> None:
+    """The gap figures per stage, per account team member or per company (one at a time)."""
+    by = st.segmented_control("Per", ["Stage", "Account team member", "Company"],
+                              default="Stage", key="meddpicc_rollup_by")
+    if by == "Account team member":
+        frame = load(gaps_by_team_member, limit=100, **filters)
+        show_table(frame, key="meddpicc_rollup_members", file_name="meddpicc-by-team-member",
+                   links={"name": ("user", "user_id")}, empty="Nobody is on these teams.",
+                   columns={"name": "Account team member", **ROLLUP_COLUMNS})
+        st.caption("Each member's full-team opportunities (inherited or added); the 100 with "
+                   "the most value at risk.")
+    elif by == "Company":
+        frame = load(gaps_by_company, limit=100, **filters)
+        show_table(frame, key="meddpicc_rollup_companies", file_name="meddpicc-by-company",
+                   links={"company": ("company", "company_id")},
+                   empty="No open opportunity matches the filters.",
+                   columns={"company": "Company", **ROLLUP_COLUMNS})
+        st.caption("The 100 companies with the most value at risk.")
+    else:
+        show_table(by_stage, key="meddpicc_rollup_stages", file_name="meddpicc-by-stage",
+                   empty="No open opportunity matches the filters.",
+                   columns={"stage_label": "Stage", **ROLLUP_COLUMNS})

@@ -6,12 +6,11 @@ import streamlit as st
 from crm_core.access import Permission
 from crm_core.queries.meddpicc import (
     gap_matrix,
-    gap_summary,
     open_opportunity_choices,
     opportunity_gaps,
     opportunity_scorecard,
 )
-from crm_core.queries.meddpicc_rollups import gaps_by_stage, value_at_risk_by_gap_type
+from crm_core.queries.meddpicc_rollups import gap_overview
 from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.auth import current_actor
@@ -25,14 +24,15 @@ from dashboard.detail import link_to, show_table, yes_no_column
 from dashboard.format import money, percent
 from dashboard.manage import show_confirmation
 from dashboard.meddpicc_forms import gap_fix_forms, scorecard_form
-from dashboard.meddpicc_view import gap_filters, show_gap_table, show_headline
+from dashboard.meddpicc_view import gap_filters, show_gap_table, show_headline, show_rollup
 
 st.title("MEDDPICC")
 actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
 filters = gap_filters()
-summary = load(gap_summary, **filters)
+overview = load(gap_overview, **filters)
+summary = overview.summary
 show_headline(summary)
 
 st.subheader("Coverage map", anchor=False)
@@ -49,19 +49,20 @@ else:
 stage_column, type_column = st.columns(2)
 with stage_column:
     st.subheader("Value at risk by stage", anchor=False)
-    by_stage = load(gaps_by_stage, **filters)
-    if by_stage.empty:
-        st.caption("Nothing at risk.")
+    if overview.by_stage.empty:
+        st.caption("No open opportunity matches the filters.")
     else:
-        st.altair_chart(value_at_risk_by_stage_chart(by_stage), width="stretch")
+        st.altair_chart(value_at_risk_by_stage_chart(overview.by_stage), width="stretch")
 with type_column:
     st.subheader("Value by gap type", anchor=False)
-    st.altair_chart(value_at_risk_by_gap_type_chart(load(value_at_risk_by_gap_type, **filters)),
-                    width="stretch")
+    st.altair_chart(value_at_risk_by_gap_type_chart(overview.by_gap_type), width="stretch")
     st.caption("A deal with several kinds of gap counts under each.")
 
 st.subheader("Opportunities and their gaps", anchor=False)
 show_gap_table(summary.open_opportunities, filters)
+
+st.subheader("Roll-ups", anchor=False)
+show_rollup(overview.by_stage, filters)
 
 st.subheader("Scorecard of one opportunity", anchor=False)
 choices = load(open_opportunity_choices, limit=200, **filters)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import Float, Select, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import User
+from crm_core.queries.meddpicc import GapSummary
 from crm_core.queries.meddpicc_sql import GAP_TYPES, gap_rows
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import STAGES
@@ -32,6 +35,11 @@ def _rollup_columns(rows) -> list:
             having(rows.c.missing).label("missing"), having(rows.c.unowned).label("unowned"),
             having(rows.c.off_team).label("off_team"),
             func.coalesce(func.sum(rows.c.single_threaded), 0).label("single_threaded")]
+
+
+def _gap_type_conditions(rows) -> dict:
+    return {"missing": rows.c.missing > 0, "unowned": rows.c.unowned > 0,
+            "off_team": rows.c.off_team > 0, "single_threaded": rows.c.single_threaded == 1}
 
 
 def _frame(session: Session, stmt: Select) -> pd.DataFrame:
@@ -82,8 +90,7 @@ def value_at_risk_by_gap_type(session: Session, **filters) -> pd.DataFrame:
     """Per gap type: opportunities having it, their value and weighted value (an opportunity
     with several gap types counts under each)."""
     rows = gap_rows(**filters).subquery()
-    conditions = {"missing": rows.c.missing > 0, "unowned": rows.c.unowned > 0,
-                  "off_team": rows.c.off_team > 0, "single_threaded": rows.c.single_threaded == 1}
+    conditions = _gap_type_conditions(rows)
     columns = []
     for condition in conditions.values():
         columns += [func.coalesce(func.sum(case((condition, 1), else_=0)), 0),
@@ -96,3 +103,50 @@ def value_at_risk_by_gap_type(session: Session, **filters) -> pd.DataFrame:
         [(gap, GAP_TYPES.label(gap), int(row[3 * i]), float(row[3 * i + 1]),
           float(row[3 * i + 2])) for i, gap in enumerate(conditions)],
         columns=["gap_type", "gap_label", "opportunities", "value", "weighted_value"])
+
+
+@dataclass(frozen=True)
+class GapOverview:
+    """The screen's headline, per-stage roll-up and per-gap-type values from one SQL pass."""
+
+    summary: GapSummary
+    by_stage: pd.DataFrame
+    by_gap_type: pd.DataFrame
+
+
+def gap_overview(session: Session, **filters) -> GapOverview:
+    """Headline, per-stage roll-up and value per gap type in one pass over the gap rows.
+
+    The per-stage figures are SQL aggregates; the headline and gap-type totals add up those
+    few stage rows (exact counts and sums), so the gap rows are computed once, not three times.
+    """
+    rows = gap_rows(**filters).subquery()
+    conditions = _gap_type_conditions(rows)
+    columns = []
+    for gap, condition in conditions.items():
+        columns += [cast(func.coalesce(func.sum(case((condition, rows.c.value), else_=0.0)),
+                                       0.0), Float).label(f"{gap}_value"),
+                    cast(func.coalesce(func.sum(case((condition, rows.c.weighted_value),
+                                                     else_=0.0)), 0.0), Float)
+                    .label(f"{gap}_weighted_value")]
+    frame = _frame(session, select(rows.c.stage, *_rollup_columns(rows), *columns)
+                   .group_by(rows.c.stage))
+    frame.insert(1, "stage_label", [STAGES.label(s) for s in frame["stage"]])
+    order = {s: i for i, s in enumerate(STAGES)}
+    frame = frame.sort_values("stage", key=lambda s: s.map(order)).reset_index(drop=True)
+    total, covered = int(frame["opportunities"].sum()), int(frame["fully_covered"].sum())
+    summary = GapSummary(
+        open_opportunities=total, fully_covered=covered,
+        fully_covered_share=covered / total if total else None,
+        pipeline=float(frame["pipeline"].sum()),
+        weighted_pipeline=float(frame["weighted_pipeline"].sum()),
+        value_at_risk=float(frame["value_at_risk"].sum()),
+        weighted_value_at_risk=float(frame["weighted_value_at_risk"].sum()),
+        single_threaded=int(frame["single_threaded"].sum()))
+    by_gap_type = pd.DataFrame(
+        [(gap, GAP_TYPES.label(gap), int(frame[gap].sum()), float(frame[f"{gap}_value"].sum()),
+          float(frame[f"{gap}_weighted_value"].sum())) for gap in conditions],
+        columns=["gap_type", "gap_label", "opportunities", "value", "weighted_value"])
+    return GapOverview(summary=summary, by_stage=frame[["stage", "stage_label",
+                                                        *ROLLUP_COLUMNS]],
+                       by_gap_type=by_gap_type)

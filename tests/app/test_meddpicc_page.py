@@ -93,3 +93,50 @@ def test_linking_nobody_shows_an_error_under_the_form(app_as):
     at = app_as("manager", PAGE)
     next(b for b in at.button if b.label == "Link to the opportunity").click().run()
     assert any("Choose a stakeholder to link" in e.value for e in at.error)
+
+
+def test_a_stale_scorecard_form_is_refused_with_who_changed_it(app_as, app_db):
+    from crm_core.access import Actor
+    from crm_core.db import make_engine, write_session
+    from crm_core.services.scorecard import record_scorecard_entry
+
+    at = app_as("manager", PAGE)
+    at.selectbox(key="meddpicc_scorecard_element").set_value("metrics").run()
+    engine = make_engine(app_db)
+    for note in ("First look", "Second look"):  # a colleague saves twice meanwhile
+        with write_session(engine) as session:
+            record_scorecard_entry(session, actor=Actor("colleague@example.com", "manager"),
+                                   opportunity_id=1, element="metrics", status="identified",
+                                   note=note)
+    at.run()   # the form now shows the colleague's second save ...
+    with write_session(engine) as session:   # ... who saves a third time before we submit
+        record_scorecard_entry(session, actor=Actor("colleague@example.com", "manager"),
+                               opportunity_id=1, element="metrics", status="confirmed",
+                               note="Signed off")
+    engine.dispose()
+    at.text_area(key="meddpicc_scorecard_note").input("My own view")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("was changed by colleague@example" in e.value for e in at.error)
+    assert at.text_area(key="meddpicc_scorecard_note").value == "My own view"
+    card = table_with(at, "status_label").set_index("label")
+    assert card.loc["Metrics", "note"] == "Signed off"
+
+
+def test_the_gap_type_filter_narrows_every_figure(app_as):
+    at = app_as("viewer", PAGE)
+    at.multiselect(key="meddpicc_gap_types").select("off_team").run()
+    assert metric(at, "Open opportunities") == "1"
+    assert metric(at, "Pipeline at risk") == "$30.0K"
+    assert list(table_with(at, "gaps")["gaps"]) == ["no economic buyer; champion owned off-team"]
+
+
+def test_roll_ups_per_team_member_and_company(app_as):
+    at = app_as("viewer", PAGE)
+    stages = table_with(at, "stage_label")
+    assert list(stages["stage_label"]) == ["Qualification", "Solution"]
+    at.segmented_control(key="meddpicc_rollup_by").set_value("Account team member").run()
+    members = table_with(at, "fully_covered")
+    assert sorted(members["opportunities"]) == [1, 1, 2]        # Carol: Acme (added) + Globex
+    at.segmented_control(key="meddpicc_rollup_by").set_value("Company").run()
+    companies = table_with(at, "fully_covered")
+    assert list(companies["value_at_risk"]) == [120_000, 30_000]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crm_core.db import read_session, write_session
+from crm_core.queries.meddpicc import gap_summary
 from crm_core.queries.meddpicc_rollups import (
+    gap_overview,
     gaps_by_company,
     gaps_by_stage,
     gaps_by_team_member,
@@ -75,3 +77,13 @@ def test_roll_ups_honour_the_filters(engine, world):
         members = gaps_by_team_member(session, user_ids=[world["ben"]]).set_index("name")
     assert list(stages["stage"]) == ["discovery"]
     assert members.loc["Ann Team", "opportunities"] == 1      # only "Added" has Ben on it
+
+
+def test_the_one_pass_overview_matches_the_summary_stages_and_gap_types(engine, world):
+    with read_session(engine) as session:
+        overview = gap_overview(session)
+        assert overview.summary == gap_summary(session)
+        assert overview.by_stage.equals(gaps_by_stage(session))
+        assert overview.by_gap_type.equals(value_at_risk_by_gap_type(session))
+    assert overview.summary.value_at_risk == 415_000
+    assert list(overview.by_gap_type["value"]) == [300_000, 50_000, 65_000, 125_000]
