@@ -20,9 +20,11 @@ from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, UNFINISHED_TASK_STATUSES
 
 _OPEN = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
 _UNFINISHED = ", ".join(f"'{status}'" for status in UNFINISHED_TASK_STATUSES)
+_ROLE_BITS = "CASE meddpicc_role " + " ".join(
+    f"WHEN '{role}' THEN {1 << bit}" for bit, role in enumerate(MEDDPICC_ROLES)) + " END"
 _ROLE_LEVELS = ",\n".join(
-    f"  max(CASE WHEN r.meddpicc_role = '{role}' THEN CASE WHEN f.owned = 1 THEN 2 ELSE 1 END "
-    f"ELSE 0 END) AS {role}" for role in MEDDPICC_ROLES)
+    f"  coalesce(max(CASE WHEN (f.roles & {1 << bit}) <> 0 THEN f.level ELSE 0 END), 0) "
+    f"AS {role}" for bit, role in enumerate(MEDDPICC_ROLES))
 
 HAND_SQL: dict[str, str] = {
     "coverage per company": """
@@ -41,18 +43,20 @@ HAND_SQL: dict[str, str] = {
         SELECT u.id, u.name, count(o.stakeholder_id) AS owned
         FROM users u LEFT JOIN stakeholder_relationship_owners o ON o.user_id = u.id
         GROUP BY u.id, u.name""",
+    # Each stakeholder's roles as a bitmask and its has-owner flag, computed once; then one
+    # pass over the links of open opportunities combines them per opportunity.
     "MEDDPICC gap matrix": f"""
         WITH flags AS (
-          SELECT so.opportunity_id, so.stakeholder_id,
+          SELECT r.stakeholder_id, sum({_ROLE_BITS}) AS roles,
                  CASE WHEN EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
-                                   WHERE o.stakeholder_id = so.stakeholder_id)
-                      THEN 1 ELSE 0 END AS owned
-          FROM stakeholder_opportunities so)
+                                   WHERE o.stakeholder_id = r.stakeholder_id)
+                      THEN 2 ELSE 1 END AS level
+          FROM stakeholder_meddpicc_roles r GROUP BY r.stakeholder_id)
         SELECT op.id, op.name, op.stage, op.value,
         {_ROLE_LEVELS}
         FROM opportunities op
-        LEFT JOIN flags f ON f.opportunity_id = op.id
-        LEFT JOIN stakeholder_meddpicc_roles r ON r.stakeholder_id = f.stakeholder_id
+        LEFT JOIN stakeholder_opportunities so ON so.opportunity_id = op.id
+        LEFT JOIN flags f ON f.stakeholder_id = so.stakeholder_id
         WHERE op.stage IN ({_OPEN})
         GROUP BY op.id, op.name, op.stage, op.value""",
     "opportunity full team": """
