@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from crm_core.importing.plan import FilePlan, Planner, Row
 
 
-def _add(planner: Planner, plan: FilePlan, table: str, keys: dict[str, Any], row: Row,
+def add_link(planner: Planner, plan: FilePlan, table: str, keys: dict[str, Any], row: Row,
          line: int) -> bool:
     """Plan one link row unless it exists; True when it is new."""
     from crm_core.importing.directory import LINK_KEYS
@@ -46,7 +46,7 @@ def plan_account_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> 
     company = refs.require(refs.company_ref(planner.directory, row),
                            "company (name, website or id)", "company_name")
     _once(planner, plan, ("account_team", user, company), line)
-    _count(plan, _add(planner, plan, "company_account_teams",
+    _count(plan, add_link(planner, plan, "company_account_teams",
                       {"user_id": user, "company_id": company}, row, line))
 
 
@@ -63,7 +63,7 @@ def plan_opportunity_team(planner: Planner, plan: FilePlan, row: Row, line: int)
     if inherited and not planner.restore:
         plan.unchanged += 1  # already on the deal through the company's account team
         return
-    _count(plan, _add(planner, plan, "opportunity_account_teams",
+    _count(plan, add_link(planner, plan, "opportunity_account_teams",
                       {"user_id": user, "opportunity_id": opportunity}, row, line))
 
 
@@ -89,7 +89,7 @@ def plan_stakeholder_opportunity(planner: Planner, plan: FilePlan, row: Row, lin
         raise other_company
     roles = planner.values.roles_of(row["meddpicc_role"]) if "meddpicc_role" in row else []
     _once(planner, plan, ("stakeholder_opportunity", stakeholder, opportunity), line)
-    new = _add(planner, plan, "stakeholder_opportunities",
+    new = add_link(planner, plan, "stakeholder_opportunities",
                {"stakeholder_id": stakeholder, "opportunity_id": opportunity}, row, line)
     for role in roles:
         new = _add_role(planner, plan, stakeholder, role, row, line) or new
@@ -98,7 +98,7 @@ def plan_stakeholder_opportunity(planner: Planner, plan: FilePlan, row: Row, lin
 
 def _add_role(planner: Planner, plan: FilePlan, stakeholder: Ref, role: str, row: Row,
               line: int) -> bool:
-    return _add(planner, plan, "stakeholder_meddpicc_roles",
+    return add_link(planner, plan, "stakeholder_meddpicc_roles",
                 {"stakeholder_id": stakeholder, "meddpicc_role": role}, row, line)
 
 
@@ -125,7 +125,7 @@ def plan_relationship_owner(planner: Planner, plan: FilePlan, row: Row, line: in
     user = refs.require(refs.user_ref(planner.directory, row), "user (email or id)",
                         "user_email")
     _once(planner, plan, ("relationship_owner", stakeholder, user), line)
-    _count(plan, _add(planner, plan, "stakeholder_relationship_owners",
+    _count(plan, add_link(planner, plan, "stakeholder_relationship_owners",
                       {"stakeholder_id": stakeholder, "user_id": user}, row, line))
 
 

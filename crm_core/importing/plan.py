@@ -11,6 +11,7 @@ from crm_core import validation
 from crm_core.errors import ValidationError
 from crm_core.importing import refs
 from crm_core.importing.directory import RECORD_COLUMNS, Directory, Pending, Ref
+from crm_core.importing.links import LINK_PLANNERS, add_link
 from crm_core.importing.reading import SourceTable
 from crm_core.importing.values import ValueMapping, close_date, person_name, timestamp
 from crm_core.services.records import COMPANY_FIELDS, STAKEHOLDER_FIELDS, USER_FIELDS
@@ -77,8 +78,6 @@ class Planner:
     def plan_file(self, table: SourceTable, entity: str, columns: Mapping[str, str | None], *,
                   on_row: Callable[[], None] | None = None) -> FilePlan:
         """Plan every row of a file whose headers map to fields as `columns` says."""
-        from crm_core.importing.links import LINK_PLANNERS
-
         handler = {"users": self._user, "companies": self._company,
                    "stakeholders": self._stakeholder, "opportunities": self._opportunity,
                    **{k: (lambda p, r, n, f=f: f(self, p, r, n)) for k, f in LINK_PLANNERS.items()}
@@ -118,7 +117,7 @@ class Planner:
         return {"created_at": stamp} if stamp else {}
 
     def _upsert(self, plan: FilePlan, entity: str, target: Ref | None, values: dict[str, Any],
-                row: Row, line: int, *, check: Callable[[Ref, dict], None] | None = None) -> None:
+                row: Row, line: int, *, check: Callable[[Ref, dict], None] | None = None) -> Ref:
         directory = self.directory
         if target is not None:
             self.check_duplicate(plan, (entity, target))
@@ -153,6 +152,7 @@ class Planner:
         directory.remember_source(entity, row.get("source_id"), target)
         directory.remember_source(entity, row.get("id"), target)
         self.mark_seen(plan, (entity, target), line)
+        return target
 
     def _email_free(self, entity: str, target: Ref, changes: dict) -> None:
         email = changes.get("email")
@@ -214,8 +214,14 @@ class Planner:
         if target is None and company is None:
             raise ValidationError("A new stakeholder needs a company (name, website or id).",
                                   field="company_name")
-        self._upsert(plan, "stakeholders", target, values, row, line,
-                     check=lambda t, c: self._email_free("stakeholders", t, c))
+        owner = refs.owner_ref(directory, row)
+        unchanged = plan.unchanged
+        stakeholder = self._upsert(plan, "stakeholders", target, values, row, line,
+                                   check=lambda t, c: self._email_free("stakeholders", t, c))
+        if owner is not None and add_link(self, plan, "stakeholder_relationship_owners", {
+                "stakeholder_id": stakeholder, "user_id": owner}, row, line):
+            if plan.unchanged > unchanged:  # the record is as it was; its owners are not
+                plan.unchanged, plan.updated = plan.unchanged - 1, plan.updated + 1
 
     def _opportunity(self, plan: FilePlan, row: Row, line: int) -> None:
         directory = self.directory

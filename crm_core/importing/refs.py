@@ -78,6 +78,27 @@ def user_ref(directory: Directory, row: Row) -> Ref | None:
     return None
 
 
+def owner_ref(directory: Directory, row: Row) -> Ref | None:
+    """The relationship owner a stakeholder row names (email, name, or source CRM user id)."""
+    if "owner_source_id" in row:
+        directory.load("users")
+        return _by_source_id(directory, "users", row, "owner_source_id", "relationship owner")
+    raw = row.get("owner_email") or row.get("owner_name")
+    if raw is None:
+        return None
+    directory.load("users")
+    if "@" in raw:
+        email = validation.email(raw, field="owner_email", label="Relationship owner email")
+        found = directory.by_email["users"].get(email)
+    else:
+        found = _unique(directory.by_name["users"].get(raw.lower(), set()), "users", raw,
+                        "owner_name", "give the owner's email instead")
+    if found is None:
+        raise ValidationError(f"Unknown relationship owner: no user is '{raw}'.",
+                              field="owner_email" if "@" in raw else "owner_name")
+    return found
+
+
 def stakeholder_ref(directory: Directory, row: Row) -> Ref | None:
     """The stakeholder a row names (stakeholder_id, source id or email)."""
     directory.load("stakeholders")

@@ -136,9 +136,9 @@ SALESFORCE_BATCH = {
     "AccountTeamMember.csv": "UserId,AccountId,TeamMemberRole\n005A,001A,Account Manager\n",
     "OpportunityTeamMember.csv": "UserId,OpportunityId,TeamMemberRole\n005B,006A,Sales Engineer\n",
     "Account.csv": "Id,Name,Industry,Website\n001A,Initech,Software,initech.example\n",
-    "Contact.csv": "Id,FirstName,LastName,Email,AccountId\n"
-                   "003A,Peter,Gibbons,peter@initech.example,001A\n"
-                   "003B,Milton,Waddams,milton@initech.example,001A\n",
+    "Contact.csv": "Id,FirstName,LastName,Email,AccountId,OwnerId\n"
+                   "003A,Peter,Gibbons,peter@initech.example,001A,005A\n"
+                   "003B,Milton,Waddams,milton@initech.example,001A,\n",
     "Opportunity.csv": "Id,Name,Amount,StageName,CloseDate,AccountId\n"
                        "006A,TPS Reports,\"$48,000\",Value Proposition,2027-06-30,001A\n",
     "User.csv": "Id,Name,Email,Title\n005A,Bill Lumbergh,bill@ourco.example,VP Sales\n"
@@ -165,5 +165,25 @@ def test_a_salesforce_zip_resolves_its_own_ids_across_files(crm):
                   .join(Company).where(Company.name == "Initech")) == {
         ("TPS Reports", "solution", 48000.0, "Initech")}
     assert _pairs(crm, select(User.name).join(OpportunityAccountTeam)) == {("Tom Smykowski",)}
+    assert _pairs(crm, select(User.name).join(StakeholderRelationshipOwner)) == {
+        ("Bill Lumbergh",)}
     again = _import(crm, data, None, mode="valid_only", name="salesforce.zip")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 10)
+
+
+def test_a_contact_owner_column_makes_the_user_a_relationship_owner(crm):
+    hubspot = (b"First Name,Last Name,Email,Associated Company,Contact owner\n"
+               b"Dana,Diaz,dana@acme.example,Acme Corp,Bob Baker\n"       # existing; new owner
+               b"Nia,Ng,nia@acme.example,Acme Corp,alice@ourco.example\n"  # new, owner by email
+               b"Oli,Orr,oli@acme.example,Acme Corp,Zed Zero\n")         # unknown owner
+    report = _import(crm, hubspot, "stakeholders", name="hubspot-contacts.csv")
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    assert _rejections(report) == [
+        (4, "Unknown relationship owner: no user is 'Zed Zero'.")]
+    assert _pairs(crm, select(Stakeholder.name, User.name)
+                  .join(StakeholderRelationshipOwner,
+                        StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
+                  .join(User, User.id == StakeholderRelationshipOwner.user_id)) == {
+        ("Dana Diaz", "Bob Baker"), ("Nia Ng", "Alice Archer")}
+    again = _import(crm, hubspot, "stakeholders", name="hubspot-contacts.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
