@@ -96,7 +96,10 @@ def render_owners(stakeholder_id: int) -> None:
         form_errors(REPLACE_FORM, {"old_user_id", "new_user_id"})
 
 
-owners_tab, handoff_tab = st.tabs(["Stakeholder owners", "Hand off a user's relationships"])
+TABS = ["Stakeholder owners", "Hand off a user's relationships"]
+# A link to /ownership?from_user=3 (e.g. from a user who cannot be deleted yet) opens the handoff.
+opens_handoff = "from_user" in st.query_params and "stakeholder" not in st.query_params
+owners_tab, handoff_tab = st.tabs(TABS, default=TABS[1] if opens_handoff else TABS[0])
 with owners_tab:
     picked = pick("stakeholder", search_stakeholders, label="stakeholder",
                   plural="stakeholders", key="ownership_stakeholder")

@@ -109,7 +109,10 @@ def render_opportunity(opportunity_id: int) -> None:
         form_errors(OPPORTUNITY_FORM, {"user_ids"})
 
 
-company_tab, opportunity_tab = st.tabs(["Account team of a company", "Team of an opportunity"])
+TABS = ["Account team of a company", "Team of an opportunity"]
+# A link to /teams?opportunity=9 opens on the opportunity's tab.
+opens_opportunity = "opportunity" in st.query_params and "company" not in st.query_params
+company_tab, opportunity_tab = st.tabs(TABS, default=TABS[1] if opens_opportunity else TABS[0])
 with company_tab:
     picked = pick("company", search_companies, label="company", plural="companies",
                   key="teams_company")

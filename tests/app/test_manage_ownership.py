@@ -140,3 +140,10 @@ def test_handing_off_only_some_stakeholders(app_as, app_db):
 def test_handing_off_to_the_same_user_is_explained(app_as, app_db):
     at = choose_handoff(app_as("manager", PAGE), app_db, receiver="Alice Archer")
     assert texts(at.error) == ["Pick a different user to receive the handoff."]
+
+
+def test_a_link_with_from_user_opens_that_users_handoff(app_as, app_db):
+    alice = id_of(app_db, "user", "Alice Archer")
+    at = app_as("manager", PAGE, from_user=str(alice))
+    assert at.selectbox(key="handoff_from").value == alice
+    assert texts(at.info)[-1] == "Choose both users to see what would move."
