@@ -3,6 +3,7 @@ each row with the line it starts on in the file (the header is line 1)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -26,6 +27,8 @@ class SourceTable:
 
 
 def _decode(data: bytes, name: str) -> str:
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return data.decode("utf-16")  # Excel's "Unicode text"
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -49,8 +52,12 @@ def read_table(data: bytes | str, *, name: str = "file.csv") -> SourceTable:
     content = content.lstrip("\ufeff")
     if not content.strip():
         raise ValidationError(f"{name} is empty.")
+    delimiter = None
+    if content[:4].lower() == "sep=" and len(content) > 4:
+        # Excel's "sep=;" first line names the separator; it keeps its line number.
+        delimiter, content = content[4], "\n" + content.partition("\n")[2]
     reader = csv.reader(io.StringIO(content, newline=""),
-                        delimiter=_delimiter(content[:20_000]))
+                        delimiter=delimiter or _delimiter(content[:20_000]))
     headers: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
     last_line = 0

@@ -140,3 +140,11 @@ def test_every_blank_template_is_recognised_as_it_is_and_needs_nothing_more():
         mapping = recognise_columns(entity, headers)
         assert mapping == {h: h for h in headers}, entity
         assert unmapped_required(entity, mapping) == [], entity
+
+
+def test_excels_sep_line_and_utf16_unicode_text_are_read():
+    table = read_table(b"sep=;\r\nName;Website\r\nAcme, Inc.;acme.example\r\n")
+    assert (table.headers, table.rows) == (("Name", "Website"),
+                                           ((3, ("Acme, Inc.", "acme.example")),))
+    table = read_table("Name\tCity\nJosé\tMálaga\n".encode("utf-16"))
+    assert table.rows == ((2, ("José", "Málaga")),)
