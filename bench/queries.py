@@ -34,6 +34,9 @@ class Timing:
     runs_ms: tuple[float, ...] = ()
     rows: int | None = None
     note: str = ""
+    # CPU time of this process (SQLite works in-process, so on a busy shared machine this is
+    # close to what the query costs when it has a core to itself; PostgreSQL's is elsewhere).
+    cpu_ms: float | None = None
 
 
 def sample_ids(engine: Engine) -> dict[str, Any]:
@@ -116,15 +119,16 @@ def time_call(name: str, call: Callable[[], Any], *, runs: int, warmups: int = 1
             result = call()
         if warmups and time.perf_counter() - started > 2 * warmups:
             runs = min(runs, 3)
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = call()
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
     except Exception as error:  # reported, not fatal: one broken query must not stop the run
         return Timing(name, None, note=f"{type(error).__name__}: {error}"[:200])
     return Timing(name, round(statistics.median(times), 2), tuple(round(t, 2) for t in times),
-                  _rows(result))
+                  _rows(result), cpu_ms=round(statistics.median(cpu), 2))
 
 
 def _in_session(engine: Engine, function: Callable[..., Any], **kwargs: Any) -> Callable:
