@@ -74,3 +74,28 @@ def export_zip(session: Session, *, actor: Actor) -> bytes:
 def export_file_name() -> str:
     """crm-export-YYYY-MM-DD.zip"""
     return f"crm-export-{utcnow():%Y-%m-%d}.zip"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m crm_core.exporting out.zip [--database-url URL]`: write the full export."""
+    import argparse
+    from pathlib import Path
+
+    from crm_core.access import SYSTEM
+    from crm_core.db import make_engine, read_session
+
+    parser = argparse.ArgumentParser(prog="python -m crm_core.exporting",
+                                     description="Write every table to a ZIP of CSVs.")
+    parser.add_argument("file", type=Path, help="the ZIP file to write")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: CRM_DATABASE_URL or "
+                                               "data/crm.db)")
+    args = parser.parse_args(argv)
+    engine = make_engine(args.database_url)
+    with read_session(engine) as session:
+        args.file.write_bytes(export_zip(session, actor=SYSTEM))
+    print(f"Wrote {args.file} ({args.file.stat().st_size:,} bytes).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

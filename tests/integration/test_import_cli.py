@@ -86,3 +86,16 @@ def test_help_runs_as_a_module():
                             capture_output=True, text=True, check=True)
     assert "usage: python -m crm_core.importing" in result.stdout
     assert "--valid-only" in result.stdout
+
+
+def test_the_export_command_writes_a_zip_the_import_command_restores(sqlite_engine, tmp_path,
+                                                                     capsys):
+    from crm_core.exporting import main as export_main
+
+    url, _ = _setup(sqlite_engine, tmp_path)
+    archive = tmp_path / "backup.zip"
+    assert export_main([str(archive), "--database-url", url]) == 0
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    assert main(["zip", str(archive), "--database-url", restored, "--apply"]) == 0
+    out = capsys.readouterr().out
+    assert "Imported. 1 row: 1 created" in out
