@@ -15,13 +15,15 @@ COVERAGE_BEFORE, COVERAGE_AFTER = "60%", "80%"
 
 
 def coverage_figure(page, open_page, base_url: str, name: str) -> str:
-    """The ownership coverage as the coverage screen (or, until it exists, the Overview) says."""
+    """The owned share as the Coverage screen (or, without it, the Overview) shows it."""
     if page_spec("pages/coverage.py") is not None:
         open_page(page, "/coverage", base_url=base_url, screenshot=f"coverage_{name}")
-    else:
-        # The Overview is the default page, served at "/".
+        label = "Owned"
+    else:  # the Overview is the default page, served at "/"
         open_page(page, "/", base_url=base_url, screenshot=f"overview_{name}")
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="coverage").first
+        label = "Ownership coverage"
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
