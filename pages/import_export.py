@@ -6,7 +6,7 @@ import streamlit as st
 from crm_core.access import Permission
 from crm_core.errors import CrmError
 from crm_core.importing import ENTITIES, import_data
-from crm_core.importing.columns import entity_for
+from crm_core.importing.columns import guess_entity
 from crm_core.importing.reading import is_zip, read_table
 from dashboard.auth import current_actor
 from dashboard.data import engine, write
@@ -25,11 +25,8 @@ APPLY_MODES = {"all_or_nothing": "Write nothing if any row is rejected (all-or-n
 DRY_RUN_KEY, RESULT_KEY = "import_dry_run_report", "import_result"
 
 
-def _guess_entity(file_name: str) -> int:
-    try:
-        return list(ENTITIES).index(entity_for(file_name).key)
-    except CrmError:
-        return 0
+def _guess_entity(file_name: str, headers: tuple[str, ...]) -> int:
+    return list(ENTITIES).index(guess_entity(file_name, headers) or "users")
 
 
 def _apply(current: str, **kwargs) -> None:
@@ -70,11 +67,11 @@ def import_section() -> None:
                        "before the relationships between them; ids of the source CRM (e.g. "
                        "Salesforce AccountId) are resolved across the files.")
         else:
+            table = read_table(data, name=uploaded.name)
             entity = st.selectbox("The file holds", list(ENTITIES),
-                                  index=_guess_entity(uploaded.name),
+                                  index=_guess_entity(uploaded.name, table.headers),
                                   format_func=lambda key: ENTITIES[key].label,
                                   key="import_entity")
-            table = read_table(data, name=uploaded.name)
             with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
                 columns = column_mapping(entity, table)
     except CrmError as error:

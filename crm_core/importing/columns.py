@@ -157,6 +157,30 @@ def entity_for(name: str) -> EntitySpec:
                           field="entity")
 
 
+_NAME_HINTS = (("opportunitycontactrole", "stakeholder_opportunities"),
+               ("accountteam", "account_teams"), ("opportunityteam", "opportunity_teams"),
+               ("contact", "stakeholders"), ("stakeholder", "stakeholders"),
+               ("deal", "opportunities"), ("opportunit", "opportunities"),
+               ("compan", "companies"), ("account", "companies"), ("user", "users"))
+
+
+def guess_entity(file_name: str, headers: tuple[str, ...] | list[str] = ()) -> str | None:
+    """The entity a file most likely holds: by its name, else by which headers it has."""
+    try:
+        return entity_for(file_name).key
+    except ValidationError:
+        pass
+    loose = normalised(PurePath(file_name).stem)
+    for hint, entity in _NAME_HINTS:
+        if hint in loose:
+            return entity
+    scores = {key: sum(1 for field in recognise_columns(key, headers).values() if field)
+              for key in ENTITIES}
+    best = max(scores.values(), default=0)
+    winners = [key for key, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
 def recognise_columns(entity: str, headers: tuple[str, ...] | list[str]) -> dict[str, str | None]:
     """header -> field key (None when not recognised); each field is taken once, first come."""
     spec = ENTITIES[entity]

@@ -148,3 +148,15 @@ def test_excels_sep_line_and_utf16_unicode_text_are_read():
                                            ((3, ("Acme, Inc.", "acme.example")),))
     table = read_table("Name\tCity\nJosé\tMálaga\n".encode("utf-16"))
     assert table.rows == ((2, ("José", "Málaga")),)
+
+
+def test_the_entity_of_a_file_is_guessed_from_its_name_or_its_headers():
+    from crm_core.importing.columns import guess_entity
+
+    assert guess_entity("hubspot-crm-exports-all-deals-2026-01-05.csv") == "opportunities"
+    assert guess_entity("Contacts_export.csv") == "stakeholders"
+    assert guess_entity("export (3).csv", ["Deal Name", "Deal Stage", "Amount"]) == \
+        "opportunities"
+    assert guess_entity("export.csv", ["ContactId", "OpportunityId", "Role"]) == \
+        "stakeholder_opportunities"
+    assert guess_entity("export.csv", ["Foo", "Bar"]) is None
