@@ -10,13 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Subquery, and_, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import (
     Company,
+    Opportunity,
     Stakeholder,
     StakeholderMeddpiccRole,
+    StakeholderOpportunity,
     StakeholderRelationshipOwner,
     User,
 )
@@ -26,9 +28,8 @@ from crm_core.queries.coverage_scope import (
     fetch_rows,
     owner_counts,
     stakeholder_conditions,
-    stakeholder_open_pipeline,
 )
-from crm_core.vocab import MEDDPICC_ROLES
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
 
 STAKEHOLDER_COLUMNS = ["stakeholder_id", "stakeholder", "job_title", "company_id", "company",
                        "open_opportunities", "open_pipeline"]
@@ -48,20 +49,49 @@ def meddpicc_role_labels(session: Session, *, stakeholder_ids: Sequence[int]) ->
         values, key=MEDDPICC_ROLES.position)) for sid, values in roles.items()}
 
 
+def _open_pipeline_per_stakeholder() -> Subquery:
+    """(stakeholder_id, open_pipeline, open_opportunities) of stakeholders on open deals."""
+    links = StakeholderOpportunity
+    # "+ 0" and the stage test keep SQLite from starting at the open opportunities (a table
+    # lookup per link): it walks the link table in stakeholder order, so GROUP BY needs no sort.
+    return (select(links.stakeholder_id, func.sum(Opportunity.value).label("open_pipeline"),
+                   func.count().label("open_opportunities"))
+            .join(Opportunity, Opportunity.id == links.opportunity_id + literal_column("0"))
+            .where(Opportunity.stage.concat("").in_(OPEN_STAGES))
+            .group_by(links.stakeholder_id).subquery("stakeholder_pipeline"))
+
+
 def _page(session: Session, conditions: list[ColumnElement], *, extra: Sequence = (),
-          extra_names: Sequence[str] = (), joins: Sequence = (), limit: int,
+          extra_names: Sequence[str] = (), joins: Sequence = (), few: bool, limit: int,
           offset: int) -> RowsPage:
-    """One page of stakeholders meeting the conditions, biggest open pipeline first."""
+    """One page of stakeholders meeting the conditions, biggest open pipeline first.
+
+    few: the conditions keep a minority (orphans), so their open deals are joined and grouped
+    in the same walk; otherwise (most stakeholders) everyone's open pipeline is aggregated
+    once from the link table and joined, which avoids sorting wide rows to group them.
+    """
     total = session.scalar(select(func.count()).select_from(Stakeholder).where(*conditions)) or 0
-    pipeline = stakeholder_open_pipeline()
-    open_pipeline = func.coalesce(pipeline.c.open_pipeline, 0)
+    links = StakeholderOpportunity
+    if few:
+        deals, open_pipeline = func.count(Opportunity.id), func.coalesce(func.sum(
+            Opportunity.value), 0)
+    else:
+        pipeline = _open_pipeline_per_stakeholder()
+        deals = func.coalesce(pipeline.c.open_opportunities, 0)
+        open_pipeline = func.coalesce(pipeline.c.open_pipeline, 0)
     stmt = (select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title,
-                   Stakeholder.company_id, Company.name,
-                   func.coalesce(pipeline.c.open_opportunities, 0), open_pipeline, *extra)
-            .join(Company, Company.id == Stakeholder.company_id)
-            .outerjoin(pipeline, pipeline.c.stakeholder_id == Stakeholder.id))
+                   Stakeholder.company_id, Company.name, deals, open_pipeline, *extra)
+            .join(Company, Company.id == Stakeholder.company_id))
     for target, on in joins:
         stmt = stmt.join(target, on)
+    if few:
+        stmt = (stmt.outerjoin(links, links.stakeholder_id == Stakeholder.id)
+                .outerjoin(Opportunity, and_(Opportunity.id == links.opportunity_id,
+                                             Opportunity.stage.in_(OPEN_STAGES)))
+                .group_by(Stakeholder.id, Stakeholder.name, Stakeholder.job_title,
+                          Stakeholder.company_id, Company.id, Company.name, *extra))
+    else:
+        stmt = stmt.outerjoin(pipeline, pipeline.c.stakeholder_id == Stakeholder.id)
     stmt = (stmt.where(*conditions)
             .order_by(open_pipeline.desc(), Company.name, Stakeholder.name, Stakeholder.id)
             .limit(limit).offset(offset))
@@ -78,7 +108,8 @@ def orphaned_stakeholders(session: Session, *, limit: int = 50, offset: int = 0,
     """Stakeholders nobody owns, with their MEDDPICC roles and the open pipeline they touch."""
     f = CoverageFilters.of(**filters)
     owned = exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
-    return _page(session, [*stakeholder_conditions(f), ~owned], limit=limit, offset=offset)
+    return _page(session, [*stakeholder_conditions(f), ~owned], few=True, limit=limit,
+                 offset=offset)
 
 
 def single_owner_stakeholders(session: Session, *, limit: int = 50, offset: int = 0,
@@ -92,4 +123,4 @@ def single_owner_stakeholders(session: Session, *, limit: int = 50, offset: int 
                  extra=(User.id, User.name), extra_names=("owner_id", "owner"),
                  joins=((owners, owners.stakeholder_id == Stakeholder.id),
                         (User, User.id == owners.user_id)),
-                 limit=limit, offset=offset)
+                 few=False, limit=limit, offset=offset)

@@ -21,7 +21,6 @@ from crm_core.models import (
     Opportunity,
     Stakeholder,
     StakeholderMeddpiccRole,
-    StakeholderOpportunity,
     StakeholderRelationshipOwner,
     User,
 )
@@ -131,16 +130,6 @@ def company_open_pipeline() -> Subquery:
                    func.count().label("open_opportunities"))
             .where(Opportunity.stage.in_(OPEN_STAGES)).group_by(Opportunity.company_id)
             .subquery("company_pipeline"))
-
-
-def stakeholder_open_pipeline() -> Subquery:
-    """(stakeholder_id, open_pipeline, open_opportunities) of stakeholders on open deals."""
-    return (select(StakeholderOpportunity.stakeholder_id,
-                   func.sum(Opportunity.value).label("open_pipeline"),
-                   func.count().label("open_opportunities"))
-            .join(Opportunity, Opportunity.id == StakeholderOpportunity.opportunity_id)
-            .where(Opportunity.stage.in_(OPEN_STAGES))
-            .group_by(StakeholderOpportunity.stakeholder_id).subquery("stakeholder_pipeline"))
 
 
 def fetch_rows(session: Session, stmt: Select) -> list[Any]:
