@@ -17,6 +17,7 @@ from dashboard.detail import MONEY, pager, show_table, yes_no_column
 from dashboard.format import money, percent
 
 PAGE_SIZE = 25
+TOP_ROWS = 200  # the page loads this many opportunities (most value at risk first) at once
 
 
 def gap_filters() -> dict[str, Any]:
@@ -74,10 +75,16 @@ def show_headline(summary: GapSummary) -> None:
                     help="At most one linked stakeholder, or all owned by one single user.")
 
 
-def show_gap_table(total: int, filters: dict[str, Any]) -> None:
-    """The opportunities with their gaps in words, most value at risk first, paginated."""
+def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> None:
+    """The opportunities with their gaps in words, most value at risk first, paginated.
+
+    `top` holds the first TOP_ROWS of them already; later pages are loaded on demand.
+    """
     offset = pager(total, key="meddpicc_table_page", page_size=PAGE_SIZE)
-    frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters).copy()
+    if offset + PAGE_SIZE <= len(top) or len(top) < TOP_ROWS:
+        frame = top.iloc[offset:offset + PAGE_SIZE].copy()
+    else:
+        frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters).copy()
     frame["stage"] = frame["stage"].map(STAGES.label)
     frame["gaps"] = frame["gaps"].replace("", "—")
     show_table(frame, key="meddpicc_gap_table", file_name="meddpicc-gaps",

@@ -5,8 +5,7 @@ import streamlit as st
 
 from crm_core.access import Permission
 from crm_core.queries.meddpicc import (
-    gap_matrix,
-    open_opportunity_choices,
+    opportunity_gap_list,
     opportunity_gaps,
     opportunity_scorecard,
 )
@@ -24,7 +23,13 @@ from dashboard.detail import link_to, show_table, yes_no_column
 from dashboard.format import money, percent
 from dashboard.manage import show_confirmation
 from dashboard.meddpicc_forms import gap_fix_forms, scorecard_form
-from dashboard.meddpicc_view import gap_filters, show_gap_table, show_headline, show_rollup
+from dashboard.meddpicc_view import (
+    TOP_ROWS,
+    gap_filters,
+    show_gap_table,
+    show_headline,
+    show_rollup,
+)
 
 st.title("MEDDPICC")
 actor = current_actor()
@@ -38,7 +43,10 @@ show_headline(summary)
 st.subheader("Coverage map", anchor=False)
 top_n = st.segmented_control("Opportunities shown", [10, 25, 50, 100], default=25,
                              key="meddpicc_top_n", help="The most value at risk first.")
-matrix = load(gap_matrix, limit=top_n or 25, **filters)
+# One query feeds the heatmap, the first pages of the table and the scorecard's choices: the
+# opportunities with the most value at risk.
+top = load(opportunity_gap_list, limit=TOP_ROWS, **filters)
+matrix = top.head(top_n or 25)
 if matrix.empty:
     st.caption("No open opportunity matches the filters.")
 else:
@@ -59,18 +67,18 @@ with type_column:
     st.caption("A deal with several kinds of gap counts under each.")
 
 st.subheader("Opportunities and their gaps", anchor=False)
-show_gap_table(summary.open_opportunities, filters)
+show_gap_table(summary.open_opportunities, filters, top)
 
 st.subheader("Roll-ups", anchor=False)
 show_rollup(overview.by_stage, filters)
 
 st.subheader("Scorecard of one opportunity", anchor=False)
-choices = load(open_opportunity_choices, limit=200, **filters)
-labels = dict(zip(choices["opportunity_id"], choices["label"], strict=True))
+labels = {int(r.opportunity_id): f"{r.name} · {r.company}" for r in top.itertuples()}
 opportunity_id = st.selectbox("Opportunity", list(labels), format_func=labels.get,
                               key="meddpicc_opportunity", index=0 if labels else None,
                               placeholder="No open opportunity matches the filters",
-                              help="The 200 with the most value at risk, under the filters.")
+                              help=f"The {TOP_ROWS} with the most value at risk, under the "
+                                   "filters.")
 if opportunity_id is None:
     st.stop()
 gaps = load(opportunity_gaps, opportunity_id=opportunity_id)

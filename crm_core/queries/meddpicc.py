@@ -141,7 +141,8 @@ def _team_names(session: Session, opportunity_ids: list[int]) -> dict[int, str]:
 
 def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
                          **filters) -> pd.DataFrame:
-    """A page of opportunities, most value at risk first, with their gaps in words and team."""
+    """A page of opportunities, most value at risk first, with their gaps in words, their full
+    team and the cell state of each MEDDPICC role (so one page can feed the heatmap too)."""
     rows = gap_rows(**filters).subquery()
     stmt = _ordered(select(rows), rows).limit(limit).offset(offset)
     result = session.execute(stmt)
@@ -149,7 +150,7 @@ def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
     columns = ["opportunity_id", "name", "company_id", "company", "stage",
                "expected_close_date", "value", "weighted_value", "probability",
                "coverage_score", "gaps", "single_threaded", "linked_stakeholders", "team",
-               "value_at_risk", "weighted_value_at_risk"]
+               "value_at_risk", "weighted_value_at_risk", *MEDDPICC_ROLES]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["gaps"] = ["; ".join(gap_words({r: row[c] for r, c in ROLE_COLUMNS.items()}))
@@ -157,6 +158,9 @@ def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
     frame["single_threaded"] = frame["single_threaded"].astype(bool)
     teams = _team_names(session, [int(i) for i in frame["opportunity_id"]])
     frame["team"] = [teams.get(int(i), "") for i in frame["opportunity_id"]]
+    states = list(CELL_STATES)
+    for role, column in ROLE_COLUMNS.items():
+        frame[role] = pd.Categorical.from_codes(frame[column].astype("int64"), categories=states)
     return frame[columns]
 
 
