@@ -25,6 +25,8 @@ def gate_page() -> st.Page:
 
 def _render_gate() -> None:
     st.title(APP_TITLE)
+    st.caption("Who owns each customer relationship, which buying roles each deal is missing, "
+               "and what has to happen next.")
     if not is_signed_in():
         _render_sign_in()
     elif signed_in_email() is None:
