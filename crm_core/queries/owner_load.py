@@ -117,7 +117,8 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
                Company.name, User.id, User.name, Owner.created_at, func.count().over())
         .select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
         .join(Company, Company.id == Stakeholder.company_id)
-        .join(User, User.id == Owner.user_id).where(*conditions)
+        # "+ 0": walk the ownerships in primary-key order, not user by user (random lookups).
+        .join(User, User.id == Owner.user_id + literal_column("0")).where(*conditions)
         .order_by(Company.name, Stakeholder.name, User.name, Owner.stakeholder_id,
                   Owner.user_id)
         .limit(limit).offset(offset))
