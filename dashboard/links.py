@@ -1,4 +1,5 @@
-"""Deep links to the detail pages: /user?id=3, /stakeholder?id=42, /company?id=7, /opportunity?id=9."""
+"""Deep links to the detail pages: /user?id=3, /stakeholder?id=42, /company?id=7,
+/opportunity?id=9."""
 
 from __future__ import annotations
 
