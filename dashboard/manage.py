@@ -123,7 +123,11 @@ def show_values(form: str, values: dict[str, Any], *, identity: Any,
     shown_key = f"{form}__shown"
     shown = st.session_state.get(shown_key)
     now = (identity, values, meta or {})
-    if shown != now and not (shown and shown[0] == identity and has_error(form)):
+    # Streamlit forgets the state of widgets a run did not draw (another tab of the Records
+    # page, say): coming back, they are filled again from the stored values.
+    forgotten = any(key not in st.session_state for key in values)
+    if forgotten or (shown != now and not (shown and shown[0] == identity
+                                            and has_error(form))):
         for key, value in values.items():
             st.session_state[key] = value
     st.session_state[shown_key] = now

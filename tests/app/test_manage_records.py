@@ -1,5 +1,6 @@
 """The Records page: create, edit and delete forms; errors next to the field keep what was typed."""
 
+import pytest
 from sqlalchemy import func, select
 
 from crm_core.models import Company, Opportunity, Stakeholder, User
@@ -134,3 +135,40 @@ def test_deleting_an_opportunity_shows_what_goes_with_it_and_needs_the_tick(app_
     at.button(key="records_delete_save").click().run()
     assert texts(at.success) == ["Deleted opportunity 'Acme Platform'."]
     assert count(app_db, Opportunity) == 2
+
+
+EDITS = {  # entity type, record name: (field, bad value, its error, good value)
+    ("user", "Bob Baker"): ("email", "bob@", "Email 'bob@' is not a valid email address.",
+                            "bob.b@ourco.example"),
+    ("company", "Globex"): ("website", "http://", "Website 'http://' is not a valid web address "
+                            "(e.g. https://example.com).", "https://globex.example"),
+    ("stakeholder", "Hana Hill"): ("phone", "call me", "Phone 'call me' may only hold digits, "
+                                   "spaces and + - ( ) . x /.", "+1 555 0199"),
+    ("opportunity", "Globex Pilot"): ("probability", "150", "Probability must be between 0 and "
+                                      "100, got 150.", "25"),
+}
+
+
+@pytest.mark.parametrize(("entity_type", "name"), list(EDITS))
+def test_every_edit_form_shows_its_error_keeps_the_typing_then_saves(app_as, app_db,
+                                                                     entity_type, name):
+    field, bad, error, good = EDITS[(entity_type, name)]
+    at = records_page(app_as, entity_type, "edit",
+                      **{entity_type: str(id_of(app_db, entity_type, name))})
+    key = f"records_edit_{entity_type}_{field}"
+    at.text_input(key=key).input(bad)
+    at.button(key=f"records_edit_{entity_type}_save").click().run()
+    assert texts(at.error) == [error]
+    assert at.text_input(key=key).value == bad
+    at.text_input(key=key).input(good)
+    at.button(key=f"records_edit_{entity_type}_save").click().run()
+    assert texts(at.success) == [f"Saved {entity_type} '{name}'."]
+    assert at.text_input(key=key).value == good
+
+
+def test_coming_back_to_an_edit_form_shows_the_stored_values_again(app_as, app_db):
+    dana = id_of(app_db, "stakeholder", "Dana Diaz")
+    at = records_page(app_as, "stakeholder", "edit", stakeholder=str(dana))
+    at.radio(key="records_action").set_value("create").run()
+    at.radio(key="records_action").set_value("edit").run()
+    assert at.text_input(key="records_edit_stakeholder_job_title").value == "CFO"
