@@ -26,6 +26,7 @@ from crm_core.importing import (
 from crm_core.importing.columns import template_csv
 from crm_core.importing.reading import SourceTable
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
+from dashboard.format import markdown_text
 from dashboard.tables import download_csv
 
 IGNORE = "(ignore)"
@@ -49,11 +50,12 @@ def column_mapping(entity: str, table: SourceTable) -> dict[str, str | None]:
         sample = next((cells[i] for _, cells in table.rows if i < len(cells) and cells[i]), "")
         with grid[i % 3]:
             choice = st.selectbox(
-                header or f"(column {i + 1})", options,
+                markdown_text(header) if header else f"(column {i + 1})", options,
                 index=options.index(recognised[header] or IGNORE),
                 format_func=lambda key: key if key == IGNORE else labels[key],
                 key=f"import_column_{entity}_{i}",
-                help=f"First value: {sample[:80]}" if sample else "No values in this column.")
+                help=f"First value: {markdown_text(sample[:80])}" if sample
+                else "No values in this column.")
         mapping[header] = None if choice == IGNORE else choice
     missing = unmapped_required(entity, mapping)
     for need in missing:
@@ -154,7 +156,7 @@ def show_report(report: ImportReport, *, key: str) -> None:
         st.dataframe(pd.DataFrame([f.__dict__ for f in report.files]), hide_index=True,
                      key=f"{key}_files")
     for note in report.notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
     if not report.changes.empty:
         shown = len(report.changes)
         more = report.created + report.updated - shown

@@ -10,6 +10,7 @@ from crm_core.importing.columns import guess_entity
 from crm_core.importing.reading import is_zip, read_table
 from dashboard.auth import current_actor
 from dashboard.data import engine, write
+from dashboard.format import markdown_text
 from dashboard.import_export import (
     column_mapping,
     export_button,
@@ -41,7 +42,7 @@ def _apply(current: str, **kwargs) -> None:
                                                        **kwargs))
         st.session_state.pop(DRY_RUN_KEY, None)
     except CrmError as error:
-        st.error(str(error))
+        st.error(markdown_text(error))
         return
     st.rerun()
 
@@ -75,7 +76,7 @@ def import_section() -> None:
             with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
                 columns = column_mapping(entity, table)
     except CrmError as error:
-        st.error(str(error))
+        st.error(markdown_text(error))
         return
     values = value_mapping(entity)
     request = {"data": data, "name": uploaded.name, "entity": entity, "columns": columns,
@@ -92,7 +93,7 @@ def import_section() -> None:
                 st.session_state[DRY_RUN_KEY] = (current, write(import_data, mode="dry_run",
                                                                  **request))
         except CrmError as error:
-            st.error(str(error))
+            st.error(markdown_text(error))
     stored = st.session_state.get(DRY_RUN_KEY)
     if stored and stored[0] == current:
         show_report(stored[1], key="import_dry")

@@ -4,6 +4,7 @@ viewers see only the export."""
 from sqlalchemy import func, select
 
 from crm_core.models import Stakeholder
+from dashboard.format import markdown_text
 from tests.app.manage_helpers import read
 
 PAGE = "pages/import_export.py"
@@ -129,5 +130,5 @@ def test_a_file_that_is_not_a_zip_or_csv_shows_an_error_and_the_export_stays(app
                                                      "application/zip")).run()
     at.button(key="import_dry_run").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["broken.zip is not a ZIP file."]
+    assert [e.value for e in at.error] == [markdown_text("broken.zip is not a ZIP file.")]
     assert at.get("download_button")[-1].proto.label == "Download full export (ZIP)"
