@@ -118,7 +118,7 @@ def _check_seen(session: Session, kind: _Kind, owner_id: int, current: set, seen
     changes += [_explain(session, kind, owner_id, m, False, label)
                 for m in sorted(seen - current)]
     raise Conflict(f"The {kind.words} of {what} changed since you opened this form: "
-                   f"{'; '.join(changes)}. Reload to see the current {kind.words}, then make "
+                   f"{'; '.join(changes)}. Check the current {kind.words}, then make "
                    "your change again.")
 
 
