@@ -61,8 +61,9 @@ matrix = load(coverage_matrix, top_n=top_n, **filters)
 if matrix.empty:
     st.caption("No company with open pipeline matches the filters.")
 else:
-    st.caption("Stakeholders each user owns at the companies with the most open pipeline; an "
-               "outlined cell means the user is on that company's account team.")
+    st.caption("Stakeholders each user owns at the companies with the most open pipeline (the "
+               "25 users owning the most there); an outlined cell means the user is on that "
+               "company's account team.")
     st.altair_chart(coverage_heatmap(matrix), width="stretch")
 
 load_column, roles_column = st.columns(2)

@@ -135,10 +135,12 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
     return RowsPage(rows=frame, total=int(total), limit=limit, offset=offset)
 
 
-def coverage_matrix(session: Session, *, top_n: int = 15, **filters: Any) -> pd.DataFrame:
+def coverage_matrix(session: Session, *, top_n: int = 15, max_users: int = 25,
+                    **filters: Any) -> pd.DataFrame:
     """Users x companies for the top_n companies by open pipeline: one row per cell with the
     stakeholders the user owns there and whether they are on its account team. Users are the
-    owners and team members of those companies (the user filter picks them)."""
+    owners and team members of those companies (the user filter picks them), at most
+    max_users of them: those owning the most stakeholders there, then on the most teams."""
     f = CoverageFilters.of(**filters)
     scope = f.without_users()
     pipeline = company_open_pipeline()
@@ -147,8 +149,8 @@ def coverage_matrix(session: Session, *, top_n: int = 15, **filters: Any) -> pd.
         .where(*company_conditions(scope, Company.id))
         .order_by(pipeline.c.open_pipeline.desc(), Company.name, Company.id).limit(top_n)
     ).scalars().all()
-    columns = ["user_id", "user", "company_id", "company", "owned", "on_account_team",
-               "company_rank", "company_stakeholders", "company_orphaned",
+    columns = ["user_id", "user", "user_rank", "company_id", "company", "owned",
+               "on_account_team", "company_rank", "company_stakeholders", "company_orphaned",
                "company_open_pipeline"]
     if not top:
         return pd.DataFrame(columns=columns)
@@ -167,15 +169,19 @@ def coverage_matrix(session: Session, *, top_n: int = 15, **filters: Any) -> pd.
     user_ids = {u for u, _ in owned_by} | {u for u, _ in on_team}
     if f.user_ids:
         user_ids &= set(f.user_ids)
-    users = session.execute(select(User.id, User.name).where(User.id.in_(user_ids))
-                            .order_by(User.name, User.id)).all()
+    names_of = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+                    .all())
+    users = sorted(user_ids, key=lambda u: (
+        -sum(n for (owner, _), n in owned_by.items() if owner == u),
+        -sum(1 for member, _ in on_team if member == u), names_of[u], u))[:max_users]
     names = session.execute(select(Company.id, Company.name).where(Company.id.in_(top))).all()
     company_names = dict(names)
-    cells = [(u.id, u.name, c, company_names[c], owned_by.get((u.id, c), 0),
-              (u.id, c) in on_team, rank,
+    cells = [(u, names_of[u], user_rank, c, company_names[c], owned_by.get((u, c), 0),
+              (u, c) in on_team, rank,
               int(companies["stakeholders"].get(c, 0)), int(companies["orphaned"].get(c, 0)),
               float(companies["open_pipeline"].get(c, 0.0)))
-             for u in users for rank, c in enumerate(top, start=1)]
+             for user_rank, u in enumerate(users, start=1)
+             for rank, c in enumerate(top, start=1)]
     return pd.DataFrame(cells, columns=columns)
 
 

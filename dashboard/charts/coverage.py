@@ -49,9 +49,9 @@ def coverage_bars_chart(frame: pd.DataFrame, *, category: str = "company") -> al
 
 
 def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
-    """Users (rows) x companies (columns, largest open pipeline first): the colour is how many
-    of the company's stakeholders the user owns; an outlined cell means the user is on the
-    company's account team.
+    """Users (rows, most owned first) x companies (columns, largest open pipeline first): the
+    colour is how many of the company's stakeholders the user owns; an outlined cell means the
+    user is on the company's account team.
 
     `frame` is `coverage_matrix`.
     """
@@ -60,10 +60,11 @@ def coverage_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
                                                 False: "Not on account team"})
     data["label"] = [str(n) if n else "" for n in data["owned"]]
     companies = list(data.sort_values("company_rank")["company"].drop_duplicates())
+    users = list(data.sort_values("user_rank")["user"].drop_duplicates())
     base = alt.Chart(data).encode(
         x=alt.X("company:N", title=None, sort=companies,
                 axis=alt.Axis(labelAngle=-35, labelLimit=180, labelOverlap=False)),
-        y=alt.Y("user:N", title=None, sort="ascending"))
+        y=alt.Y("user:N", title=None, sort=users))
     cells = base.mark_rect(cornerRadius=2).encode(
         color=alt.condition(alt.datum.owned > 0, alt.Color(
             "owned:Q", title="Stakeholders owned", scale=alt.Scale(scheme="blues", domainMin=0),

@@ -79,6 +79,9 @@ def test_the_matrix_crosses_owners_and_team_members_with_the_top_companies(engin
         ("Cat Cole", "Acme"): (0, False), ("Cat Cole", "Bolt"): (1, True),
         ("Eve Eads", "Acme"): (1, False), ("Eve Eads", "Bolt"): (0, False),
     }
+    # Ann owns 3 there, then Ben / Cat / Eve own 1 each: Ben and Cat are on a team, Eve not.
+    ranks = frame.drop_duplicates("user").set_index("user")["user_rank"].to_dict()
+    assert ranks == {"Ann Ames": 1, "Ben Bell": 2, "Cat Cole": 3, "Eve Eads": 4}
     companies = frame.drop_duplicates("company").set_index("company")
     assert companies.loc["Acme", "company_rank"] == 1
     assert companies.loc["Acme", "company_orphaned"] == 1
@@ -89,6 +92,8 @@ def test_the_matrix_keeps_only_the_top_n_companies_and_the_chosen_users(engine, 
     top_one = run(engine, coverage_matrix, top_n=1)
     assert set(top_one["company"]) == {"Acme"}
     assert set(top_one["user"]) == {"Ann Ames", "Ben Bell", "Eve Eads"}
+    top_two_users = run(engine, coverage_matrix, top_n=2, max_users=2)
+    assert set(top_two_users["user"]) == {"Ann Ames", "Ben Bell"}
     ann = run(engine, coverage_matrix, top_n=5, user_ids=[world["Ann"]])
     assert sorted(ann["company"]) == ["Acme", "Bolt"]  # Core has no open pipeline
     assert set(ann["user"]) == {"Ann Ames"}

@@ -45,7 +45,7 @@ def test_coverage_bars_per_industry_name_the_companies_without_one():
 
 def test_the_heatmap_colours_owned_counts_and_outlines_account_team_cells():
     matrix = pd.DataFrame({
-        "user_id": [1, 1, 2, 2], "user": ["Ann", "Ann", "Ben", "Ben"],
+        "user_id": [1, 1, 2, 2], "user": ["Ann", "Ann", "Ben", "Ben"], "user_rank": [2, 2, 1, 1],
         "company_id": [1, 2, 1, 2], "company": ["Acme", "Bolt", "Acme", "Bolt"],
         "owned": [2, 0, 0, 1], "on_account_team": [True, False, False, False],
         "company_rank": [1, 2, 1, 2], "company_stakeholders": [4, 3, 4, 3],
@@ -53,6 +53,7 @@ def test_the_heatmap_colours_owned_counts_and_outlines_account_team_cells():
     spec = coverage_heatmap(matrix).to_dict()
     cells, text = _layer_encodings(spec)
     assert cells["x"]["sort"] == ["Acme", "Bolt"]  # largest open pipeline first
+    assert cells["y"]["sort"] == ["Ben", "Ann"]  # in the query's user order
     assert cells["color"]["condition"]["field"] == "owned"
     assert cells["stroke"]["condition"]["value"] == "#111111"
     assert text["text"]["field"] == "label"
