@@ -38,9 +38,10 @@ def _apply(current: str, **kwargs) -> None:
                      text=f"{message}: {done:,} of {total:,}")
 
     try:
-        st.session_state[RESULT_KEY] = (current, write(import_data, on_progress=progress,
-                                                       **kwargs))
-        st.session_state.pop(DRY_RUN_KEY, None)
+        result = write(import_data, on_progress=progress, **kwargs)
+        st.session_state[RESULT_KEY] = (current, result)
+        if result.applied:  # otherwise keep the dry run: the user may choose valid rows only
+            st.session_state.pop(DRY_RUN_KEY, None)
     except CrmError as error:
         st.error(markdown_text(error))
         return
