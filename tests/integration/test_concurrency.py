@@ -13,6 +13,7 @@ from crm_core.errors import Conflict
 from crm_core.models import AuditEvent, Opportunity, StakeholderRelationshipOwner
 from crm_core.services.assignment_sets import set_stakeholder_owners
 from crm_core.services.assignments import assign_owner
+from crm_core.services.handoff import hand_off, preview_handoff
 from crm_core.services.records import update_opportunity
 from tests.factories import MANAGER, add_company, add_opportunity, add_stakeholder, add_user
 
@@ -89,6 +90,24 @@ def add_owners_one_by_one(url: str, stakeholder_id: int, user_ids: list[int],
     return {"conflicts": conflicts, "errors": errors}
 
 
+def hand_off_once(url: str, from_user_id: int, to_user_id: int, fingerprint: str,
+                  start_at: float) -> dict:
+    """Confirm the same handoff preview (two managers clicking at once)."""
+    engine = make_engine(url)
+    conflicts, errors = 0, []
+    _wait_for(start_at)
+    try:
+        with write_session(engine) as s:
+            hand_off(s, actor=MANAGER, from_user_id=from_user_id, to_user_id=to_user_id,
+                     seen_preview=fingerprint)
+    except Conflict:
+        conflicts += 1
+    except Exception as error:  # noqa: BLE001 - reported to the test, which fails
+        errors.append(repr(error))
+    engine.dispose()
+    return {"conflicts": conflicts, "errors": errors}
+
+
 def run_in_two_processes(target, args_per_process: list[tuple]) -> list[dict]:
     start_at = time.time() + START_DELAY
     context = multiprocessing.get_context("spawn")
@@ -138,3 +157,23 @@ def test_owner_forms_saved_from_two_processes_lose_no_owner(engine, db_url, deal
             AuditEvent.action == "owner.assigned"))
     assert owners == sorted(deal["users"])
     assert assigned == 8
+
+
+def test_the_same_handoff_confirmed_twice_at_once_moves_the_rows_once(engine, db_url):
+    with write_session(engine) as s:
+        acme = add_company(s, "Acme")
+        giver, receiver = add_user(s, "Gia Giver"), add_user(s, "Rex Receiver")
+        people = [add_stakeholder(s, acme, f"Person {i}", owners=[giver]) for i in range(20)]
+    with read_session(engine) as s:
+        fingerprint = preview_handoff(s, from_user_id=giver.id,
+                                      to_user_id=receiver.id).fingerprint
+    results = run_in_two_processes(hand_off_once, [(db_url, giver.id, receiver.id,
+                                                    fingerprint)] * 2)
+    assert sorted(r["conflicts"] for r in results) == [0, 1]  # one moves, one is told
+    with read_session(engine) as s:
+        owners = sorted(s.execute(select(StakeholderRelationshipOwner.stakeholder_id,
+                                         StakeholderRelationshipOwner.user_id)).all())
+        summaries = s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "user.handed_off"))
+    assert owners == sorted((p.id, receiver.id) for p in people)
+    assert summaries == 1
