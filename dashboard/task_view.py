@@ -184,9 +184,14 @@ def sequence_view(*, preselected: int | None, today: date) -> int | None:
     if preselected and preselected not in labels:
         labels = {preselected: f"Sequence {preselected} (from the list)", **labels}
     ids = list(labels)
+    if preselected and st.session_state.get("seq_preselected") != preselected:
+        # A newly selected row (or URL) moves the picker; later picks by hand stay put.
+        st.session_state["seq_pick"] = preselected
+    st.session_state["seq_preselected"] = preselected
+    if st.session_state.get("seq_pick") not in ids:
+        st.session_state.pop("seq_pick", None)
     chosen = right.selectbox("Sequence", ids, format_func=labels.get, key="seq_pick",
-                             index=ids.index(preselected) if preselected in ids else
-                             (0 if ids else None), placeholder="No sequence matches")
+                             index=0 if ids else None, placeholder="No sequence matches")
     if chosen is None:
         st.info("No sequence matches. Managers create sequences under 'New sequence'.")
         return None

@@ -94,7 +94,9 @@ with list_tab:
             new_task_form(me, linked)
 
 with sequence_tab:
-    preselected = None
+    # /tasks?sequence=12 opens that sequence; selecting a step or a sequence in the list too.
+    raw = st.query_params.get("sequence", "")
+    preselected = int(raw) if raw.isdigit() else None
     if len(selected) == 1:
         row = rows[rows["id"] == selected[0]].iloc[0]
         preselected = int(row["id"]) if row["task_type"] == "sequence" else (

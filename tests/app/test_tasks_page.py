@@ -215,3 +215,31 @@ def test_a_manager_links_the_selected_task_to_a_company_and_unlinks_it(app_as):
     row = _table(at).iloc[_row_of(at, "Book discovery call")]
     assert row["Linked to"] == "Opportunity: Globex Pilot; User: Bob Baker"
 
+
+
+def test_a_sequence_opens_from_its_url(app_as, app_db):
+    _add_sequence(app_db)
+    engine = make_engine(app_db)
+    with read_session(engine) as session:
+        sequence_id = session.query(Task.id).filter(Task.task_type == "sequence").scalar()
+    engine.dispose()
+    at = app_as("viewer", PAGE, sequence=str(sequence_id))
+    assert at.selectbox(key="seq_pick").value == sequence_id
+    assert list(_steps_table(at)["Task"]) == ["Kickoff", "Contract", "Signature"]
+
+
+def test_selecting_a_step_in_the_list_opens_its_sequence(app_as, app_db):
+    _add_sequence(app_db)
+    from crm_core.db import write_session
+    from crm_core.services.task_sequences import create_sequence
+    from tests.factories import MANAGER
+
+    engine = make_engine(app_db)
+    with write_session(engine) as session:
+        create_sequence(session, actor=MANAGER, description="Acme renewal",
+                        steps=[{"description": "Health check"}])
+    engine.dispose()
+    at = app_as("viewer", PAGE)
+    assert list(_steps_table(at)["Task"]) == ["Health check"]   # the newest sequence first
+    _select(at, _row_of(at, "Contract"))
+    assert list(_steps_table(at)["Task"]) == ["Kickoff", "Contract", "Signature"]
