@@ -17,6 +17,7 @@ from crm_core.vocab import Vocabulary
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+CURRENCY_RE = re.compile(r"^\s*(?:[A-Z]{3}|[$€£¥₹])\s*|\s*(?:[A-Z]{3}|[$€£¥₹])\s*$")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d %b %Y", "%d %B %Y",
                 "%b %d, %Y", "%B %d, %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -71,7 +72,12 @@ def amount(value: Any, *, field: str = "value", label: str = "Value") -> float:
     if isinstance(value, int | float | Decimal):
         number = Decimal(str(value))
     else:
-        cleaned = re.sub(r"[^\d,.\-]", "", str(value))
+        # Currency symbols and ISO codes may surround the number; any other letter (a '12k'
+        # shorthand, a typo) is refused rather than silently dropped.
+        raw = CURRENCY_RE.sub("", str(value)).strip()
+        if re.search(r"[^\d,.\-\s'\u00a0\u202f]", raw):
+            raise ValidationError(f"{label} '{value}' is not a number.", field=field)
+        cleaned = re.sub(r"[^\d,.\-]", "", raw)
         if cleaned.count(",") and cleaned.count(".") == 0 and re.search(r",\d{1,2}$", cleaned):
             cleaned = cleaned.replace(",", ".")          # 1200,50 (decimal comma)
         elif cleaned.count(",") and cleaned.count(".") and cleaned.rfind(",") > cleaned.rfind("."):

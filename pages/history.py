@@ -11,7 +11,8 @@ from dashboard.data import load
 from dashboard.detail import DETAIL_SCRIPTS, pager, show_table
 
 PAGE_SIZE = 50
-OTHER_TYPES = {"task": "Task", "access_grant": "Access grant", "setting": "Setting"}
+OTHER_TYPES = {"task": "Task", "access_grant": "Access grant", "setting": "Setting",
+               "import": "Import", "database": "Database"}
 TYPE_LABELS = {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}
 
 st.title("History")

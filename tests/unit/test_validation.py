@@ -75,3 +75,9 @@ def test_a_stage_is_found_by_value_or_label_in_any_case():
     assert validation.choice("PROPOSAL", STAGES, field="stage", label="Stage") == "proposal"
     with pytest.raises(ValidationError, match="Stage 'won' is not one of: prospecting"):
         validation.choice("won", STAGES, field="stage", label="Stage")
+
+
+@pytest.mark.parametrize("raw", ["12k", "1.5M", "about 300", "12 USD extra"])
+def test_an_amount_with_letters_other_than_a_currency_is_refused(raw):
+    with pytest.raises(ValidationError, match="is not a number"):
+        validation.amount(raw)
