@@ -165,26 +165,36 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     on_team = exists(select(literal(1)).select_from(team).where(
         team.c.opportunity_id == OPP.id, team.c.user_id == owner.user_id)
         .correlate_except(team))
-    held_level = 2 + case((on_team, 1), else_=0)
-    level = case((owner.user_id.is_(None), 1), else_=held_level)
+    # One row per (opportunity, linked stakeholder, owner, role): the level of that holding,
+    # computed once per row (so the full-team check is planned once, not once per role).
+    level = case((role_row.meddpicc_role.is_(None), 0), (owner.user_id.is_(None), 1),
+                 (on_team, 3), else_=2)
+    holdings = (select(OPP.id.label("opportunity_id"), link.stakeholder_id,
+                       owner.user_id.label("owner_id"), role_row.meddpicc_role.label("role"),
+                       level.label("level"))
+                .outerjoin(link, link.opportunity_id == OPP.id)
+                .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
+                .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id)
+                .where(*conditions)
+                # OFFSET 0 keeps the rows' level as one computed column: without this fence
+                # PostgreSQL copies the expression (and its full-team check) into every MAX.
+                .offset(0).subquery("holdings"))
+    levels = (select(holdings.c.opportunity_id,
+                     func.max(case((and_(holdings.c.stakeholder_id.is_not(None),
+                                         holdings.c.owner_id.is_(None)), 1), else_=0))
+                     .label("any_unowned"),
+                     func.min(holdings.c.owner_id).label("lo"),
+                     func.max(holdings.c.owner_id).label("hi"),
+                     *(func.max(case((holdings.c.role == role, holdings.c.level), else_=0))
+                       .label(role) for role in ROLE_BITS))
+              .group_by(holdings.c.opportunity_id).subquery("levels"))
     linked = (select(func.count()).select_from(link)
               .where(link.opportunity_id == OPP.id).correlate(OPP)
               .scalar_subquery())
-    return (select(OPP.id.label("opportunity_id"), OPP.name,
-                   OPP.company_id, OPP.stage, OPP.value,
-                   OPP.probability, OPP.expected_close_date,
-                   linked.label("linked"),
-                   func.max(case((and_(link.stakeholder_id.is_not(None),
-                                       owner.user_id.is_(None)), 1), else_=0))
-                   .label("any_unowned"),
-                   func.min(owner.user_id).label("lo"), func.max(owner.user_id).label("hi"),
-                   *(func.max(case((role_row.meddpicc_role == role, level), else_=0))
-                     .label(role) for role in ROLE_BITS))
-            .outerjoin(link, link.opportunity_id == OPP.id)
-            .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
-            .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id)
-            .where(*conditions)
-            .group_by(OPP.id))
+    return (select(OPP.id.label("opportunity_id"), OPP.name, OPP.company_id, OPP.stage,
+                   OPP.value, OPP.probability, OPP.expected_close_date, linked.label("linked"),
+                   *(c for c in levels.c if c.key != "opportunity_id"))
+            .join(levels, levels.c.opportunity_id == OPP.id))
 
 
 def _count_cells(base, code: int) -> ColumnElement:
