@@ -1,8 +1,9 @@
 """The one SQL formulation of MEDDPICC gaps: per open opportunity, each role's cell state.
 
-Each stakeholder's MEDDPICC roles become a bitmask once (a GROUP BY on the roles table); links
-to opportunities are walked once, joined to owners and the opportunity's full team, and reduced
-per opportunity with MAX(...) per role. Every gap query builds on `gap_rows`.
+The links of the matching opportunities are walked once with their owners and roles (primary-key
+lookups); each holding gets a level, the full-team check (full_team_select) running once per
+owned holding; MAX per role reduces them per opportunity, and the stage's required roles (a
+bitmask per stage) turn levels into cells. Every gap query builds on `gap_rows`.
 """
 
 from __future__ import annotations
@@ -156,8 +157,9 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     linked one is unowned, the lowest and highest owner id, and per MEDDPICC role the best level
     a linked holder reaches (0 none, 1 held unowned, 2 owned off-team, 3 owned by the full team).
 
-    One pass over the links in opportunity order; owners and roles are primary-key lookups, and
-    the full-team check runs once per (owned) role holder, pushed into full_team_select's arms.
+    One pass over the links; owners and roles are primary-key lookups, and the full-team check
+    runs once per owned role holding (SQLite pushes it into full_team_select's arms as index
+    lookups; PostgreSQL hashes the full team once).
     """
     link, owner, role_row = (StakeholderOpportunity, StakeholderRelationshipOwner,
                              StakeholderMeddpiccRole)
