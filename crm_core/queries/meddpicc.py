@@ -186,13 +186,3 @@ def opportunity_gaps(session: Session, *, opportunity_id: int) -> OpportunityGap
         value_at_risk=float(row["value_at_risk"]) if is_open else 0.0,
         weighted_value_at_risk=float(row["weighted_value_at_risk"]) if is_open else 0.0,
         gaps_in_words=tuple(gap_words(codes)) if is_open else ())
-
-
-def open_opportunity_choices(session: Session, *, limit: int = 500,
-                             **filters) -> pd.DataFrame:
-    """(opportunity_id, label) of matching open opportunities, most value at risk first."""
-    rows = gap_rows(**filters).subquery()
-    result = session.execute(_ordered(select(rows.c.opportunity_id, rows.c.name,
-                                             rows.c.company), rows).limit(limit)).all()
-    return pd.DataFrame([(r.opportunity_id, f"{r.name} · {r.company}") for r in result],
-                        columns=["opportunity_id", "label"])
