@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import exists, func, literal, literal_column, select
+from sqlalchemy import Select, and_, exists, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import (
@@ -99,23 +99,39 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
     The user filter picks the owners."""
     f = CoverageFilters.of(**filters)
     full_team = full_team_select().subquery("full_team")
+    links = StakeholderOpportunity
     on_company_team = exists().where(CompanyAccountTeam.company_id == Stakeholder.company_id,
                                      CompanyAccountTeam.user_id == Owner.user_id)
-    # Correlated on the stakeholder (not the ownership row), so SQLite tests the cheap company
-    # team first and only looks at opportunity teams for the few owners not on it.
-    on_opportunity_team = exists(
-        select(literal(1)).select_from(StakeholderOpportunity)
-        .join(full_team, full_team.c.opportunity_id == StakeholderOpportunity.opportunity_id)
-        .where(StakeholderOpportunity.stakeholder_id == Stakeholder.id,
-               full_team.c.user_id == Owner.user_id))
-    conditions = [*stakeholder_conditions(f.without_users()), ~on_company_team,
-                  ~on_opportunity_team]
+    conditions = [*stakeholder_conditions(f.without_users()), ~on_company_team]
     if f.user_ids:
         conditions.append(Owner.user_id.in_(f.user_ids))
-    rows = fetch_rows(session,
+    visible = None
+    if session.get_bind().dialect.name == "sqlite":
+        # Correlated on the stakeholder (not the ownership row), so SQLite tests the cheap
+        # company team first and only probes opportunity teams for the few owners not on it.
+        conditions.append(~exists(
+            select(literal(1)).select_from(links)
+            .join(full_team, full_team.c.opportunity_id == links.opportunity_id)
+            .where(links.stakeholder_id == Stakeholder.id, full_team.c.user_id == Owner.user_id)))
+    else:
+        # PostgreSQL misjudges that correlated anti-join and re-runs the inherited-team join
+        # for every ownership; one hashed anti-join against the distinct (stakeholder, team
+        # member) pairs of every opportunity is fast there.
+        visible = (select(links.stakeholder_id, full_team.c.user_id)
+                   .join(full_team, full_team.c.opportunity_id == links.opportunity_id)
+                   .distinct().subquery("visible"))
+        conditions.append(visible.c.stakeholder_id.is_(None))
+
+    def ownerships(stmt: Select) -> Select:
+        stmt = stmt.select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
+        if visible is not None:
+            stmt = stmt.outerjoin(visible, and_(visible.c.stakeholder_id == Owner.stakeholder_id,
+                                                visible.c.user_id == Owner.user_id))
+        return stmt
+
+    rows = fetch_rows(session, ownerships(
         select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Company.id,
-               Company.name, User.id, User.name, Owner.created_at, func.count().over())
-        .select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
+               Company.name, User.id, User.name, Owner.created_at, func.count().over()))
         .join(Company, Company.id == Stakeholder.company_id)
         # "+ 0": walk the ownerships in primary-key order, not user by user (random lookups).
         .join(User, User.id == Owner.user_id + literal_column("0")).where(*conditions)
@@ -125,8 +141,7 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
     if rows:
         total = rows[0][-1]
     else:  # past the last page: count on its own
-        total = session.scalar(select(func.count()).select_from(Owner).join(
-            Stakeholder, Stakeholder.id == Owner.stakeholder_id).where(*conditions)) or 0
+        total = session.scalar(ownerships(select(func.count())).where(*conditions)) or 0
     frame = pd.DataFrame([row[:-1] for row in rows],
                          columns=["stakeholder_id", "stakeholder", "job_title", "company_id",
                                   "company", "owner_id", "owner", "owner_since"])
