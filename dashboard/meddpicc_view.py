@@ -91,8 +91,9 @@ def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> No
                empty="No open opportunity matches the filters.",
                links={"name": ("opportunity", "opportunity_id"),
                       "company": ("company", "company_id")},
-               columns={"name": "Opportunity", "company": "Company", "stage": "Stage",
+               columns={"name": "Opportunity",
                         "gaps": st.column_config.TextColumn("Gaps", width="large"),
+                        "stage": "Stage", "company": "Company",
                         "single_threaded": yes_no_column(
                             "Single-threaded", help="At most one linked stakeholder, or all "
                             "owned by the same single user"),

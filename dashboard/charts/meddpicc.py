@@ -40,12 +40,13 @@ def gap_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     states = [CELL_STATES.label(s) for s in CELL_ORDER]
     return alt.Chart(long).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("Role:N", sort=[MEDDPICC_ROLES.label(r) for r in MEDDPICC_ROLES], title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelLimit=100, labelFontSize=10,
-                              labelOverlap=False)),
+                # Two-word role names on two lines, so narrow columns never overlap.
+                axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False,
+                              labelExpr="split(datum.label, ' ')")),
         y=alt.Y("opportunity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
         color=alt.Color("State:N", scale=alt.Scale(domain=states,
                                                    range=[CELL_COLOURS[s] for s in CELL_ORDER]),
-                        legend=alt.Legend(title=None, orient="bottom", columns=5)),
+                        legend=alt.Legend(title=None, orient="bottom", columns=3)),
         tooltip=[alt.Tooltip("opportunity:N", title="Opportunity"),
                  alt.Tooltip("Role:N", title="MEDDPICC role"), alt.Tooltip("State:N"),
                  alt.Tooltip("value:Q", title="Value", format=MONEY_FORMAT),
