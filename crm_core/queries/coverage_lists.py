@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Subquery, and_, exists, func, literal_column, select
+from sqlalchemy import ColumnElement, Subquery, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import (
@@ -28,6 +28,7 @@ from crm_core.queries.coverage_scope import (
     fetch_rows,
     owner_counts,
     stakeholder_conditions,
+    unindexed,
 )
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
 
@@ -52,12 +53,12 @@ def meddpicc_role_labels(session: Session, *, stakeholder_ids: Sequence[int]) ->
 def _open_pipeline_per_stakeholder() -> Subquery:
     """(stakeholder_id, open_pipeline, open_opportunities) of stakeholders on open deals."""
     links = StakeholderOpportunity
-    # "+ 0" and the stage test keep SQLite from starting at the open opportunities (a table
-    # lookup per link): it walks the link table in stakeholder order, so GROUP BY needs no sort.
+    # unindexed: SQLite must not start at the open opportunities (a table lookup per link); it
+    # walks the link table in stakeholder order instead, so the GROUP BY needs no sort.
     return (select(links.stakeholder_id, func.sum(Opportunity.value).label("open_pipeline"),
                    func.count().label("open_opportunities"))
-            .join(Opportunity, Opportunity.id == links.opportunity_id + literal_column("0"))
-            .where(Opportunity.stage.concat("").in_(OPEN_STAGES))
+            .join(Opportunity, Opportunity.id == unindexed(links.opportunity_id))
+            .where(unindexed(Opportunity.stage).in_(OPEN_STAGES))
             .group_by(links.stakeholder_id).subquery("stakeholder_pipeline"))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, exists, func, literal, literal_column, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import (
@@ -28,6 +28,7 @@ from crm_core.queries.coverage_scope import (
     fetch_rows,
     scoped_stakeholder_ids,
     stakeholder_conditions,
+    unindexed,
 )
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import OPEN_STAGES
@@ -41,9 +42,9 @@ def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
     are linked to (each opportunity counted once per user). Users who own nobody have 0s."""
     f = CoverageFilters.of(**filters)
     scope = f.without_users()
-    # "+ 0" keeps SQLite from walking the user_id index (random stakeholder lookups): the
-    # owners table is walked in primary-key order, so the stakeholder lookups are sequential.
-    user_key = (Owner.user_id + literal_column("0")).label("user_id")
+    # unindexed: SQLite must not walk the user_id index (random stakeholder lookups); the
+    # owners table is read in primary-key order, so the stakeholder lookups are sequential.
+    user_key = unindexed(Owner.user_id).label("user_id")
     owned = (select(user_key, func.count().label("owned"),
                     func.count(func.distinct(Stakeholder.company_id)).label("companies"))
              .join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
@@ -56,16 +57,16 @@ def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
     sole = (select(sole_rows.c.user_id, func.count().label("sole"))
             .group_by(sole_rows.c.user_id).subquery("sole"))
     # Distinct (user, opportunity) pairs first, so an opportunity linked to two stakeholders
-    # of the same owner adds its value once. The "+ 0" and the stage test keep SQLite from
-    # starting at the opportunities: walking the link table in primary-key order (owners looked
-    # up in the same order) is several times faster than jumping from each deal to its links.
+    # of the same owner adds its value once. unindexed: SQLite must not start at the open
+    # opportunities; walking the link table in primary-key order (owners looked up in the same
+    # order) is several times faster than jumping from each deal to its links.
     pairs = (select(user_key, StakeholderOpportunity.opportunity_id,
                     func.max(Opportunity.value).label("value"))
              .select_from(StakeholderOpportunity)
              .join(Owner, Owner.stakeholder_id == StakeholderOpportunity.stakeholder_id)
-             .join(Opportunity, Opportunity.id
-                   == StakeholderOpportunity.opportunity_id + literal_column("0"))
-             .where(Opportunity.stage.concat("").in_(OPEN_STAGES))
+             .join(Opportunity,
+                   Opportunity.id == unindexed(StakeholderOpportunity.opportunity_id))
+             .where(unindexed(Opportunity.stage).in_(OPEN_STAGES))
              .group_by(user_key, StakeholderOpportunity.opportunity_id))
     if scope.active:
         pairs = pairs.where(
@@ -133,8 +134,8 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
         select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Company.id,
                Company.name, User.id, User.name, Owner.created_at, func.count().over()))
         .join(Company, Company.id == Stakeholder.company_id)
-        # "+ 0": walk the ownerships in primary-key order, not user by user (random lookups).
-        .join(User, User.id == Owner.user_id + literal_column("0")).where(*conditions)
+        # unindexed: read the ownerships in primary-key order, not user by user (random).
+        .join(User, User.id == unindexed(Owner.user_id)).where(*conditions)
         .order_by(Company.name, Stakeholder.name, User.name, Owner.stakeholder_id,
                   Owner.user_id)
         .limit(limit).offset(offset))
