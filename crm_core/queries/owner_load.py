@@ -130,7 +130,7 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
                                                 visible.c.user_id == Owner.user_id))
         return stmt
 
-    rows = fetch_rows(session, ownerships(
+    statement = (ownerships(
         select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Company.id,
                Company.name, User.id, User.name, Owner.created_at, func.count().over()))
         .join(Company, Company.id == Stakeholder.company_id)
@@ -139,6 +139,17 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
         .order_by(Company.name, Stakeholder.name, User.name, Owner.stakeholder_id,
                   Owner.user_id)
         .limit(limit).offset(offset))
+    if visible is None:
+        rows = fetch_rows(session, statement)
+    else:
+        # PostgreSQL expects almost no owner off the company team (true for most), then loops
+        # over the team pairs once per such owner; hash joins are right for this question.
+        connection = session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_nestloop = off")
+        try:
+            rows = fetch_rows(session, statement)
+        finally:
+            connection.exec_driver_sql("RESET enable_nestloop")
     if rows:
         total = rows[0][-1]
     else:  # past the last page: count on its own
