@@ -33,14 +33,27 @@ _WORK_TIMES = tuple(f"{h:02d}:{m:02d}:00.000000" for h in range(8, 19) for m in 
 
 
 class FastRandom(random.Random):
-    """`random.Random` with a `choice` and `randint` several times faster (the generator calls
-    them millions of times); just as deterministic for a given seed."""
+    """`random.Random` with `choice`, `randint`, `sample` and `shuffle` several times faster
+    (the generator calls them millions of times); just as deterministic for a given seed."""
 
     def choice(self, seq):
         return seq[int(self.random() * len(seq))]
 
     def randint(self, a: int, b: int) -> int:
         return a + int(self.random() * (b - a + 1))
+
+    def sample(self, population, k: int, *, counts=None) -> list:
+        assert counts is None
+        pool = list(population)
+        for i in range(k):  # a partial Fisher-Yates shuffle
+            j = i + int(self.random() * (len(pool) - i))
+            pool[i], pool[j] = pool[j], pool[i]
+        return pool[:k]
+
+    def shuffle(self, x: list) -> None:
+        for i in reversed(range(1, len(x))):
+            j = int(self.random() * (i + 1))
+            x[i], x[j] = x[j], x[i]
 
 
 class Calendar:
