@@ -96,7 +96,14 @@ def ensure_routed() -> None:
     turns it off first and reruns, so the gate and the per-role navigation always apply.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        RunLocation,
+        ThreadState,
+    )
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # In a widget callback the script has not started yet, and the runner reads the flag
+        # after the callbacks: turning it off is enough. A rerun there would abort the callback.
+        if ThreadState.get().run_location != RunLocation.CALLBACK:
+            st.rerun()
