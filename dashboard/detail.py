@@ -97,6 +97,22 @@ def record_header(name: str, *, caption: str | None = None) -> None:
         st.caption(markdown_text(caption))
 
 
+def open_record(entity_type: str, profile_query: Callable[..., Any],
+                search: Callable[..., pd.DataFrame]) -> tuple[int, Any]:
+    """The record the URL names (its id and profile) under its header; otherwise the pick box,
+    a "not found" message for a bad id, and the page stops."""
+    raw_id, record_id = requested_id()
+    profile = (load(profile_query, **{f"{entity_type}_id": record_id})
+               if record_id else None)
+    if raw_id is not None and profile is None:
+        show_not_found(entity_type, raw_id)
+    pick_record(entity_type, search, expanded=profile is None)
+    if profile is None:
+        st.stop()
+    record_header(profile.name)
+    return record_id, profile
+
+
 def link_to(entity_type: str, entity_id: int, name: str, *, icon: str | None = None) -> None:
     """A same-tab link to a record's detail page, labelled with its name."""
     st.page_link(DETAIL_SCRIPTS[entity_type], label=markdown_text(name), icon=icon,

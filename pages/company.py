@@ -12,12 +12,9 @@ from dashboard.data import load
 from dashboard.detail import (
     MONEY,
     link_list,
+    open_record,
     pager,
-    pick_record,
-    record_header,
-    requested_id,
     show_field,
-    show_not_found,
     show_table,
     yes_no_column,
 )
@@ -28,15 +25,7 @@ PAGE_SIZE = 50
 ORPHAN_STYLE = "background-color: #fdecea; color: #b71c1c; font-weight: 600"
 
 st.title("Company")
-raw_id, company_id = requested_id()
-profile = load(q.company_profile, company_id=company_id) if company_id else None
-if raw_id is not None and profile is None:
-    show_not_found("company", raw_id)
-pick_record("company", search_companies, expanded=profile is None)
-if profile is None:
-    st.stop()
-
-record_header(profile.name)
+company_id, profile = open_record("company", q.company_profile, search_companies)
 industry, website = st.columns(2)
 with industry:
     show_field("Industry", profile.industry)

@@ -13,11 +13,8 @@ from dashboard.data import load
 from dashboard.detail import (
     link_list,
     link_to,
-    pick_record,
-    record_header,
-    requested_id,
+    open_record,
     show_field,
-    show_not_found,
     show_table,
     team_source,
     yes_no_column,
@@ -26,15 +23,7 @@ from dashboard.detail_sections import history_expander, relationship_map_section
 from dashboard.format import money, percent
 
 st.title("Opportunity")
-raw_id, opportunity_id = requested_id()
-profile = load(q.opportunity_profile, opportunity_id=opportunity_id) if opportunity_id else None
-if raw_id is not None and profile is None:
-    show_not_found("opportunity", raw_id)
-pick_record("opportunity", search_opportunities, expanded=profile is None)
-if profile is None:
-    st.stop()
-
-record_header(profile.name)
+opportunity_id, profile = open_record("opportunity", q.opportunity_profile, search_opportunities)
 company, stage, close = st.columns(3)
 with company:
     st.caption("Company")

@@ -10,25 +10,14 @@ from dashboard.data import load
 from dashboard.detail import (
     link_list,
     link_to,
-    pick_record,
-    record_header,
-    requested_id,
+    open_record,
     show_field,
-    show_not_found,
 )
 from dashboard.detail_sections import history_expander, tasks_section
 from dashboard.format import money
 
 st.title("Stakeholder")
-raw_id, stakeholder_id = requested_id()
-profile = load(q.stakeholder_profile, stakeholder_id=stakeholder_id) if stakeholder_id else None
-if raw_id is not None and profile is None:
-    show_not_found("stakeholder", raw_id)
-pick_record("stakeholder", search_stakeholders, expanded=profile is None)
-if profile is None:
-    st.stop()
-
-record_header(profile.name)
+stakeholder_id, profile = open_record("stakeholder", q.stakeholder_profile, search_stakeholders)
 job_title, email, phone, company = st.columns(4)
 with job_title:
     show_field("Job title", profile.job_title)

@@ -9,12 +9,9 @@ from crm_core.vocab import STAGES
 from dashboard.data import load
 from dashboard.detail import (
     MONEY,
+    open_record,
     pager,
-    pick_record,
-    record_header,
-    requested_id,
     show_field,
-    show_not_found,
     show_table,
     team_source,
     yes_no_column,
@@ -24,15 +21,7 @@ from dashboard.detail_sections import history_expander, tasks_section
 PAGE_SIZE = 50
 
 st.title("User")
-raw_id, user_id = requested_id()
-profile = load(q.user_profile, user_id=user_id) if user_id else None
-if raw_id is not None and profile is None:
-    show_not_found("user", raw_id)
-pick_record("user", search_users, expanded=profile is None)
-if profile is None:
-    st.stop()
-
-record_header(profile.name)
+user_id, profile = open_record("user", q.user_profile, search_users)
 job_title, email = st.columns(2)
 with job_title:
     show_field("Job title", profile.job_title)
