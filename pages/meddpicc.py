@@ -4,13 +4,9 @@ and (for managers) the scorecard and the fixes that close a gap."""
 import streamlit as st
 
 from crm_core.access import Permission
-from crm_core.queries.meddpicc import (
-    opportunity_gap_list,
-    opportunity_gaps,
-    opportunity_scorecard,
-)
-from crm_core.queries.meddpicc_rollups import gap_overview
+from crm_core.queries.meddpicc import opportunity_gaps, opportunity_scorecard
 from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
+from crm_core.queries.meddpicc_screen import gap_screen
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.auth import current_actor
 from dashboard.charts.meddpicc import (
@@ -36,16 +32,16 @@ actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
 filters = gap_filters()
-overview = load(gap_overview, **filters)
+# One SQL pass over every open opportunity's gaps feeds the headline, the charts, the stage
+# roll-up, the heatmap, the first pages of the table and the scorecard's choices.
+overview = load(gap_screen, limit=TOP_ROWS, **filters)
 summary = overview.summary
 show_headline(summary)
 
 st.subheader("Coverage map", anchor=False)
 top_n = st.segmented_control("Opportunities shown", [10, 25, 50, 100], default=25,
                              key="meddpicc_top_n", help="The most value at risk first.")
-# One query feeds the heatmap, the first pages of the table and the scorecard's choices: the
-# opportunities with the most value at risk.
-top = load(opportunity_gap_list, limit=TOP_ROWS, **filters)
+top = overview.top  # the opportunities with the most value at risk
 matrix = top.head(top_n or 25)
 if matrix.empty:
     st.caption("No open opportunity matches the filters.")

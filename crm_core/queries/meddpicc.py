@@ -146,7 +146,11 @@ def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
     rows = gap_rows(**filters).subquery()
     stmt = _ordered(select(rows), rows).limit(limit).offset(offset)
     result = session.execute(stmt)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    return described_gap_rows(session, pd.DataFrame(result.all(), columns=list(result.keys())))
+
+
+def described_gap_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `gap_rows` as the gap list shows them: gaps in words, full team, role cells."""
     columns = ["opportunity_id", "name", "company_id", "company", "stage",
                "expected_close_date", "value", "weighted_value", "probability",
                "coverage_score", "gaps", "single_threaded", "linked_stakeholders", "team",
