@@ -69,12 +69,18 @@ def sample_ids(engine: Engine) -> dict[str, Any]:
 
 
 def screen_queries() -> list[tuple[str, Callable[..., Any]]]:
-    """Every public query function (session first, keyword-only rest) in crm_core.queries."""
+    """Every public query function (session first, keyword-only rest) in crm_core.queries.
+
+    A module that fails to import is listed as a failing entry, so the run still finishes."""
     found = []
     for module_info in pkgutil.iter_modules(crm_core.queries.__path__):
         if module_info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"crm_core.queries.{module_info.name}")
+        try:
+            module = importlib.import_module(f"crm_core.queries.{module_info.name}")
+        except Exception as error:  # reported in the results; the other modules still run
+            found.append((f"{module_info.name} (import)", _failing(error)))
+            continue
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if (function.__module__ != module.__name__ or name.startswith("_")
                     or name in NOT_SCREEN_QUERIES):
@@ -85,6 +91,12 @@ def screen_queries() -> list[tuple[str, Callable[..., Any]]]:
             if all(p.kind in (p.KEYWORD_ONLY, p.VAR_KEYWORD) for p in parameters[1:]):
                 found.append((f"{module_info.name}.{name}", function))
     return found
+
+
+def _failing(error: Exception) -> Callable[..., Any]:
+    def fail(session, **_: Any) -> None:
+        raise error
+    return fail
 
 
 def arguments_for(function: Callable[..., Any], ids: dict[str, Any]) -> dict[str, Any] | str:
