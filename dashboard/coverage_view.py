@@ -176,10 +176,3 @@ def _page(query: Callable[..., RowsPage], filters: dict[str, Any], *, key: str) 
     offset = pager(first.total, key=key, page_size=PAGE_SIZE)
     return first if offset == 0 else load(query, limit=PAGE_SIZE, offset=offset, **filters)
 
-
-def list_counts(filters: dict[str, Any]) -> dict[str, int]:
-    """How many rows each list has (for the tab labels); the first pages are cached."""
-    return {name: load(query, limit=PAGE_SIZE, offset=0, **filters).total
-            for name, query in (("orphaned", orphaned_stakeholders),
-                                ("single", single_owner_stakeholders),
-                                ("off_team", off_team_owners))}

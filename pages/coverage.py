@@ -15,7 +15,6 @@ from dashboard.auth import current_actor
 from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
 from dashboard.coverage_view import (
     coverage_filters,
-    list_counts,
     show_headline,
     show_off_team,
     show_orphans,
@@ -35,7 +34,9 @@ show_confirmation()
 
 filters = coverage_filters()
 filtered = any(filters.values())
-show_headline(load(coverage_summary, **filters), load(coverage_summary), filtered=filtered)
+summary = load(coverage_summary, **filters)
+# Without a filter the summary is the whole book already: no second query for the baseline.
+show_headline(summary, load(coverage_summary) if filtered else summary, filtered=filtered)
 
 st.subheader("Coverage by company or industry", anchor=False)
 group, order, size = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -54,57 +55,42 @@ if bars.empty:
 else:
     st.altair_chart(coverage_bars_chart(bars, category=by), width="stretch")
 
-st.subheader("Who covers the largest accounts", anchor=False)
-top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
-                     key="coverage_matrix_top")
-matrix = load(coverage_matrix, top_n=top_n, **filters)
-if matrix.empty:
-    st.caption("No company with open pipeline matches the filters.")
-else:
-    st.caption("Stakeholders each user owns at the companies with the most open pipeline (the "
-               "25 users owning the most there); an outlined cell means the user is on that "
-               "company's account team.")
-    st.altair_chart(coverage_heatmap(matrix), width="stretch")
+# One section at a time below the chart, so a render runs only the queries it shows.
+st.subheader("Where to act", anchor=False)
+SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned:,})",
+            "single": f"Single owner ({summary.single_owner:,})",
+            "off_team": "Off-team owners", "accounts": "Largest accounts",
+            "owner_load": "Owner load", "roles": "By MEDDPICC role",
+            "team": "By account team member"}
+section = st.segmented_control("Section", list(SECTIONS), default="orphaned",
+                               format_func=SECTIONS.get, key="coverage_section",
+                               label_visibility="collapsed") or "orphaned"
 
-load_column, roles_column = st.columns(2)
-with load_column:
-    st.subheader("Owner load", anchor=False)
+if section == "orphaned":
+    show_orphans(filters, can_edit=actor.can(Permission.EDIT))
+elif section == "single":
+    show_single_owner(filters)
+elif section == "off_team":
+    show_off_team(filters)
+elif section == "accounts":
+    top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
+                         key="coverage_matrix_top")
+    matrix = load(coverage_matrix, top_n=top_n, **filters)
+    if matrix.empty:
+        st.caption("No company with open pipeline matches the filters.")
+    else:
+        st.caption("Who covers the largest accounts: stakeholders each user owns at the "
+                   "companies with the most open pipeline (the 25 users owning the most there); "
+                   "an outlined cell means the user is on that company's account team.")
+        st.altair_chart(coverage_heatmap(matrix), width="stretch")
+elif section == "owner_load":
     owners = load(owner_load, **filters)
     nobody = int(owners["owns_nobody"].sum())
-    st.caption(f"The 25 users owning the most stakeholders. {nobody:,} of {len(owners):,} "
-               "users own nobody (see the Owner load tab).")
+    st.caption(f"The chart shows the 25 users owning the most stakeholders; {nobody:,} of "
+               f"{len(owners):,} users own nobody.")
     if owners["stakeholders_owned"].sum():
         st.altair_chart(owner_load_chart(owners[~owners["owns_nobody"]].head(25)),
                         width="stretch")
-with roles_column:
-    st.subheader("By MEDDPICC role", anchor=False)
-    show_table(load(coverage_by_meddpicc_role, **filters), key="coverage_roles_table",
-               file_name="coverage-by-meddpicc-role",
-               columns={"label": "MEDDPICC role", "stakeholders": "Stakeholders",
-                        "orphaned": "Orphaned", "single_owner": "Single owner",
-                        "owned_share": SHARE})
-
-st.subheader("By account team member", anchor=False)
-show_table(load(coverage_by_team_member, **filters), key="coverage_team_table",
-           file_name="coverage-by-account-team-member",
-           empty="Nobody is on the account team of these companies.",
-           links={"name": ("user", "user_id")},
-           columns={"name": "Account team member", "job_title": "Job title",
-                    "companies": "Companies", "stakeholders": "Stakeholders",
-                    "orphaned": "Orphaned", "single_owner": "Single owner",
-                    "multi_owner": "Two or more owners", "owned_share": SHARE})
-
-counts = list_counts(filters)
-orphans_tab, single_tab, off_team_tab, load_tab = st.tabs([
-    f"Orphaned ({counts['orphaned']:,})", f"Single owner ({counts['single']:,})",
-    f"Off-team owners ({counts['off_team']:,})", f"Owner load ({len(owners):,})"])
-with orphans_tab:
-    show_orphans(filters, can_edit=actor.can(Permission.EDIT))
-with single_tab:
-    show_single_owner(filters)
-with off_team_tab:
-    show_off_team(filters)
-with load_tab:
     show_table(owners, key="coverage_owner_load", file_name="owner-load",
                links={"name": ("user", "user_id")},
                columns={"name": "User", "job_title": "Job title",
@@ -117,3 +103,18 @@ with load_tab:
                             "Open pipeline", help="Each linked open opportunity counted once",
                             **MONEY),
                         "owns_nobody": yes_no_column("Owns nobody")})
+elif section == "roles":
+    show_table(load(coverage_by_meddpicc_role, **filters), key="coverage_roles_table",
+               file_name="coverage-by-meddpicc-role",
+               columns={"label": "MEDDPICC role", "stakeholders": "Stakeholders",
+                        "orphaned": "Orphaned", "single_owner": "Single owner",
+                        "owned_share": SHARE})
+else:
+    show_table(load(coverage_by_team_member, **filters), key="coverage_team_table",
+               file_name="coverage-by-account-team-member",
+               empty="Nobody is on the account team of these companies.",
+               links={"name": ("user", "user_id")},
+               columns={"name": "Account team member", "job_title": "Job title",
+                        "companies": "Companies", "stakeholders": "Stakeholders",
+                        "orphaned": "Orphaned", "single_owner": "Single owner",
+                        "multi_owner": "Two or more owners", "owned_share": SHARE})

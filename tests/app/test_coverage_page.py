@@ -20,6 +20,14 @@ def table_with(at, column):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def section_labels(at):
+    return at.segmented_control(key="coverage_section").options
+
+
+def show_section(at, section):
+    at.segmented_control(key="coverage_section").set_value(section).run()
+
+
 def choose(at, key, starts_with):
     """Pick the option whose shown label starts with the text."""
     box = at.selectbox(key=key)
@@ -36,12 +44,26 @@ def test_every_role_sees_the_headline_charts_and_lists(app_as, role):
         ("Stakeholders", "5"), ("Owned", "60%"), ("Orphaned", "2"), ("Single owner", "2"),
         ("Two or more owners", "1")]
     assert all(m.delta in (None, "") for m in at.metric)  # no filter, nothing to compare
-    assert len(at.get("vega_lite_chart")) == 3  # coverage bars, heatmap, owner load
-    assert [t.label for t in at.tabs] == ["Orphaned (2)", "Single owner (2)",
-                                          "Off-team owners (1)", "Owner load (3)"]
+    assert len(at.get("vega_lite_chart")) == 1  # coverage bars; the orphans section below
+    assert section_labels(at)[:2] == ["Orphaned (2)", "Single owner (2)"]
     orphans = table_with(at, "meddpicc_roles")
     assert "stakeholder=" not in "".join(orphans.columns)
     assert len(orphans) == 2
+
+
+def test_each_section_shows_only_its_own_list_or_chart(app_as):
+    at = app_as("viewer", PAGE)
+    show_section(at, "off_team")
+    assert not at.exception
+    assert len(table_with(at, "owner_since")) == 1  # Bob owns Gus off-team
+    show_section(at, "owner_load")
+    assert len(at.get("vega_lite_chart")) == 2  # coverage bars, owner load
+    assert len(table_with(at, "stakeholders_owned")) == 3
+    show_section(at, "accounts")
+    assert len(at.get("vega_lite_chart")) == 2  # coverage bars, heatmap
+    show_section(at, "single")
+    assert len(table_with(at, "owner")) == 2
+    assert not any("stakeholders_owned" in d.value.columns for d in at.dataframe)
 
 
 def test_viewers_see_no_assign_form(app_as):
@@ -62,7 +84,7 @@ def test_filters_change_the_numbers_and_show_the_change_against_everyone(app_as)
     assert metric(at, "Owned").delta == "-10.0 pp vs all"
     assert metric(at, "Orphaned").value == "1"
     assert metric(at, "Orphaned").delta == "+10.0 pp vs all"
-    assert [t.label for t in at.tabs][0] == "Orphaned (1)"
+    assert section_labels(at)[0] == "Orphaned (1)"
 
 
 def test_the_meddpicc_role_filter_finds_the_unowned_gatekeeper(app_as):
@@ -70,6 +92,7 @@ def test_the_meddpicc_role_filter_finds_the_unowned_gatekeeper(app_as):
     at.multiselect(key="coverage_roles").set_value(["gatekeeper"]).run()
     assert metric(at, "Stakeholders").value == "1"
     assert metric(at, "Orphaned").value == "1"
+    show_section(at, "roles")
     roles = table_with(at, "label")
     assert list(roles["label"]) == ["Gatekeeper"]
 
@@ -79,7 +102,7 @@ def test_the_industry_view_and_pipeline_sort_render(app_as):
     at.segmented_control(key="coverage_group_by").set_value("industry").run()
     at.segmented_control(key="coverage_sort_by").set_value("pipeline").run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_a_managers_assignment_updates_the_figures_on_the_next_run(app_as):
@@ -92,7 +115,7 @@ def test_a_managers_assignment_updates_the_figures_on_the_next_run(app_as):
                for s in at.success)
     assert metric(at, "Orphaned").value == "1"
     assert metric(at, "Single owner").value == "3"
-    assert [t.label for t in at.tabs][:2] == ["Orphaned (1)", "Single owner (3)"]
+    assert section_labels(at)[:2] == ["Orphaned (1)", "Single owner (3)"]
     assert list(table_with(at, "meddpicc_roles")["stakeholder"])[0] != "Fay Fox"
 
 
