@@ -60,8 +60,8 @@ st.subheader("Where to act", anchor=False)
 SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned:,})",
             "single": f"Single owner ({summary.single_owner:,})",
             "off_team": "Off-team owners", "accounts": "Largest accounts",
-            "owner_load": "Owner load", "roles": "By MEDDPICC role",
-            "team": "By account team member"}
+            "owner_load": "Owner load", "roles": "MEDDPICC roles",
+            "team": "Account team members"}
 section = st.segmented_control("Section", list(SECTIONS), default="orphaned",
                                format_func=SECTIONS.get, key="coverage_section",
                                label_visibility="collapsed") or "orphaned"
