@@ -40,12 +40,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
         # JIT compilation costs more than it saves on the dashboards' short analytic queries.
-        return create_engine(parsed, pool_pre_ping=True,
-                             connect_args={"options": "-c jit=off"}, **kwargs)
+        connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-                           **kwargs)
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, **kwargs.pop("connect_args", {})}
+    engine = create_engine(parsed, connect_args=connect_args, **kwargs)
     _make_sqlite_safe(engine)
     return engine
 
