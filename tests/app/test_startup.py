@@ -1,5 +1,6 @@
-"""First start: the app migrates the database and seeds demo data into an empty SQLite one
-(PostgreSQL only when asked); tests/app/test_first_start.py covers never reseeding."""
+"""First start, the CRM_SEED_DEMO setting: which empty databases get demo data (SQLite by
+default, PostgreSQL only when asked). tests/app/test_first_start.py covers seeding and never
+reseeding."""
 
 import pytest
 import streamlit as st
@@ -31,21 +32,6 @@ def _run_home(url: str, monkeypatch, seed_setting: str | None) -> AppTest:
     at = AppTest.from_file(HOME, default_timeout=APP_TIMEOUT)
     at.user, at.secrets = {}, NO_SIGN_IN
     return at.run()
-
-
-def test_a_first_start_on_an_empty_file_migrates_and_seeds_the_demo(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    at = _run_home(url, monkeypatch, "1")
-    assert not at.exception
-    users, companies = _counts(url)
-    assert users > 5 and companies > 20
-    assert at.title[0].value == "Overview"
-
-
-def test_a_database_with_data_is_never_reseeded(app_db, monkeypatch):
-    at = _run_home(app_db, monkeypatch, "1")
-    assert not at.exception
-    assert _counts(app_db) == (3, 2)  # the known dataset, untouched
 
 
 def test_demo_data_can_be_switched_off(tmp_path, monkeypatch):
