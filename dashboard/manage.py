@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from crm_core.errors import CrmError, ValidationError
+from crm_core.errors import CrmError, NotFound, ValidationError
 from crm_core.queries.lookups import user_options
 from dashboard.data import load, write
 from dashboard.format import markdown_text
@@ -66,6 +66,15 @@ def user_labels(frame: pd.DataFrame | None = None, *, with_owned: bool = False) 
 
 
 # --- saving and reporting -----------------------------------------------------------------------
+
+def load_record(query: Callable[..., Any], **filters: Any) -> Any:
+    """The query's result for one record, or None after a "not found" warning (deleted)."""
+    try:
+        return load(query, **filters)
+    except NotFound as error:
+        st.warning(str(error), icon=":material/search_off:")
+        return None
+
 
 def submit(form: str, service: Callable[..., Any], success: str | Callable[[Any], str],
            **kwargs: Any) -> bool:

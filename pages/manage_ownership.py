@@ -2,17 +2,16 @@
 
 import streamlit as st
 
-from crm_core.errors import NotFound
 from crm_core.queries.assignment_sets import stakeholder_assignments
 from crm_core.queries.detail_search import search_stakeholders
 from crm_core.services.assignment_sets import set_stakeholder_owners
 from crm_core.services.assignments import replace_owner
-from dashboard.data import load
 from dashboard.detail import link_to, show_table, yes_no_column
 from dashboard.handoff_view import render_handoff
 from dashboard.manage import (
     field_error,
     form_errors,
+    load_record,
     pick,
     seen,
     set_error,
@@ -53,10 +52,8 @@ def _replace(stakeholder_id: int, name: str, labels: dict[int, str]) -> None:
 
 
 def render_owners(stakeholder_id: int) -> None:
-    try:
-        data = load(stakeholder_assignments, stakeholder_id=stakeholder_id)
-    except NotFound as error:
-        st.warning(str(error), icon=":material/search_off:")
+    data = load_record(stakeholder_assignments, stakeholder_id=stakeholder_id)
+    if data is None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
     st.caption(f"{data.job_title or 'No job title'} at {data.company}")

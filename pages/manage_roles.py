@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from crm_core.errors import NotFound
 from crm_core.queries.assignment_sets import stakeholder_assignments
 from crm_core.queries.detail_search import search_stakeholders
 from crm_core.services.assignment_sets import (
@@ -10,11 +9,11 @@ from crm_core.services.assignment_sets import (
     set_stakeholder_roles,
 )
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
-from dashboard.data import load
 from dashboard.detail import MONEY, link_to, show_table
 from dashboard.manage import (
     field_error,
     form_errors,
+    load_record,
     pick,
     seen,
     show_confirmation,
@@ -49,10 +48,8 @@ def _save_links(stakeholder_id: int, name: str) -> None:
 
 
 def render(stakeholder_id: int) -> None:
-    try:
-        data = load(stakeholder_assignments, stakeholder_id=stakeholder_id)
-    except NotFound as error:
-        st.warning(str(error), icon=":material/search_off:")
+    data = load_record(stakeholder_assignments, stakeholder_id=stakeholder_id)
+    if data is None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
     st.caption(f"{data.job_title or 'No job title'} at {data.company}")

@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from crm_core.errors import NotFound
 from crm_core.queries.assignment_sets import company_team, opportunity_team
 from crm_core.queries.detail_search import search_companies, search_opportunities
 from crm_core.services.assignment_sets import set_company_team, set_opportunity_team
-from dashboard.data import load
 from dashboard.detail import link_to, show_table
 from dashboard.manage import (
     field_error,
     form_errors,
+    load_record,
     pick,
     seen,
     show_confirmation,
@@ -58,10 +57,8 @@ def _save_opportunity(opportunity_id: int, name: str, labels: dict[int, str]) ->
 
 
 def render_company(company_id: int) -> None:
-    try:
-        team = load(company_team, company_id=company_id)
-    except NotFound as error:
-        st.warning(str(error), icon=":material/search_off:")
+    team = load_record(company_team, company_id=company_id)
+    if team is None:
         return
     link_to("company", team.company_id, team.name, icon=":material/business:")
     labels = user_labels()
@@ -80,10 +77,8 @@ def render_company(company_id: int) -> None:
 
 
 def render_opportunity(opportunity_id: int) -> None:
-    try:
-        team = load(opportunity_team, opportunity_id=opportunity_id)
-    except NotFound as error:
-        st.warning(str(error), icon=":material/search_off:")
+    team = load_record(opportunity_team, opportunity_id=opportunity_id)
+    if team is None:
         return
     link_to("opportunity", team.opportunity_id, team.name, icon=":material/handshake:")
     st.caption(f"Opportunity of {team.company}")
