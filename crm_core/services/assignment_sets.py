@@ -156,18 +156,31 @@ def _apply(session: Session, actor: Actor, kind: _Kind, owner_id: int, current: 
     return SetChange(added=tuple(added), removed=tuple(removed))
 
 
+def _lock_user_set(session: Session, kind, model: type, owner_id: int,
+                   user_ids: Iterable[int], seen_ids: Iterable[int] | None):
+    """Parse the wanted users, lock the record, read its stored set and refuse a stale form.
+
+    Returns (record, wanted, current, label of a user id).
+    """
+    wanted = _parse_user_ids(session, kind, user_ids)
+    record = get_or_raise(session, model, owner_id, for_update=True)
+    current = _current(session, kind, owner_id)
+    names = _user_names(session, wanted | current | set(seen_ids or ()))
+
+    def label(user_id: int) -> str:
+        return names.get(user_id, f"user {user_id}")
+
+    _check_seen(session, kind, owner_id, current, seen_ids, label, record.name, wanted=wanted)
+    return record, wanted, current, label
+
+
 def set_stakeholder_owners(session: Session, *, actor: Actor, stakeholder_id: int,
                            user_ids: Iterable[int],
                            seen_owner_ids: Iterable[int] | None = None) -> SetChange:
     """Make exactly these users the stakeholder's relationship owners."""
     actor.require(Permission.EDIT)
-    wanted = _parse_user_ids(session, OWNERS, user_ids)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
-    current = _current(session, OWNERS, stakeholder_id)
-    names = _user_names(session, wanted | current | set(seen_owner_ids or ()))
-    label = lambda u: names.get(u, f"user {u}")  # noqa: E731
-    _check_seen(session, OWNERS, stakeholder_id, current, seen_owner_ids, label,
-                stakeholder.name, wanted=wanted)
+    stakeholder, wanted, current, label = _lock_user_set(
+        session, OWNERS, Stakeholder, stakeholder_id, user_ids, seen_owner_ids)
     return _apply(session, actor, OWNERS, stakeholder_id, current, wanted,
                   lambda u, add: f"{label(u)} now owns the relationship with {stakeholder.name}"
                   if add else f"{label(u)} no longer owns the relationship with "
@@ -178,13 +191,8 @@ def set_company_team(session: Session, *, actor: Actor, company_id: int, user_id
                      seen_user_ids: Iterable[int] | None = None) -> SetChange:
     """Make exactly these users the company's account team."""
     actor.require(Permission.EDIT)
-    wanted = _parse_user_ids(session, COMPANY_TEAM, user_ids)
-    company = get_or_raise(session, Company, company_id, for_update=True)
-    current = _current(session, COMPANY_TEAM, company_id)
-    names = _user_names(session, wanted | current | set(seen_user_ids or ()))
-    label = lambda u: names.get(u, f"user {u}")  # noqa: E731
-    _check_seen(session, COMPANY_TEAM, company_id, current, seen_user_ids, label, company.name,
-                wanted=wanted)
+    company, wanted, current, label = _lock_user_set(
+        session, COMPANY_TEAM, Company, company_id, user_ids, seen_user_ids)
     return _apply(session, actor, COMPANY_TEAM, company_id, current, wanted,
                   lambda u, add: f"{label(u)} joined the account team of {company.name}"
                   if add else f"{label(u)} left the account team of {company.name}")
@@ -196,13 +204,8 @@ def set_opportunity_team(session: Session, *, actor: Actor, opportunity_id: int,
     """Make exactly these users the members ADDED to an opportunity (inherited ones are kept
     on the company team and reported as already inherited, never stored twice)."""
     actor.require(Permission.EDIT)
-    wanted = _parse_user_ids(session, OPPORTUNITY_TEAM, user_ids)
-    opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
-    current = _current(session, OPPORTUNITY_TEAM, opportunity_id)
-    names = _user_names(session, wanted | current | set(seen_user_ids or ()))
-    label = lambda u: names.get(u, f"user {u}")  # noqa: E731
-    _check_seen(session, OPPORTUNITY_TEAM, opportunity_id, current, seen_user_ids, label,
-                opportunity.name, wanted=wanted)
+    opportunity, wanted, current, label = _lock_user_set(
+        session, OPPORTUNITY_TEAM, Opportunity, opportunity_id, user_ids, seen_user_ids)
     inherited = _current(session, COMPANY_TEAM, opportunity.company_id)
     change = _apply(session, actor, OPPORTUNITY_TEAM, opportunity_id, current,
                     wanted - (inherited - current),
