@@ -39,10 +39,42 @@ HAND_SQL: dict[str, str] = {
                sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS single_owner
         FROM (SELECT stakeholder_id, count(*) AS n FROM stakeholder_relationship_owners
               GROUP BY stakeholder_id) owners""",
-    "owner load per user": """
-        SELECT u.id, u.name, count(o.stakeholder_id) AS owned
-        FROM users u LEFT JOIN stakeholder_relationship_owners o ON o.user_id = u.id
-        GROUP BY u.id, u.name""",
+    # The whole figure: owned, sole owner of (owned minus ownerships of stakeholders with
+    # several owners, the few), companies touched, open opportunities and pipeline (each deal
+    # once per owner). Ownerships walked per user through (user_id, stakeholder_id) with the
+    # company from the narrow (id, company_id) index; links walked in opportunity order.
+    "owner load per user": f"""
+        WITH owned AS (
+          SELECT o.user_id, count(*) AS owned, count(DISTINCT s.company_id) AS companies
+          FROM stakeholder_relationship_owners o JOIN stakeholders s ON s.id = o.stakeholder_id
+          GROUP BY o.user_id),
+        shared AS (
+          SELECT o.user_id, count(*) AS shared
+          FROM (SELECT stakeholder_id FROM stakeholder_relationship_owners
+                GROUP BY stakeholder_id HAVING count(*) > 1) multi
+          JOIN stakeholder_relationship_owners o ON o.stakeholder_id = multi.stakeholder_id
+          GROUP BY o.user_id),
+        pairs AS (
+          SELECT o.user_id, so.opportunity_id, max(op.value) AS value
+          FROM stakeholder_opportunities so
+          JOIN opportunities op ON op.id = so.opportunity_id
+          JOIN stakeholder_relationship_owners o ON o.stakeholder_id = so.stakeholder_id
+          WHERE op.stage IN ({_OPEN})
+          GROUP BY so.opportunity_id, o.user_id),
+        pipeline AS (
+          SELECT user_id, count(*) AS opportunities, sum(value) AS pipeline
+          FROM pairs GROUP BY user_id)
+        SELECT u.id AS user_id, u.name, u.job_title,
+               coalesce(owned.owned, 0) AS stakeholders_owned,
+               coalesce(owned.owned, 0) - coalesce(shared.shared, 0) AS sole_owner_of,
+               coalesce(owned.companies, 0) AS companies_touched,
+               coalesce(pipeline.opportunities, 0) AS open_opportunities,
+               coalesce(pipeline.pipeline, 0) AS open_pipeline
+        FROM users u
+        LEFT JOIN owned ON owned.user_id = u.id
+        LEFT JOIN shared ON shared.user_id = u.id
+        LEFT JOIN pipeline ON pipeline.user_id = u.id
+        ORDER BY stakeholders_owned DESC, u.name, u.id""",
     # Each stakeholder's roles as a bitmask and its has-owner flag, computed once; then one
     # pass over the links of open opportunities combines them per opportunity.
     "MEDDPICC gap matrix": f"""
