@@ -24,7 +24,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm_core.models import (
@@ -35,7 +35,7 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
-from crm_core.queries.teams import full_team_select
+from crm_core.queries.teams import full_team_select, on_full_team
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
 ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLES)}
@@ -62,6 +62,9 @@ GAP_TYPES = Vocabulary("gap_type", [
     Term("single_threaded", "Single-threaded",
          "At most one linked stakeholder, or all owned by the same single user."),
 ])
+
+# A stakeholder's sole owner in `role_levels` when more than one user owns them.
+SEVERAL_OWNERS = -1
 
 # The column holding each role's cell code in `gap_rows`.
 ROLE_COLUMNS: dict[str, str] = {role: f"cell_{role}" for role in MEDDPICC_ROLES}
@@ -109,12 +112,13 @@ def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: dat
     return conditions
 
 
-def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
+def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date | None = None,
              close_to: date | None = None, company_ids: Sequence[int] = (),
              user_ids: Sequence[int] = (), min_value: float | None = None,
              gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
              open_only: bool = True) -> Select:
-    """One row per matching open opportunity with its cell codes, gap counts and money at risk.
+    """One row per matching open opportunity with its cell codes, gap counts and money at risk,
+    as a statement for the session's database.
 
     Columns: opportunity_id, name, company_id, company, stage, value, probability,
     weighted_value, expected_close_date, linked_stakeholders, single_threaded, cell_<role> per
@@ -126,7 +130,11 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
         user_ids=user_ids, min_value=min_value, open_only=open_only)
     if opportunity_ids:
         conditions.append(OPP.id.in_(list(opportunity_ids)))
-    per_opportunity = role_levels(conditions).subquery("per_opportunity")
+    # SQLite has no hash joins, so primary-key lookups per link are its fastest path;
+    # PostgreSQL pays a sub-plan call per lookup, and for many opportunities hashes the
+    # per-stakeholder aggregates once instead.
+    lookups = session.get_bind().dialect.name == "sqlite" or bool(opportunity_ids)
+    per_opportunity = role_levels(conditions, lookups=lookups).subquery("per_opportunity")
     required = (select(StageRequiredRole.stage,
                        _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"))
                 .group_by(StageRequiredRole.stage).subquery("required"))
@@ -137,7 +145,8 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     linked = per_opportunity.c.linked
     # At most one linked stakeholder, or every one owned and all by the same single user.
     single_threaded = or_(linked <= 1, and_(per_opportunity.c.any_unowned == 0,
-                                            per_opportunity.c.lo == per_opportunity.c.hi))
+                                            per_opportunity.c.lo == per_opportunity.c.hi,
+                                            per_opportunity.c.lo != SEVERAL_OWNERS))
     weighted = cast(per_opportunity.c.value * per_opportunity.c.probability / 100.0, Float)
     base = (select(per_opportunity.c.opportunity_id, per_opportunity.c.name,
                    per_opportunity.c.company_id, Company.name.label("company"),
@@ -148,53 +157,74 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
                    *(cell.label(ROLE_COLUMNS[role]) for role, cell in cells.items()))
             .join(Company, Company.id == per_opportunity.c.company_id)
             .outerjoin(required, required.c.stage == per_opportunity.c.stage)
-            .subquery("base"))
+            .offset(0).subquery("base"))
     return _with_counts(base, gap_types)
 
 
-def role_levels(conditions: Sequence[ColumnElement]) -> Select:
-    """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
-    linked one is unowned, the lowest and highest owner id, and per MEDDPICC role the best level
-    a linked holder reaches (0 none, 1 held unowned, 2 owned off-team, 3 owned by the full team).
+def _stakeholder_roles_and_sole_owner(stakeholder_id, *, lookups: bool):
+    """A linked stakeholder's MEDDPICC role bitmask and sole owner (SEVERAL_OWNERS when more
+    than one user owns them; NULL for none): as correlated primary-key lookups, or (lookups
+    False) as columns of per-stakeholder aggregates to outer-join on stakeholder_id."""
+    role_row, owner = StakeholderMeddpiccRole, StakeholderRelationshipOwner
+    lowest, highest = func.min(owner.user_id), func.max(owner.user_id)
+    # NULL when nobody owns the stakeholder (min < max is NULL then too).
+    sole = case((lowest < highest, SEVERAL_OWNERS), else_=lowest)
+    if lookups:
+        return (select(_role_bitmask(role_row.meddpicc_role))
+                .where(role_row.stakeholder_id == stakeholder_id).scalar_subquery(),
+                select(sole).where(owner.stakeholder_id == stakeholder_id).scalar_subquery())
+    roles = (select(role_row.stakeholder_id, _role_bitmask(role_row.meddpicc_role).label("roles"))
+             .group_by(role_row.stakeholder_id).subquery("stakeholder_roles"))
+    owners = (select(owner.stakeholder_id, sole.label("sole"))
+              .group_by(owner.stakeholder_id).subquery("stakeholder_owners"))
+    return roles.c.roles, owners.c.sole
 
-    One pass over the links; owners and roles are primary-key lookups, and the full-team check
-    runs once per owned role holding (SQLite pushes it into full_team_select's arms as index
-    lookups; PostgreSQL hashes the full team once).
+
+def role_levels(conditions: Sequence[ColumnElement], *, lookups: bool = True) -> Select:
+    """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
+    linked one is unowned, the lowest and highest sole owner (SEVERAL_OWNERS for a stakeholder
+    with more than one), and per MEDDPICC role the best level a linked holder reaches (0 none,
+    1 held unowned, 2 owned off-team, 3 owned by the full team).
+
+    Each link of a matching opportunity is visited once: its stakeholder's role bitmask and
+    sole owner are primary-key lookups, its level is computed from them once (the full-team
+    check only for owned role holders), and one GROUP BY folds the links per opportunity.
     """
-    link, owner, role_row = (StakeholderOpportunity, StakeholderRelationshipOwner,
-                             StakeholderMeddpiccRole)
-    team = full_team_select().subquery("full_team")
-    on_team = exists(select(literal(1)).select_from(team).where(
-        team.c.opportunity_id == OPP.id, team.c.user_id == owner.user_id)
-        .correlate_except(team))
-    # One row per (opportunity, linked stakeholder, owner, role): the level of that holding,
-    # computed once per row (so the full-team check is planned once, not once per role).
-    level = case((role_row.meddpicc_role.is_(None), 0), (owner.user_id.is_(None), 1),
-                 (on_team, 3), else_=2)
-    holdings = (select(OPP.id.label("opportunity_id"), link.stakeholder_id,
-                       owner.user_id.label("owner_id"), role_row.meddpicc_role.label("role"),
-                       level.label("level"))
-                .outerjoin(link, link.opportunity_id == OPP.id)
-                .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
-                .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id)
-                .where(*conditions)
-                # OFFSET 0 keeps the rows' level as one computed column: without this fence
-                # PostgreSQL copies the expression (and its full-team check) into every MAX.
+    link, owner = StakeholderOpportunity, StakeholderRelationshipOwner
+    roles, sole = _stakeholder_roles_and_sole_owner(link.stakeholder_id, lookups=lookups)
+    # OFFSET 0 fences each step: without them SQLite and PostgreSQL copy the lookups into
+    # every expression that reads them (the level into eight MAX, the sole owner into three
+    # aggregates), running the same subqueries once per use instead of once per link.
+    links = (select(OPP.id.label("opportunity_id"), OPP.company_id, link.stakeholder_id,
+                    roles.label("roles"), sole.label("sole"))
+             .outerjoin(link, link.opportunity_id == OPP.id))
+    if not lookups:
+        links = (links.outerjoin(roles.table, roles.table.c.stakeholder_id == link.stakeholder_id)
+                 .outerjoin(sole.table, sole.table.c.stakeholder_id == link.stakeholder_id))
+    links = links.where(*conditions).offset(0).subquery("links")
+    any_owner_on_team = exists(select(literal(1)).where(
+        owner.stakeholder_id == links.c.stakeholder_id,
+        on_full_team(links.c.opportunity_id, links.c.company_id, owner.user_id)))
+    level = case((links.c.roles.is_(None), 0), (links.c.sole.is_(None), 1),
+                 (links.c.sole != SEVERAL_OWNERS,
+                  case((on_full_team(links.c.opportunity_id, links.c.company_id,
+                                     links.c.sole), 3), else_=2)),
+                 (any_owner_on_team, 3), else_=2)
+    holdings = (select(links.c.opportunity_id, links.c.stakeholder_id, links.c.roles,
+                       links.c.sole, level.label("level"))
                 .offset(0).subquery("holdings"))
     levels = (select(holdings.c.opportunity_id,
+                     func.count(holdings.c.stakeholder_id).label("linked"),
                      func.max(case((and_(holdings.c.stakeholder_id.is_not(None),
-                                         holdings.c.owner_id.is_(None)), 1), else_=0))
+                                         holdings.c.sole.is_(None)), 1), else_=0))
                      .label("any_unowned"),
-                     func.min(holdings.c.owner_id).label("lo"),
-                     func.max(holdings.c.owner_id).label("hi"),
-                     *(func.max(case((holdings.c.role == role, holdings.c.level), else_=0))
-                       .label(role) for role in ROLE_BITS))
+                     func.min(holdings.c.sole).label("lo"),
+                     func.max(holdings.c.sole).label("hi"),
+                     *(func.max(case((_has_bit(holdings.c.roles, bit), holdings.c.level),
+                                     else_=0)).label(role) for role, bit in ROLE_BITS.items()))
               .group_by(holdings.c.opportunity_id).subquery("levels"))
-    linked = (select(func.count()).select_from(link)
-              .where(link.opportunity_id == OPP.id).correlate(OPP)
-              .scalar_subquery())
     return (select(OPP.id.label("opportunity_id"), OPP.name, OPP.company_id, OPP.stage,
-                   OPP.value, OPP.probability, OPP.expected_close_date, linked.label("linked"),
+                   OPP.value, OPP.probability, OPP.expected_close_date,
                    *(c for c in levels.c if c.key != "opportunity_id"))
             .join(levels, levels.c.opportunity_id == OPP.id))
 
@@ -212,7 +242,7 @@ def _with_counts(base, gap_types: Sequence[str]) -> Select:
         _count_cells(base, COVERED_OWNED).label("covered_owned"),
         _count_cells(base, MISSING).label("missing"),
         _count_cells(base, COVERED_UNOWNED).label("unowned"),
-        _count_cells(base, COVERED_OFF_TEAM).label("off_team")).subquery("counted")
+        _count_cells(base, COVERED_OFF_TEAM).label("off_team")).offset(0).subquery("counted")
     at_risk = counted.c.covered_owned < counted.c.required_count
     stmt = select(
         *counted.c,

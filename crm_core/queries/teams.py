@@ -7,8 +7,9 @@ query that needs it (team lists, off-team owners, MEDDPICC ownership checks).
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Select, case, func, literal, select, union_all
+from sqlalchemy import Select, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from crm_core.models import CompanyAccountTeam, Opportunity, OpportunityAccountTeam, User
 
@@ -26,6 +27,21 @@ def full_team_select() -> Select:
                    OpportunityAccountTeam.user_id.label("user_id"),
                    literal("added").label("source"))
     return union_all(inherited, added)
+
+
+def on_full_team(opportunity_id, company_id, user_id) -> ColumnElement:
+    """Whether the user is on the opportunity's full team, as a condition on columns of the
+    enclosing query (the opportunity's id and company): the same rule as full_team_select,
+    as two primary-key probes for checks made once per row."""
+    # correlate_except: every other table named here belongs to the enclosing query, however
+    # deeply the check is nested.
+    added = (exists().where(OpportunityAccountTeam.opportunity_id == opportunity_id,
+                            OpportunityAccountTeam.user_id == user_id)
+             .correlate_except(OpportunityAccountTeam))
+    inherited = (exists().where(CompanyAccountTeam.company_id == company_id,
+                                CompanyAccountTeam.user_id == user_id)
+                 .correlate_except(CompanyAccountTeam))
+    return or_(added, inherited)
 
 
 def team_sources(team) -> tuple:

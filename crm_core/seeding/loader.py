@@ -180,9 +180,15 @@ class _PostgresLoader(_Loader):
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}")
         self.db.commit()
-        with self.db.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(COLUMNS)}")
-        self.db.commit()
+        # VACUUM as well as ANALYZE: it sets the visibility map, without which every
+        # index-only scan of the fresh tables still visits the heap (autovacuum would get
+        # there later). VACUUM cannot run inside a transaction.
+        self.db.autocommit = True
+        try:
+            with self.db.cursor() as cursor:
+                cursor.execute(f"VACUUM (ANALYZE) {', '.join(COLUMNS)}")
+        finally:
+            self.db.autocommit = False
 
     def rollback(self) -> None:
         self.db.rollback()

@@ -159,3 +159,39 @@ def test_the_gap_list_names_gaps_in_words_and_the_full_team(engine, world):
 def test_an_unknown_opportunity_has_no_gaps(engine, world):
     with read_session(engine) as session:
         assert opportunity_gaps(session, opportunity_id=world["Closed"] + 1000) is None
+
+
+def test_stakeholders_with_several_owners(engine):
+    """Beta's team is Ann. "Shared" (EB, CH) and "Pair" (CH) are each owned by Ann and Cat;
+    "Outsiders" (EB) by Ben and Cat, neither on the team."""
+    from tests.factories import add_company, add_opportunity, add_stakeholder, add_user
+
+    with write_session(engine) as session:
+        ann, ben, cat = (add_user(session, name) for name in ("Ann", "Ben", "Cat"))
+        beta = add_company(session, "Beta", team=[ann])
+        shared = add_stakeholder(session, beta, "Shared", roles=["economic_buyer", "champion"],
+                                 owners=[ann, cat])
+        pair = add_stakeholder(session, beta, "Pair", roles=["champion"], owners=[cat, ann])
+        outsiders = add_stakeholder(session, beta, "Outsiders", roles=["economic_buyer"],
+                                    owners=[ben, cat])
+        co_owned = add_opportunity(session, beta, "CoOwned", value=10_000,
+                                   stakeholders=[shared, pair]).id
+        off_team = add_opportunity(session, beta, "OffTeamPair", value=20_000,
+                                   stakeholders=[outsiders, pair]).id
+        beta_id = beta.id
+    with read_session(engine) as session:
+        one_owner_on_team = opportunity_gaps(session, opportunity_id=co_owned)
+        none_on_team = opportunity_gaps(session, opportunity_id=off_team)
+        matrix = gap_matrix(session, company_ids=[beta_id]).set_index("name")
+    # One of each holder's owners (Ann) is on the team: owned, and not single-threaded, since
+    # both stakeholders are owned by two users.
+    assert one_owner_on_team.cells["economic_buyer"] == "covered_owned"
+    assert one_owner_on_team.cells["champion"] == "covered_owned"
+    assert not one_owner_on_team.single_threaded and not one_owner_on_team.at_risk
+    assert none_on_team.off_team == ("economic_buyer",)
+    assert none_on_team.cells["champion"] == "covered_owned"
+    assert not none_on_team.single_threaded
+    # The many-opportunity formulation agrees with the single-opportunity one.
+    assert matrix.loc["CoOwned", "economic_buyer"] == "covered_owned"
+    assert matrix.loc["OffTeamPair", "economic_buyer"] == "covered_off_team"
+    assert matrix.loc["OffTeamPair", "value_at_risk"] == 20_000
