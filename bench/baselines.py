@@ -96,10 +96,59 @@ HAND_SQL: dict[str, str] = {
         WHERE company_id = (SELECT company_id FROM opportunities WHERE id = :opportunity_id)
         UNION SELECT user_id FROM opportunity_account_teams WHERE opportunity_id = :opportunity_id
         """,
+    # The page as the Tasks screen shows it, for every status: the first 50 tasks by due date
+    # (no due date last), each with its sequence, position, step counts, blocked flag and
+    # previous step, one row per linked record with the record's name, and the total. Each
+    # status is read in the order of the (status, due_date) index and stops after 50 rows.
     "task page (50 rows)": f"""
-        SELECT id, description, due_date, priority, status FROM tasks
-        WHERE status IN ({_UNFINISHED}) AND due_date IS NOT NULL
-        ORDER BY due_date, id LIMIT 50""",
+        WITH page AS (
+          SELECT id, due_date FROM (
+            SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'open' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) a
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'open' AND due_date IS NULL ORDER BY id LIMIT 50) b
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'in_progress' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) c
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'in_progress' AND due_date IS NULL ORDER BY id LIMIT 50) d
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'done' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) e
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'done' AND due_date IS NULL ORDER BY id LIMIT 50) f
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'cancelled' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) g
+            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
+             WHERE status = 'cancelled' AND due_date IS NULL ORDER BY id LIMIT 50) h
+          ) candidates
+          ORDER BY due_date IS NULL, due_date, id LIMIT 50)
+        SELECT t.id, t.description, t.status, t.priority, t.due_date, t.next_step_type,
+               t.task_type, t.dependency_type, t.created_at, t.completed_at, t.version,
+               seq.description AS sequence, t.sequence_order,
+               (SELECT count(*) FROM tasks s WHERE s.parent_task_id = t.parent_task_id)
+                 AS sequence_steps,
+               (SELECT count(*) FROM tasks s WHERE s.parent_task_id = t.id AND s.status = 'done')
+                 AS steps_done,
+               (SELECT count(*) FROM tasks s WHERE s.parent_task_id = t.id) AS steps_total,
+               CASE WHEN t.status IN ({_UNFINISHED})
+                     AND ((t.dependency_type = 'finish_to_start' AND prev.status IN ({_UNFINISHED}))
+                          OR (t.dependency_type = 'start_to_start' AND prev.status = 'open'))
+                    THEN 1 ELSE 0 END AS blocked,
+               prev.description AS previous_step,
+               te.entity_type, te.entity_id, coalesce(c.name, o.name, sh.name, u.name) AS name,
+               (SELECT count(*) FROM tasks) AS total
+        FROM page
+        JOIN tasks t ON t.id = page.id
+        LEFT JOIN tasks seq ON seq.id = t.parent_task_id
+        LEFT JOIN tasks prev ON prev.parent_task_id = t.parent_task_id
+          AND prev.sequence_order = (SELECT max(p.sequence_order) FROM tasks p
+                                     WHERE p.parent_task_id = t.parent_task_id
+                                       AND p.sequence_order < t.sequence_order)
+        LEFT JOIN task_entities te ON te.task_id = t.id
+        LEFT JOIN companies c ON te.entity_type = 'company' AND c.id = te.entity_id
+        LEFT JOIN opportunities o ON te.entity_type = 'opportunity' AND o.id = te.entity_id
+        LEFT JOIN stakeholders sh ON te.entity_type = 'stakeholder' AND sh.id = te.entity_id
+        LEFT JOIN users u ON te.entity_type = 'user' AND u.id = te.entity_id
+        ORDER BY page.due_date IS NULL, page.due_date, t.id, te.entity_type, name""",
     "overdue per user": f"""
         SELECT te.entity_id AS user_id, count(*) AS overdue
         FROM task_entities te JOIN tasks t ON t.id = te.task_id
