@@ -12,6 +12,7 @@ from crm_core.queries.coverage import (
 )
 from crm_core.queries.owner_load import coverage_matrix, owner_load
 from dashboard.auth import current_actor
+from dashboard.charting import show_chart
 from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
 from dashboard.coverage_view import (
     coverage_filters,
@@ -53,7 +54,7 @@ else:
 if bars.empty:
     st.caption("No stakeholder matches the filters.")
 else:
-    st.altair_chart(coverage_bars_chart(bars, category=by), width="stretch")
+    show_chart(coverage_bars_chart, bars, category=by)
 
 # One section at a time below the chart, so a render runs only the queries it shows.
 st.subheader("Where to act", anchor=False)
@@ -82,15 +83,14 @@ elif section == "accounts":
         st.caption("Who covers the largest accounts: stakeholders each user owns at the "
                    "companies with the most open pipeline (the 25 users owning the most there); "
                    "an outlined cell means the user is on that company's account team.")
-        st.altair_chart(coverage_heatmap(matrix), width="stretch")
+        show_chart(coverage_heatmap, matrix)
 elif section == "owner_load":
     owners = load(owner_load, **filters)
     nobody = int(owners["owns_nobody"].sum())
     st.caption(f"The chart shows the 25 users owning the most stakeholders; {nobody:,} of "
                f"{len(owners):,} users own nobody.")
     if owners["stakeholders_owned"].sum():
-        st.altair_chart(owner_load_chart(owners[~owners["owns_nobody"]].head(25)),
-                        width="stretch")
+        show_chart(owner_load_chart, owners[~owners["owns_nobody"]].head(25))
     show_table(owners, key="coverage_owner_load", file_name="owner-load",
                links={"name": ("user", "user_id")},
                columns={"name": "User", "job_title": "Job title",

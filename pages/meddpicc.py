@@ -9,6 +9,7 @@ from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportu
 from crm_core.queries.meddpicc_screen import gap_screen
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.auth import current_actor
+from dashboard.charting import show_chart
 from dashboard.charts.meddpicc import (
     gap_heatmap,
     value_at_risk_by_gap_type_chart,
@@ -48,7 +49,7 @@ if matrix.empty:
 else:
     st.caption(f"The {len(matrix):,} opportunities with the most value at risk of "
                f"{summary.open_opportunities:,}. Rows: opportunities; columns: MEDDPICC roles.")
-    st.altair_chart(gap_heatmap(matrix), width="stretch")
+    show_chart(gap_heatmap, matrix)
 
 stage_column, type_column = st.columns(2)
 with stage_column:
@@ -56,10 +57,10 @@ with stage_column:
     if overview.by_stage.empty:
         st.caption("No open opportunity matches the filters.")
     else:
-        st.altair_chart(value_at_risk_by_stage_chart(overview.by_stage), width="stretch")
+        show_chart(value_at_risk_by_stage_chart, overview.by_stage)
 with type_column:
     st.subheader("Value by gap type", anchor=False)
-    st.altair_chart(value_at_risk_by_gap_type_chart(overview.by_gap_type), width="stretch")
+    show_chart(value_at_risk_by_gap_type_chart, overview.by_gap_type)
     st.caption("A deal with several kinds of gap counts under each.")
 
 st.subheader("Opportunities and their gaps", anchor=False)

@@ -9,6 +9,7 @@ from crm_core.queries.meddpicc import gap_summary
 from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
 from crm_core.queries.tasks import task_counts
 from dashboard.auth import current_actor
+from dashboard.charting import show_chart
 from dashboard.charts.overview import (
     ownership_chart,
     pipeline_by_stage_chart,
@@ -65,21 +66,19 @@ with tasks_column:
 chart_column, share_column = st.columns([3, 2])
 with chart_column:
     st.subheader("Pipeline by stage")
-    st.altair_chart(pipeline_by_stage_chart(load(pipeline_by_stage)), width="stretch")
+    show_chart(pipeline_by_stage_chart, load(pipeline_by_stage))
 with share_column:
     st.subheader("Relationship ownership")
     if coverage.stakeholders:
         st.caption(f"Share of {coverage.stakeholders:,} stakeholders by number of owners")
-        st.altair_chart(ownership_chart(orphaned=coverage.orphaned,
-                                        single_owner=coverage.single_owner,
-                                        multi_owner=coverage.multi_owner), width="stretch")
+        show_chart(ownership_chart, orphaned=coverage.orphaned,
+                   single_owner=coverage.single_owner, multi_owner=coverage.multi_owner)
     else:
         st.caption("No stakeholders yet.")
     st.subheader("MEDDPICC coverage of the pipeline")
     if gaps.pipeline:
         st.caption("Share of open pipeline value whose required MEDDPICC roles are covered")
-        st.altair_chart(pipeline_risk_chart(pipeline=gaps.pipeline,
-                                            value_at_risk=gaps.value_at_risk), width="stretch")
+        show_chart(pipeline_risk_chart, pipeline=gaps.pipeline, value_at_risk=gaps.value_at_risk)
     else:
         st.caption("No open pipeline yet.")
 
