@@ -1,6 +1,7 @@
 """Overview: the one-glance summary for sales leaders; each figure links to its screen."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -15,7 +16,7 @@ from dashboard.charts.overview import (
     pipeline_by_stage_chart,
     pipeline_risk_chart,
 )
-from dashboard.data import load
+from dashboard.data import load, load_together
 from dashboard.format import money, percent, share
 from dashboard.links import name_link_column, with_name_links
 from dashboard.navigation import link_to_page
@@ -29,10 +30,9 @@ today = date.today()
 st.caption(f"The whole organisation as of {today:%d %B %Y}. Each figure links to the screen "
            "that explains it.")
 
-pipeline = load(open_pipeline)
-coverage = load(coverage_summary)
-gaps = load(gap_summary)
-tasks = load(task_counts, today=today)
+pipeline, coverage, gaps, tasks, by_stage = load_together(
+    partial(open_pipeline), partial(coverage_summary), partial(gap_summary),
+    partial(task_counts, today=today), partial(pipeline_by_stage))
 
 open_column, weighted_column, owned_column, meddpicc_column, tasks_column = st.columns(5)
 with open_column:
@@ -66,7 +66,7 @@ with tasks_column:
 chart_column, share_column = st.columns([3, 2])
 with chart_column:
     st.subheader("Pipeline by stage")
-    show_chart(pipeline_by_stage_chart, load(pipeline_by_stage))
+    show_chart(pipeline_by_stage_chart, by_stage)
 with share_column:
     st.subheader("Relationship ownership")
     if coverage.stakeholders:
