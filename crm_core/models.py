@@ -111,6 +111,9 @@ class Stakeholder(Base):
         Index("uq_stakeholders_email_lower", func.lower("email"), unique=True),
         # Narrow covering index: coverage queries walk stakeholders by company without the table.
         Index("ix_stakeholders_company_id_id", "company_id", "id"),
+        # Narrow covering index: a stakeholder's company by id without reading the wide rows
+        # (owner load looks up every owned stakeholder's company, in owner order).
+        Index("ix_stakeholders_id_company_id", "id", "company_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,11 +158,15 @@ class StakeholderRelationshipOwner(Base):
     """A user owns the relationship with a stakeholder."""
 
     __tablename__ = "stakeholder_relationship_owners"
+    __table_args__ = (
+        # Covers a user's ownerships (owner load, the user page) without the table.
+        Index("ix_stakeholder_relationship_owners_user_stakeholder", "user_id", "stakeholder_id"),
+    )
 
     stakeholder_id: Mapped[int] = mapped_column(
         ForeignKey("stakeholders.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = _created_at()
 
 
@@ -269,11 +276,16 @@ class StakeholderOpportunity(Base):
     """A stakeholder is part of an opportunity's buying committee."""
 
     __tablename__ = "stakeholder_opportunities"
+    __table_args__ = (
+        # Covers an opportunity's links: walked in opportunity order without the table.
+        Index("ix_stakeholder_opportunities_opportunity_stakeholder", "opportunity_id",
+              "stakeholder_id"),
+    )
 
     stakeholder_id: Mapped[int] = mapped_column(
         ForeignKey("stakeholders.id", ondelete="CASCADE"), primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(
-        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True, index=True)
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = _created_at()
 
 

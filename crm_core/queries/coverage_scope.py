@@ -97,11 +97,20 @@ def company_conditions(f: CoverageFilters, company_id: ColumnElement) -> list[Co
     return conditions
 
 
-def stakeholder_conditions(f: CoverageFilters) -> list[ColumnElement]:
-    """Conditions on the Stakeholder table for every filter."""
-    conditions = company_conditions(f, Stakeholder.company_id)
+def stakeholder_conditions(f: CoverageFilters, *, probe: bool = False) -> list[ColumnElement]:
+    """Conditions on the Stakeholder table for every filter.
+
+    probe=True when the rows are already narrowed by something more selective (e.g. a few
+    users' ownerships): SQLite then only tests each stakeholder found against the filters'
+    lists, rather than starting from those lists (or looking each list entry up in a
+    two-column index, which it does for an IN on the second column).
+    """
+    def column(c: ColumnElement) -> ColumnElement:
+        return unindexed(c) if probe else c
+
+    conditions = company_conditions(f, column(Stakeholder.company_id))
     if f.meddpicc_roles:
-        conditions.append(Stakeholder.id.in_(
+        conditions.append(column(Stakeholder.id).in_(
             select(StakeholderMeddpiccRole.stakeholder_id)
             .where(StakeholderMeddpiccRole.meddpicc_role.in_(f.meddpicc_roles))))
     return conditions

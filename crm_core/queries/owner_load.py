@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, and_, exists, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from crm_core.models import (
     Company,
@@ -39,52 +39,72 @@ Owner = StakeholderRelationshipOwner
 def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
     """One row per user (the user filter picks them): stakeholders owned, of which they are the
     sole owner, companies touched, and the open opportunities and pipeline those stakeholders
-    are linked to (each opportunity counted once per user). Users who own nobody have 0s."""
+    are linked to (each opportunity counted once per user). Users who own nobody have 0s.
+
+    The same statement as the benchmark's hand-written reference (bench/baselines.py), with
+    the filters added: each part groups the ownerships by user and users are joined last.
+    """
     f = CoverageFilters.of(**filters)
     scope = f.without_users()
-    # unindexed: SQLite must not walk the user_id index (random stakeholder lookups); the
-    # owners table is read in primary-key order, so the stakeholder lookups are sequential.
-    user_key = unindexed(Owner.user_id).label("user_id")
-    owned = (select(user_key, func.count().label("owned"),
+    users = list(f.user_ids)
+    # Per user through (user_id, stakeholder_id), each company from (id, company_id): both
+    # narrow covering indexes. With a user filter their ownerships lead, the scope is tested.
+    owned = (select(Owner.user_id, func.count().label("owned"),
                     func.count(func.distinct(Stakeholder.company_id)).label("companies"))
              .join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
-             .where(*stakeholder_conditions(scope)).group_by(user_key).subquery("owned"))
-    sole_rows = (select(func.min(Owner.user_id).label("user_id"))
-                 .group_by(Owner.stakeholder_id).having(func.count() == 1))
-    if scope.active:
-        sole_rows = sole_rows.where(Owner.stakeholder_id.in_(scoped_stakeholder_ids(scope)))
-    sole_rows = sole_rows.subquery("sole_rows")
-    sole = (select(sole_rows.c.user_id, func.count().label("sole"))
-            .group_by(sole_rows.c.user_id).subquery("sole"))
-    # Distinct (user, opportunity) pairs first, so an opportunity linked to two stakeholders
-    # of the same owner adds its value once. unindexed: SQLite must not start at the open
-    # opportunities; walking the link table in primary-key order (owners looked up in the same
-    # order) is several times faster than jumping from each deal to its links.
-    pairs = (select(user_key, StakeholderOpportunity.opportunity_id,
+             .where(*stakeholder_conditions(scope, probe=bool(users)))
+             .group_by(Owner.user_id))
+    # sole = owned - shared: only the stakeholders with two or more owners (few) are joined
+    # back to their ownerships, rather than grouping every sole ownership by user.
+    multi = (select(Owner.stakeholder_id).group_by(Owner.stakeholder_id)
+             .having(func.count() > 1))
+    # Distinct (opportunity, user) pairs first, so an opportunity linked to two stakeholders
+    # of the same owner adds its value once. The links are walked in opportunity order
+    # (covered by ix_stakeholder_opportunities_opportunity_stakeholder), so each deal is read
+    # once, in order. unindexed: SQLite must not start from the open stages' index instead.
+    links = StakeholderOpportunity
+    pair_owner = aliased(Owner)
+    pairs = (select(pair_owner.user_id, links.opportunity_id,
                     func.max(Opportunity.value).label("value"))
-             .select_from(StakeholderOpportunity)
-             .join(Owner, Owner.stakeholder_id == StakeholderOpportunity.stakeholder_id)
-             .join(Opportunity,
-                   Opportunity.id == unindexed(StakeholderOpportunity.opportunity_id))
+             .select_from(links)
+             .join(Opportunity, Opportunity.id == links.opportunity_id)
+             .join(pair_owner, pair_owner.stakeholder_id == links.stakeholder_id)
              .where(unindexed(Opportunity.stage).in_(OPEN_STAGES))
-             .group_by(user_key, StakeholderOpportunity.opportunity_id))
+             .group_by(links.opportunity_id, pair_owner.user_id))
     if scope.active:
-        pairs = pairs.where(
-            StakeholderOpportunity.stakeholder_id.in_(scoped_stakeholder_ids(scope)))
-    pairs = pairs.subquery("pairs")
+        in_scope = scoped_stakeholder_ids(scope)
+        multi = multi.where(Owner.stakeholder_id.in_(in_scope))
+        linked = unindexed(links.stakeholder_id) if users else links.stakeholder_id
+        pairs = pairs.where(linked.in_(in_scope))
+    if users:
+        owned = owned.where(Owner.user_id.in_(users))
+        theirs = aliased(Owner)
+        multi = multi.where(Owner.stakeholder_id.in_(
+            select(theirs.stakeholder_id).where(theirs.user_id.in_(users))))
+        pairs = pairs.where(pair_owner.user_id.in_(users))
+    multi = multi.subquery("multi")
+    other = aliased(Owner)
+    shared = (select(other.user_id, func.count().label("shared"))
+              .join(multi, multi.c.stakeholder_id == other.stakeholder_id)
+              .group_by(other.user_id))
+    if users:
+        shared = shared.where(other.user_id.in_(users))
+    owned, shared, pairs = owned.subquery("owned"), shared.subquery("shared"), pairs.subquery()
     pipeline = (select(pairs.c.user_id, func.count().label("opportunities"),
                        func.sum(pairs.c.value).label("pipeline"))
                 .group_by(pairs.c.user_id).subquery("pipeline"))
-    stmt = (select(User.id, User.name, User.job_title, func.coalesce(owned.c.owned, 0),
-                   func.coalesce(sole.c.sole, 0), func.coalesce(owned.c.companies, 0),
+    owned_count = func.coalesce(owned.c.owned, 0)
+    stmt = (select(User.id, User.name, User.job_title, owned_count,
+                   owned_count - func.coalesce(shared.c.shared, 0),
+                   func.coalesce(owned.c.companies, 0),
                    func.coalesce(pipeline.c.opportunities, 0),
                    func.coalesce(pipeline.c.pipeline, 0))
             .outerjoin(owned, owned.c.user_id == User.id)
-            .outerjoin(sole, sole.c.user_id == User.id)
+            .outerjoin(shared, shared.c.user_id == User.id)
             .outerjoin(pipeline, pipeline.c.user_id == User.id)
-            .order_by(func.coalesce(owned.c.owned, 0).desc(), User.name, User.id))
-    if f.user_ids:
-        stmt = stmt.where(User.id.in_(f.user_ids))
+            .order_by(owned_count.desc(), User.name, User.id))
+    if users:
+        stmt = stmt.where(User.id.in_(users))
     frame = pd.DataFrame(fetch_rows(session, stmt), columns=[
         "user_id", "name", "job_title", "stakeholders_owned", "sole_owner_of",
         "companies_touched", "open_opportunities", "open_pipeline"])
