@@ -7,6 +7,7 @@ TARGET_RATIO_HAND = 1.5
 TARGET_NAIVE_FACTOR = 20
 TARGET_COLD_MS, TARGET_DETAIL_MS, TARGET_CACHED_MS = 1500, 300, 100
 TARGET_MEMORY_MB, TARGET_SEED_S = 500, 30
+TARGET_FIRST_PAINT_MS = 3000
 
 
 def _ms(value) -> str:
@@ -42,7 +43,8 @@ def render_report(results: dict) -> str:
              f"closer to the query's own cost; PostgreSQL works in its server process).", "",
              f"Machine: {_machine(results['machine'])}.", ""]
     lines += _seeding(results, backends) + _figures(results, backends)
-    lines += _pages(results, backends) + _queries(results, backends)
+    lines += _pages(results, backends) + _first_paint(results, backends)
+    lines += _queries(results, backends)
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +111,47 @@ def _pages(results: dict, backends: list[str]) -> list[str]:
                      f"{_mark(memory['peak_rss_mb'] < TARGET_MEMORY_MB)} (after imports: "
                      f"{memory['baseline_rss_mb']:.0f} MB).")
     return lines + [""]
+
+
+def _first_paint(results: dict, backends: list[str]) -> list[str]:
+    runs = {b: results["backends"][b]["browser"] for b in backends
+            if "browser" in results["backends"][b]}
+    if not runs:
+        return []
+    lines = ["#### First paint in Chromium", "",
+             "From navigation start until the page's title heading is shown and its script has "
+             "finished (bench/browser.py): cold right after the server's data cache is "
+             "cleared, warm on loading the same URL again; in brackets the CPU time of the app "
+             f"server process for that load. Target: ≤ {TARGET_FIRST_PAINT_MS} ms.", ""]
+    measured = [b for b in runs if "pages" in runs[b]]
+    if measured:
+        lines += ["| page |" + "".join(f" {b} cold ms (server CPU) | {b} warm ms (server CPU) |"
+                                   for b in measured),
+                  "|---|" + "---|---|" * len(measured)]
+        rows = {b: {row["page"]: row for row in runs[b]["pages"]} for b in measured}
+        for page in runs[measured[0]]["pages"]:
+            cells = [page["title"] + (" (detail)" if page["detail"] else "")]
+            for backend in measured:
+                row = rows[backend].get(page["page"], {})
+                error = f" ✗ (error: {row['error']})" if row.get("error") else ""
+                cells += [_paint(row.get("cold_ms"), error, row.get("cold_server_cpu_ms")),
+                          _paint(row.get("warm_ms"), " ✗" if error else "",
+                                 row.get("warm_server_cpu_ms"))]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    for backend, run in runs.items():
+        lines.append(f"{backend}: {run['note']}." if "note" in run else
+                     f"{backend}: Chromium {run['chromium']}; server up in "
+                     f"{_ms(run['server_start_ms'])} ms, its first page load (not timed above) "
+                     f"painted in {_ms(run['first_load_ms'])} ms.")
+    return lines + [""]
+
+
+def _paint(value: float | None, error: str, cpu: float | None) -> str:
+    cpu_text = f" ({_ms(cpu)})" if cpu is not None else ""
+    if error or value is None:
+        return _ms(value) + cpu_text + error
+    return _ms(value) + cpu_text + _mark(value <= TARGET_FIRST_PAINT_MS)
 
 
 def _queries(results: dict, backends: list[str]) -> list[str]:

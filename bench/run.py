@@ -46,6 +46,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="runs of each naive ORM version (slow; no warm-up)")
     parser.add_argument("--page-runs", type=int, default=3, help="renders per page (median)")
     parser.add_argument("--skip-pages", action="store_true", help="do not render pages")
+    parser.add_argument("--browser-runs", type=int, default=3,
+                        help="loads per page in Chromium, cold and warm (median)")
+    parser.add_argument("--skip-browser", action="store_true",
+                        help="do not measure first paint in Chromium")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
     return parser.parse_args(argv)
 
@@ -74,11 +78,12 @@ def seed_repeatedly(fresh: callable, *, scale: str, runs: int) -> tuple[Engine, 
                     "rows_per_table": summary.rows}
 
 
-def render_pages_in_subprocess(url: str, *, runs: int) -> dict:
-    """Page timings and peak memory, measured in a process of their own."""
+def measure_in_subprocess(module: str, url: str, *, runs: int) -> dict:
+    """What bench.pages (page timings, peak memory) or bench.browser (first paint) measures,
+    in a process of its own."""
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "pages.json"
-        subprocess.run([sys.executable, "-m", "bench.pages", "--url", url, "--runs", str(runs),
+        out = Path(folder) / "result.json"
+        subprocess.run([sys.executable, "-m", module, "--url", url, "--runs", str(runs),
                         "--out", str(out)], cwd=ROOT, check=True)
         return json.loads(out.read_text())
 
@@ -93,7 +98,10 @@ def measure_backend(engine: Engine, url: str, args: argparse.Namespace, seed: di
                                          naive_runs=args.naive_runs)}
     if not args.skip_pages:
         print(f"  rendering pages on {engine.dialect.name}…", file=sys.stderr)
-        result["pages"] = render_pages_in_subprocess(url, runs=args.page_runs)
+        result["pages"] = measure_in_subprocess("bench.pages", url, runs=args.page_runs)
+    if not args.skip_browser:
+        print(f"  first paint in Chromium on {engine.dialect.name}…", file=sys.stderr)
+        result["browser"] = measure_in_subprocess("bench.browser", url, runs=args.browser_runs)
     return result
 
 

@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bench.browser import chromium_missing
 from bench.machine import describe_machine
 from bench.queries import compare_figures, sample_ids, screen_queries, time_screen_queries
-from bench.report import render_report
+from bench.report import _ms, render_report
 from crm_core.seeding import seed_database
+from dashboard.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +59,36 @@ def test_pages_render_in_their_own_process_with_peak_memory(sqlite_engine, tmp_p
     assert [p["page"] for p in result["pages"]] == ["pages/overview.py", "pages/company.py"]
     assert all(p["error"] == "" and p["cold_ms"] > 0 for p in result["pages"])
     assert result["peak_rss_mb"] >= result["baseline_rss_mb"] > 0
+
+
+@pytest.mark.e2e
+def test_first_paint_in_chromium_is_measured_for_every_page_and_reported(sqlite_engine,
+                                                                          tmp_path):
+    if reason := chromium_missing():
+        pytest.skip(f"the browser benchmark {reason}")
+    seed_database(sqlite_engine)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    sqlite_engine.dispose()
+    out = tmp_path / "browser.json"
+
+    subprocess.run([sys.executable, "-m", "bench.browser", "--url", url, "--runs", "1",
+                    "--out", str(out)], cwd=ROOT, check=True, timeout=600)
+
+    result = json.loads(out.read_text())
+    assert [p["page"] for p in result["pages"]] == [spec.script for spec in PAGES]
+    assert [p["error"] for p in result["pages"]] == [""] * len(PAGES), result["server_log_tail"]
+    for page in result["pages"]:
+        assert page["cold_ms"] > 0 and page["warm_ms"] > 0, page
+    detail = {p["page"]: p["url"] for p in result["pages"] if p["detail"]}
+    assert detail["pages/company.py"].startswith("/company?id=") and len(detail) == 4
+    assert result["first_load_ms"] > 0 and result["server_start_ms"] > 0
+
+    report = render_report({
+        "when": "now", "scale": "demo", "machine": describe_machine(),
+        "backends": {"sqlite": {"seed": {"median_s": 0.5, "runs_s": [0.5], "rows": 7_000},
+                                "queries": [], "figures": [], "browser": result}}})
+    section = report.split("#### First paint in Chromium")[1].split("####")[0]
+    for page in result["pages"]:
+        title = page["title"] + (" (detail)" if page["detail"] else "")
+        assert f"| {title} | {_ms(page['cold_ms'])}" in section
+    assert f"sqlite: Chromium {result['chromium']}" in section
