@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -201,6 +202,9 @@ class Opportunity(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+_UNFINISHED = _in("status", vocab.UNFINISHED_TASK_STATUSES)
+
+
 class Task(Base):
     """A task, a sequence (parent) or a step of a sequence (has a parent and a sequence_order)."""
 
@@ -222,6 +226,21 @@ class Task(Base):
         Index("uq_tasks_parent_task_id_sequence_order", "parent_task_id", "sequence_order",
               unique=True),
         Index("ix_tasks_status_due_date", "status", "due_date"),
+        # Unfinished tasks only (they stay few while finished ones pile up): the counts, due
+        # windows and roll-ups read ranges of it without the table. Queries must spell the
+        # statuses out (queries._task_sql.is_unfinished) for a planner to use it.
+        Index("ix_tasks_unfinished", "status", "task_type", "due_date", "parent_task_id",
+              "sequence_order", "dependency_type",
+              sqlite_where=text(_UNFINISHED), postgresql_where=text(_UNFINISHED)),
+        # Steps in order with their status: a step's previous step (blocked or not) and a
+        # sequence's progress without the table.
+        Index("ix_tasks_step_status", "parent_task_id", "sequence_order", "status",
+              sqlite_where=text("parent_task_id IS NOT NULL"),
+              postgresql_where=text("parent_task_id IS NOT NULL")),
+        # Completions per week: one range (status = 'done', completed_at) per week. Not
+        # partial: SQLite plans a statement again on every run when it compares a bound
+        # status with the status of a partial index's WHERE.
+        Index("ix_tasks_status_completed_at", "status", "completed_at", "task_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -75,11 +75,28 @@ def _unary_plus_column(element, compiler, **kw):
     return "+" + compiler.process(element.clauses, **kw)
 
 
-def due_window_condition(task: TaskLike, window: str, today: date) -> ColumnElement[bool]:
-    """The WHERE condition of one due window, relative to `today`."""
-    week_end = today + timedelta(days=DUE_SOON_DAYS)
+def is_unfinished(task: TaskLike) -> ColumnElement[bool]:
+    """status IN ('open', 'in_progress'), the statuses written into the SQL text.
+
+    The partial index ix_tasks_unfinished holds exactly these rows; a planner may use it only
+    when it sees that the query asks for them. With bound values SQLite plans the statement
+    again on every run, and a generic PostgreSQL plan cannot use the index at all.
+    """
+    return task.status.in_([literal(status, literal_execute=True)
+                            for status in UNFINISHED_TASK_STATUSES])
+
+
+def due_window_condition(task: TaskLike, window: str, today, week_end=None
+                         ) -> ColumnElement[bool]:
+    """The WHERE condition of one due window, relative to `today`.
+
+    today and week_end (today + DUE_SOON_DAYS) may be bound parameters; week_end defaults to
+    the date.
+    """
+    if week_end is None:
+        week_end = today + timedelta(days=DUE_SOON_DAYS)
     conditions = {
-        "overdue": and_(task.status.in_(UNFINISHED_TASK_STATUSES), task.due_date < today),
+        "overdue": is_overdue(task, today),
         "today": task.due_date == today,
         "this_week": and_(task.due_date > today, task.due_date <= week_end),
         "later": task.due_date > week_end,
@@ -92,13 +109,27 @@ def due_window_condition(task: TaskLike, window: str, today: date) -> ColumnElem
 
 def is_overdue(task: TaskLike, today: date) -> ColumnElement[bool]:
     """Unfinished and due before today."""
-    return due_window_condition(task, "overdue", today)
+    return and_(is_unfinished(task), overdue_dates(task, today))
 
 
 def is_due_soon(task: TaskLike, today: date) -> ColumnElement[bool]:
     """Unfinished and due today or within the next DUE_SOON_DAYS days."""
-    return and_(task.status.in_(UNFINISHED_TASK_STATUSES), task.due_date >= today,
-                task.due_date <= today + timedelta(days=DUE_SOON_DAYS))
+    return and_(is_unfinished(task), due_soon_dates(task, today))
+
+
+def overdue_dates(task: TaskLike, today: date) -> ColumnElement[bool]:
+    """The due dates of overdue tasks (before today), for a query that selects unfinished ones."""
+    return task.due_date < today
+
+
+def due_soon_dates(task: TaskLike, today, week_end=None) -> ColumnElement[bool]:
+    """The due dates of tasks due soon, for a query that selects unfinished ones.
+
+    today and week_end (today + DUE_SOON_DAYS) may be bound parameters.
+    """
+    if week_end is None:
+        week_end = today + timedelta(days=DUE_SOON_DAYS)
+    return and_(task.due_date >= today, task.due_date <= week_end)
 
 
 def previous_step(task: TaskLike, column_name: str = "status"):
@@ -115,22 +146,29 @@ _PROGRESS = {"open": 0, "in_progress": 1, "done": 2, "cancelled": 2}
 _REQUIRED = {"finish_to_start": 2, "start_to_start": 1, "none": 0}
 
 
-def blocked_condition(task: TaskLike) -> ColumnElement[bool]:
-    """True for an unfinished step whose dependency on the previous step is not met."""
-    # One lookup of the previous step per row: its progress must reach what the dependency
-    # type requires. A first step has no previous step, so it waits for nothing (never NULL:
-    # NOT blocked must be true for it).
-    prev_progress = func.coalesce(case(_PROGRESS, value=previous_step(task)), 2)
+def blocked_condition(task: TaskLike, previous_status=None) -> ColumnElement[bool]:
+    """True for an unfinished step whose dependency on the previous step is not met.
+
+    previous_status: the previous step's status when the caller has joined that step already;
+    by default one lookup per row (previous_step).
+    """
+    # The previous step's progress must reach what the dependency type requires. A first step
+    # has no previous step, so it waits for nothing (never NULL: NOT blocked must be true).
+    if previous_status is None:
+        previous_status = previous_step(task)
+    prev_progress = func.coalesce(case(_PROGRESS, value=previous_status), 2)
     required = case(_REQUIRED, value=task.dependency_type, else_=0)
-    # The status test must never make SQLite walk the status index (see no_index).
-    return and_(task.parent_task_id.is_not(None),
+    # Cheap tests first: the lookup of the previous step runs only for unfinished steps that
+    # depend on it ('none' never waits). The status test must never make SQLite walk the
+    # status index (see no_index).
+    return and_(task.parent_task_id.is_not(None), task.dependency_type != "none",
                 no_index(task.status).in_(UNFINISHED_TASK_STATUSES),
                 prev_progress < required)
 
 
-def blocked_flag(task: TaskLike) -> ColumnElement[bool]:
+def blocked_flag(task: TaskLike, previous_status=None) -> ColumnElement[bool]:
     """blocked_condition as a selectable true/false column."""
-    return case((blocked_condition(task), true()), else_=false())
+    return case((blocked_condition(task, previous_status), true()), else_=false())
 
 
 def text_agg(dialect_name: str, expr, order_by, separator: str = ", "):
@@ -155,19 +193,29 @@ def entity_name():
 
 
 def link_summary(dialect_name: str, task_ids) -> Select:
-    """Per task of these ids (a list or an expanding bind parameter): names per entity type.
+    """Per task of these ids (a list, an expanding bind parameter or a select of ids): names
+    per entity type.
 
     Columns: task_id, linked ('Company: Acme; User: Alice, Bob'), and per entity type T:
     T_names, T_count, T_first_id, T_first_name (first by name).
     """
-    name = entity_name()
-    type_rank = case({t: i for i, t in enumerate(ENTITY_TYPES)}, value=TaskEntity.entity_type)
-    rank = func.row_number().over(partition_by=(TaskEntity.task_id, TaskEntity.entity_type),
-                                  order_by=(name, TaskEntity.entity_id))
-    links = (select(TaskEntity.task_id, TaskEntity.entity_type, TaskEntity.entity_id,
-                    name.label("name"), type_rank.label("type_rank"), rank.label("rank"))
-             .where(TaskEntity.task_id.in_(task_ids))
-             .order_by(TaskEntity.task_id, type_rank, name, TaskEntity.entity_id)
+    # Each link's name from a join on its table's primary key (a column, read once per link;
+    # the page's few links make every join a lookup).
+    tables = {t: model.__table__.alias(f"linked_{t}") for t, model in (
+        ("company", Company), ("opportunity", Opportunity), ("stakeholder", Stakeholder),
+        ("user", User))}
+    named = select(TaskEntity.task_id, TaskEntity.entity_type, TaskEntity.entity_id,
+                   func.coalesce(*(table.c.name for table in tables.values())).label("name"),
+                   case({t: i for i, t in enumerate(ENTITY_TYPES)},
+                        value=TaskEntity.entity_type).label("type_rank"))
+    for entity_type, table in tables.items():
+        named = named.outerjoin(table, and_(TaskEntity.entity_type == entity_type,
+                                            table.c.id == TaskEntity.entity_id))
+    named = named.where(TaskEntity.task_id.in_(task_ids)).subquery("named")
+    rank = func.row_number().over(partition_by=(named.c.task_id, named.c.entity_type),
+                                  order_by=(named.c.name, named.c.entity_id))
+    links = (select(*named.c, rank.label("rank"))
+             .order_by(named.c.task_id, named.c.type_rank, named.c.name, named.c.entity_id)
              .subquery("links"))
     label = case({t.value: t.label for t in ENTITY_TYPES.terms}, value=links.c.entity_type)
     columns = [links.c.task_id,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.errors import NotFound
 from crm_core.models import Task
-from crm_core.queries._task_sql import blocked_condition, is_overdue
+from crm_core.queries._task_sql import blocked_condition, is_overdue, is_unfinished
 from crm_core.queries.tasks import escape_like, task_rows
 from crm_core.vocab import UNFINISHED_TASK_STATUSES
 
@@ -92,19 +92,21 @@ def _as_date(value) -> date | None:
 def sequence_options(session: Session, *, search: str | None = None,
                      unfinished_only: bool = True, limit: int = 100) -> pd.DataFrame:
     """Sequences for a picker, newest first: id, description, status, due_date, steps, done."""
-    step = Task.__table__.alias("step")
-    steps_total = (select(func.count()).where(step.c.parent_task_id == Task.id)
-                   .scalar_subquery())
-    steps_done = (select(func.count()).where(step.c.parent_task_id == Task.id,
-                                             step.c.status == "done").scalar_subquery())
-    stmt = (select(Task.id, Task.description, Task.status, Task.due_date,
-                   steps_total.label("steps_total"), steps_done.label("steps_done"))
-            .where(Task.task_type == "sequence"))
-    if unfinished_only:
-        stmt = stmt.where(Task.status.in_(UNFINISHED_TASK_STATUSES))
+    picked = select(Task.id).where(Task.task_type == "sequence")
+    if unfinished_only:   # a range of the partial index ix_tasks_unfinished (status, task_type)
+        picked = picked.where(is_unfinished(Task))
     if search and search.strip():
-        stmt = stmt.where(Task.description.ilike(f"%{escape_like(search.strip())}%",
-                                                 escape="\\"))
-    rows = session.execute(stmt.order_by(Task.id.desc()).limit(limit)).all()
+        picked = picked.where(Task.description.ilike(f"%{escape_like(search.strip())}%",
+                                                     escape="\\"))
+    # The sequences first, then their steps counted: counting in the same SELECT would count
+    # the steps of every matching sequence before the LIMIT applies (SQLite sorts after).
+    picked = picked.order_by(Task.id.desc()).limit(limit).subquery("picked")
+    step = Task.__table__.alias("step")
+    steps = select(func.count()).where(step.c.parent_task_id == Task.id)
+    rows = session.execute(
+        select(Task.id, Task.description, Task.status, Task.due_date,
+               steps.scalar_subquery().label("steps_total"),
+               steps.where(step.c.status == "done").scalar_subquery().label("steps_done"))
+        .join(picked, picked.c.id == Task.id).order_by(Task.id.desc())).all()
     return pd.DataFrame(rows, columns=["id", "description", "status", "due_date",
                                        "steps_total", "steps_done"])

@@ -1,40 +1,49 @@
 """Task lists: filters, the paginated page (links, sequence position, blocked) and the counts.
 
-The page is paginated in SQL; linked names, sequence positions and blocked flags are computed
-for the page's rows only. See `_task_sql` for the due windows and the blocked rule.
+A page is one statement: its ids (paginated in SQL), their display rows (linked names,
+sequence position, blocked flag, computed for the page's rows only) and the total. See
+`_task_sql` for the due windows and the blocked rule.
+
+Building and keying these statements costs more than running them, so each is built once per
+shape of the filters (`TaskFilters.shape`) and run with the filter values as named bound
+parameters (`TaskFilters.params`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import (
-    ColumnElement,
+    Date,
+    Integer,
     Select,
+    and_,
     bindparam,
     case,
     func,
+    literal,
     or_,
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from crm_core.models import Task, TaskEntity
 from crm_core.queries._task_sql import (
+    DUE_SOON_DAYS,
     DUE_WINDOWS,
     blocked_condition,
     blocked_flag,
+    due_soon_dates,
     due_window_condition,
-    is_due_soon,
-    is_overdue,
+    is_unfinished,
     link_summary,
     no_index,
-    previous_step,
+    overdue_dates,
 )
 from crm_core.vocab import ENTITY_TYPES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
@@ -69,44 +78,103 @@ class TaskCounts:
     blocked: int
 
 
-def task_conditions(*, statuses: Sequence[str] = (), priorities: Sequence[str] = (),
-                    due_windows: Sequence[str] = (), next_step_types: Sequence[str] = (),
-                    task_types: Sequence[str] = (), entity_type: str | None = None,
-                    entity_id: int | None = None, user_id: int | None = None,
-                    search: str | None = None, sequence_id: int | None = None,
-                    blocked_only: bool = False, today: date | None = None,
-                    scan: bool = False) -> list[ColumnElement[bool]]:
-    """The WHERE conditions on `tasks` for these filters (empty filters match everything).
+def _values(values: Sequence[str]) -> tuple[str, ...]:
+    return (values,) if isinstance(values, str) else tuple(values)
 
-    scan=True keeps SQLite off the (status, due_date) index: a question that reads most open
-    tasks' rows anyway is much faster as one pass over the table than as an index walk.
-    """
-    today = today or date.today()
-    conditions: list[ColumnElement[bool]] = []
-    status = no_index(Task.status) if scan else Task.status
-    for column, values in ((status, statuses), (Task.priority, priorities),
-                           (Task.next_step_type, next_step_types),
-                           (Task.task_type, task_types)):
-        if values:
-            conditions.append(column.in_(list(values)))
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """The filters of a task list (empty filters match everything)."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    due_windows: tuple[str, ...] = ()
+    next_step_types: tuple[str, ...] = ()
+    task_types: tuple[str, ...] = ()
+    entity_type: str | None = None
+    entity_id: int | None = None
+    user_id: int | None = None
+    search: str | None = None
+    sequence_id: int | None = None
+    blocked_only: bool = False
+    today: date = field(default_factory=date.today)
+
+    def __post_init__(self):
+        for name in ("statuses", "priorities", "due_windows", "next_step_types", "task_types"):
+            object.__setattr__(self, name, _values(getattr(self, name)))
+        object.__setattr__(self, "search", (self.search or "").strip() or None)
+        if (self.entity_type is None) != (self.entity_id is None):
+            raise ValueError("Filter by entity with both entity_type and entity_id.")
+        if self.entity_type is not None and self.entity_type not in ENTITY_TYPES:
+            raise ValueError(f"Unknown entity type '{self.entity_type}'.")
+        for window in self.due_windows:
+            if window not in DUE_WINDOWS:
+                raise ValueError(f"Unknown due window '{window}'; "
+                                 f"use one of {', '.join(DUE_WINDOWS)}.")
+
+    @property
+    def narrow(self) -> bool:
+        """The tasks of one record or one sequence: few candidates, found through an index."""
+        return (self.entity_type is not None or self.user_id is not None
+                or self.sequence_id is not None)
+
+    @property
+    def scan(self) -> bool:
+        """A text search or the blocked rule must look at every candidate row: one table pass
+        (no_index keeps SQLite off the (status, due_date) index, whose walk would fetch each
+        row separately)."""
+        return not self.narrow and (self.search is not None or self.blocked_only)
+
+    def shape(self) -> tuple:
+        """What the SQL text depends on: the statuses and due windows, which filters are set."""
+        return (self.statuses, self.due_windows, self.blocked_only, self.narrow, self.scan,
+                tuple(name for name, value in self.params().items()
+                      if value not in (None, [])))
+
+    def params(self) -> dict:
+        """The bound parameters of the conditions (named as in `_conditions`)."""
+        return {"priorities": list(self.priorities),
+                "next_step_types": list(self.next_step_types),
+                "task_types": list(self.task_types), "entity_type": self.entity_type,
+                "entity_id": self.entity_id, "user_id": self.user_id,
+                "search": f"%{escape_like(self.search)}%" if self.search else None,
+                "sequence_id": self.sequence_id, "today": self.today,
+                "week_end": self.today + timedelta(days=DUE_SOON_DAYS)}
+
+
+@lru_cache(maxsize=256)
+def _conditions(shape: tuple) -> tuple:
+    """The WHERE conditions on `tasks` of a TaskFilters shape, values as bound parameters."""
+    statuses, due_windows, blocked_only, narrow, scan, given = shape
+    conditions = []
+    if statuses:
+        # Written into the SQL (they are part of the shape): SQLite compares a bound list
+        # with the partial index on ('open', 'in_progress') and would plan the statement
+        # again on every run. No status index may compete with the lookup of a record's few
+        # tasks, nor with a table pass (no_index).
+        conditions.append((no_index(Task.status) if narrow or scan else Task.status).in_(
+            [literal(status, literal_execute=True) for status in statuses]))
+    for name in ("priorities", "next_step_types", "task_types"):
+        if name in given:
+            column = getattr(Task, {"priorities": "priority", "next_step_types": "next_step_type",
+                                    "task_types": "task_type"}[name])
+            conditions.append(column.in_(bindparam(name, expanding=True)))
     if due_windows:
-        conditions.append(or_(*(due_window_condition(Task, w, today) for w in due_windows)))
-    if (entity_type is None) != (entity_id is None):
-        raise ValueError("Filter by entity with both entity_type and entity_id.")
-    if entity_type is not None:
-        if entity_type not in ENTITY_TYPES:
-            raise ValueError(f"Unknown entity type '{entity_type}'.")
-        conditions.append(Task.id.in_(_linked_task_ids(entity_type, entity_id)))
-    if user_id is not None:
-        conditions.append(Task.id.in_(_linked_task_ids("user", user_id)))
-    if search and search.strip():
-        conditions.append(Task.description.ilike(f"%{escape_like(search.strip())}%",
-                                                 escape="\\"))
-    if sequence_id is not None:
-        conditions.append(Task.parent_task_id == sequence_id)
+        today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
+        conditions.append(or_(*(due_window_condition(Task, window, today, week_end)
+                                for window in due_windows)))
+    if "entity_type" in given:
+        conditions.append(Task.id.in_(_linked_task_ids(bindparam("entity_type"),
+                                                       bindparam("entity_id"))))
+    if "user_id" in given:
+        conditions.append(Task.id.in_(_linked_task_ids("user", bindparam("user_id"))))
+    if "search" in given:
+        conditions.append(Task.description.ilike(bindparam("search"), escape="\\"))
+    if "sequence_id" in given:
+        conditions.append(Task.parent_task_id == bindparam("sequence_id"))
     if blocked_only:
         conditions.append(blocked_condition(Task))
-    return conditions
+    return tuple(conditions)
 
 
 def escape_like(text: str) -> str:
@@ -114,7 +182,7 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _linked_task_ids(entity_type: str, entity_id: int) -> Select:
+def _linked_task_ids(entity_type, entity_id) -> Select:
     return select(TaskEntity.task_id).where(TaskEntity.entity_type == entity_type,
                                             TaskEntity.entity_id == entity_id)
 
@@ -130,102 +198,130 @@ def task_page(session: Session, *, statuses: Sequence[str] = (), priorities: Seq
     if sort not in SORTS:
         raise ValueError(f"Unknown sort '{sort}'; use one of {', '.join(SORTS)}.")
     limit, offset = max(1, int(limit)), max(0, int(offset))
-    narrow = entity_type is not None or user_id is not None or sequence_id is not None
-    # A text search or the blocked rule must look at every candidate row: one table pass.
-    scan = not narrow and (bool(search and search.strip()) or blocked_only)
-    conditions = task_conditions(
+    filters = TaskFilters(
         statuses=statuses, priorities=priorities, due_windows=due_windows,
         next_step_types=next_step_types, task_types=task_types, entity_type=entity_type,
         entity_id=entity_id, user_id=user_id, search=search, sequence_id=sequence_id,
-        blocked_only=blocked_only, today=today, scan=scan)
-    if narrow or scan:
-        # Few candidates, or one pass over the table anyway: rows and total in one statement.
-        order = ((Task.id.desc(),) if sort == "newest"
-                 else (Task.due_date.is_(None), Task.due_date, Task.id))
-        found = session.execute(select(Task.id, func.count().over()).where(*conditions)
-                                .order_by(*order).limit(limit).offset(offset)).all()
-        ids = [row[0] for row in found]
-        total = found[0][1] if found else _count(session, conditions) if offset else 0
-    else:
-        total = _count(session, conditions)
-        if sort == "newest":
-            ids = list(session.scalars(select(Task.id).where(*conditions)
-                                       .order_by(Task.id.desc()).limit(limit).offset(offset)))
-        else:
-            ids = _ids_by_due_date(session, conditions, statuses=statuses, limit=limit,
-                                   offset=offset)
-    return TaskPage(rows=task_rows(session, task_ids=ids), total=total, limit=limit,
+        blocked_only=blocked_only, today=today or date.today())
+    stmt = _page_statement(session.get_bind().dialect.name, filters.shape(), sort)
+    # Run on the connection: the ORM adds nothing to a statement of columns.
+    rows = session.connection().execute(stmt, {**filters.params(), "limit": limit,
+                                               "offset": offset, "window": limit + offset}
+                                        ).all()
+    if rows:
+        total = rows[0][-1]
+    else:   # an empty page: no row carries the total
+        total = session.scalar(select(func.count()).select_from(Task).where(
+            *_conditions(filters.shape())), filters.params()) if offset else 0
+    return TaskPage(rows=_frame([row[:-1] for row in rows]), total=total, limit=limit,
                     offset=offset)
 
 
-def _count(session: Session, conditions: list) -> int:
-    return session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+# The page orders: due (earliest, so overdue, first; no due date last), newest.
+_ORDERS = {"due": lambda task: (task.due_date.is_(None), task.due_date, task.id),
+           "newest": lambda task: (task.id.desc(),)}
 
 
-def _ids_by_due_date(session: Session, conditions: list, *, statuses: Sequence[str],
-                     limit: int, offset: int) -> list[int]:
-    """Ids ordered by due date (no due date last), then id.
+@lru_cache(maxsize=256)
+def _page_statement(dialect_name: str, shape: tuple, sort: str) -> Select:
+    """The page's rows in order, each with the total as its last column."""
+    conditions = _conditions(shape)
+    statuses, _, _, narrow, scan, _ = shape
+    order = _ORDERS[sort](Task)
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    if narrow or scan:
+        # Few candidates, or one pass over the table anyway: the total in the same pass.
+        page = (select(Task.id, func.count().over().label("total")).where(*conditions)
+                .order_by(*order).limit(limit).offset(offset))
+    else:
+        if sort == "newest":
+            ids = select(Task.id).where(*conditions).order_by(*order)
+        else:
+            ids = _ids_by_due_date(conditions, statuses=statuses)
+        total = select(func.count()).select_from(Task).where(*conditions).scalar_subquery()
+        page = ids.limit(limit).offset(offset).add_columns(total.label("total"))
+    page = page.cte("page")
+    return _rows_select(dialect_name, page).add_columns(page.c.total).order_by(*order)
 
-    Each status is read in the order of the (status, due_date) index and stops after
-    limit + offset rows; the small union is then sorted, so a page never sorts every open task.
+
+def _ids_by_due_date(conditions, *, statuses: Sequence[str]) -> Select:
+    """Ids ordered by due date (no due date last), then id; the first `window` (limit +
+    offset) of them are right.
+
+    Each status is read in the order of the (status, due_date) index and stops after `window`
+    rows; the small union is then sorted, so a page never sorts every open task.
     """
+    window = bindparam("window", type_=Integer)
     branches = []
     for status in statuses or TASK_STATUSES.values:
         dated = (select(Task.id, Task.due_date)
                  .where(*conditions, Task.status == status, Task.due_date.is_not(None))
-                 .order_by(Task.due_date, Task.id).limit(limit + offset).subquery())
+                 .order_by(Task.due_date, Task.id).limit(window).subquery())
         undated = (select(Task.id, Task.due_date)
                    .where(*conditions, Task.status == status, Task.due_date.is_(None))
-                   .order_by(Task.id).limit(limit + offset).subquery())
+                   .order_by(Task.id).limit(window).subquery())
         branches += [select(dated.c.id, dated.c.due_date),
                      select(undated.c.id, undated.c.due_date)]
     merged = union_all(*branches).subquery()
-    stmt = (select(merged.c.id)
-            .order_by(merged.c.due_date.is_(None), merged.c.due_date, merged.c.id)
-            .limit(limit).offset(offset))
-    return list(session.scalars(stmt))
+    return select(merged.c.id).order_by(*_ORDERS["due"](merged.c))
 
 
 def task_rows(session: Session, *, task_ids: Sequence[int]) -> pd.DataFrame:
     """The display rows of these tasks, in the given order (columns: PAGE_COLUMNS)."""
-    if not task_ids:
-        return pd.DataFrame(columns=PAGE_COLUMNS)
-    stmt = _rows_statement(session.get_bind().dialect.name)
-    frame = pd.DataFrame(session.execute(stmt, {"task_ids": list(task_ids)}).all(),
-                         columns=PAGE_COLUMNS)
-    frame["blocked"] = frame["blocked"].astype(bool)
-    frame.loc[~frame["blocked"], "blocked_by"] = None
-    for entity_type in ENTITY_TYPES:
-        frame[f"{entity_type}_count"] = (pd.to_numeric(frame[f"{entity_type}_count"])
-                                          .fillna(0).astype(int))
-    frame["linked"] = frame["linked"].fillna("")
+    rows = session.execute(_rows_of_ids(session.get_bind().dialect.name),
+                           {"task_ids": list(task_ids)}).all()
     position = {task_id: i for i, task_id in enumerate(task_ids)}
-    return (frame.sort_values("id", key=lambda ids: ids.map(position))
-            .reset_index(drop=True))
+    return _frame(sorted((tuple(row) for row in rows), key=lambda row: position[row[0]]))
 
 
 @lru_cache(maxsize=4)
-def _rows_statement(dialect_name: str) -> Select:
-    # Built once per dialect: constructing this statement costs more than running it.
-    parent, sibling, step = aliased(Task), aliased(Task), aliased(Task)
-    task_ids = bindparam("task_ids", expanding=True)
-    sequence_steps = (select(func.count()).where(sibling.parent_task_id == Task.parent_task_id)
-                      .scalar_subquery())
-    own_steps = select(func.count()).where(step.parent_task_id == Task.id)
-    links = link_summary(dialect_name, task_ids).subquery("link_summary")
-    link_columns = [c for c in links.c if c.key != "task_id"]
+def _rows_of_ids(dialect_name: str) -> Select:
+    page = select(Task.id).where(Task.id.in_(bindparam("task_ids", expanding=True))).cte("page")
+    return _rows_select(dialect_name, page)
+
+
+def _rows_select(dialect_name: str, page) -> Select:
+    """The display rows (PAGE_COLUMNS) of the tasks whose ids `page` (a CTE with `id`) holds,
+    unordered.
+
+    Every figure of a row is a lookup for that row only: its sequence and position, the steps
+    of a sequence, the previous step (blocked and by what), its links by name.
+    """
+    parent, prev, sibling, step = (Task.__table__.alias(name)
+                                   for name in ("sequence", "previous_step", "sibling", "step"))
+    own_steps = select(func.count()).where(step.c.parent_task_id == Task.id)
+    previous_order = (select(func.max(sibling.c.sequence_order))
+                      .where(sibling.c.parent_task_id == Task.parent_task_id,
+                             sibling.c.sequence_order < Task.sequence_order).scalar_subquery())
+    links = link_summary(dialect_name, select(page.c.id)).subquery("links")
+    link_columns = []
+    for column in links.c:
+        if column.key.endswith("_count"):
+            link_columns.append(func.coalesce(column, 0).label(column.key))
+        elif column.key == "linked":
+            link_columns.append(func.coalesce(column, "").label(column.key))
+        elif column.key != "task_id":
+            link_columns.append(column)
     return (select(Task.id, Task.description, Task.status, Task.priority, Task.due_date,
                    Task.next_step_type, Task.task_type, Task.dependency_type, Task.created_at,
                    Task.completed_at, Task.version, Task.parent_task_id,
-                   parent.description.label("sequence"), Task.sequence_order,
-                   sequence_steps.label("sequence_steps"),
-                   own_steps.where(step.status == "done").scalar_subquery().label("steps_done"),
+                   parent.c.description.label("sequence"), Task.sequence_order,
+                   select(func.count()).where(sibling.c.parent_task_id == Task.parent_task_id)
+                   .scalar_subquery().label("sequence_steps"),
+                   own_steps.where(step.c.status == "done").scalar_subquery().label("steps_done"),
                    own_steps.scalar_subquery().label("steps_total"),
-                   blocked_flag(Task).label("blocked"),
-                   previous_step(Task, "description").label("blocked_by"), *link_columns)
-            .outerjoin(parent, parent.id == Task.parent_task_id)
-            .outerjoin(links, links.c.task_id == Task.id)
-            .where(Task.id.in_(task_ids)))
+                   blocked_flag(Task, prev.c.status).label("blocked"),
+                   case((blocked_condition(Task, prev.c.status), prev.c.description))
+                   .label("blocked_by"), *link_columns)
+            .select_from(page).join(Task, Task.id == page.c.id)
+            .outerjoin(parent, parent.c.id == Task.parent_task_id)
+            .outerjoin(prev, and_(prev.c.parent_task_id == Task.parent_task_id,
+                                  prev.c.sequence_order == previous_order))
+            .outerjoin(links, links.c.task_id == Task.id))
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=PAGE_COLUMNS)
 
 
 def task_counts(session: Session, *, priorities: Sequence[str] = (),
@@ -237,23 +333,33 @@ def task_counts(session: Session, *, priorities: Sequence[str] = (),
 
     Sequences (the parents) are left out by default: their steps are the work.
     """
-    today = today or date.today()
-    narrow = entity_type is not None or user_id is not None or sequence_id is not None
-    conditions = task_conditions(
-        statuses=UNFINISHED_TASK_STATUSES, priorities=priorities,
-        next_step_types=next_step_types, task_types=task_types, entity_type=entity_type,
-        entity_id=entity_id, user_id=user_id, search=search, sequence_id=sequence_id,
-        today=today, scan=not narrow)
-
-    def count_of(condition):
-        return func.count(case((condition, 1)))
-
-    row = session.execute(
-        select(func.count(), count_of(is_overdue(Task, today)),
-               count_of(is_due_soon(Task, today)), count_of(blocked_condition(Task)))
-        .select_from(Task).where(*conditions)).one()
+    filters = TaskFilters(
+        priorities=priorities, next_step_types=next_step_types, task_types=task_types,
+        entity_type=entity_type, entity_id=entity_id, user_id=user_id, search=search,
+        sequence_id=sequence_id, today=today or date.today())
+    row = session.execute(_counts_statement(filters.shape()), filters.params()).one()
     return TaskCounts(open=row[0], overdue=row[1], due_soon=row[2], blocked=row[3])
 
 
-__all__ = ["DUE_WINDOWS", "SORTS", "TaskCounts", "TaskPage", "escape_like", "task_conditions",
+@lru_cache(maxsize=64)
+def _counts_statement(shape: tuple) -> Select:
+    # The tasks of one record or sequence are few: found through their links (or the
+    # sequence), and no status index may compete with that lookup (no_index). Otherwise each
+    # figure is a range count in the partial index ix_tasks_unfinished (status, task_type,
+    # due_date, ...) rather than a test per row.
+    narrow = shape[3]
+    unfinished = (no_index(Task.status).in_(UNFINISHED_TASK_STATUSES) if narrow
+                  else is_unfinished(Task))
+    today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
+
+    def count_where(*condition):
+        return (select(func.count()).select_from(Task)
+                .where(*_conditions(shape), unfinished, *condition).scalar_subquery())
+
+    return select(count_where(), count_where(overdue_dates(Task, today)),
+                  count_where(due_soon_dates(Task, today, week_end)),
+                  count_where(blocked_condition(Task)))
+
+
+__all__ = ["DUE_WINDOWS", "SORTS", "TaskCounts", "TaskFilters", "TaskPage", "escape_like",
            "task_counts", "task_page", "task_rows"]

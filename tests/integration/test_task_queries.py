@@ -154,6 +154,21 @@ def test_each_filter_keeps_only_the_matching_tasks(built, filters, expected):
     assert page.total == len(expected)
 
 
+def test_the_same_filters_with_other_values_answer_for_those_values(built):
+    # Each shape of filters is one statement, built once and run with the values bound.
+    engine, ids = built
+    assert _ids(_page(engine, user_id=ids["alice"], statuses=OPEN), ids) == [
+        "overdue", "week", "none"]
+    assert _ids(_page(engine, user_id=ids["bob"], statuses=OPEN), ids) == ["T1", "today"]
+    assert _ids(_page(engine, search="pricing"), ids) == ["overdue"]
+    assert _ids(_page(engine, search="review"), ids) == ["later", "S3"]
+    with read_session(engine) as session:
+        week_later = tasks.task_page(session, today=date(2030, 6, 20), due_windows=["overdue"])
+        counts = tasks.task_counts(session, today=date(2030, 6, 20))
+    assert _ids(week_later, ids) == ["overdue", "T1", "today", "week"]
+    assert counts == tasks.TaskCounts(open=12, overdue=4, due_soon=2, blocked=3)
+
+
 def test_rows_show_linked_names_the_sequence_position_and_what_blocks_a_step(built):
     engine, ids = built
     with read_session(engine) as session:
@@ -225,16 +240,22 @@ def test_overdue_and_due_soon_roll_up_per_user_and_per_company(built):
 
 def test_tasks_completed_per_week_start_on_monday_and_keep_empty_weeks(engine):
     with write_session(engine) as session:
+        alice_id = add_user(session, "Alice Archer").id
         for description, completed in [("A", datetime(2030, 6, 3, 9)),
                                        ("B", datetime(2030, 6, 9, 23)),
                                        ("C", datetime(2030, 6, 11, 8)),
                                        ("D", datetime(2030, 5, 1, 8))]:
-            add_task(session, description, status="done", completed_at=completed)
-        add_task(session, "Open", status="open")
+            links = [("user", alice_id)] if description in ("B", "C", "D") else []
+            add_task(session, description, status="done", completed_at=completed, links=links)
+        add_task(session, "Open", status="open", links=[("user", alice_id)])
     with read_session(engine) as session:
         weeks = task_rollups.completed_per_week(session, weeks=3, today=TODAY)
+        alices = task_rollups.completed_per_week(session, weeks=3, today=TODAY,
+                                                 user_id=alice_id)
     assert weeks["week"].tolist() == [date(2030, 5, 27), date(2030, 6, 3), date(2030, 6, 10)]
     assert weeks["completed"].tolist() == [0, 2, 1]
+    assert alices["week"].tolist() == weeks["week"].tolist()
+    assert alices["completed"].tolist() == [0, 1, 1]
 
 
 def test_an_empty_page_has_the_columns_and_a_zero_total(engine):
