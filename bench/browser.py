@@ -32,6 +32,9 @@ st.navigation, so the first request to a page URL on a fresh server can show a "
 found" dialog. As the e2e tests do (tests/e2e/test_import_upload.py), the server's first load
 is a throwaway visit (timed as first_load_ms; a dialog there is closed) before any page is
 measured; a measured load that still shows a dialog or an exception box is that page's error.
+
+A database whose schema is behind the code's migrations is not measured: the app would migrate
+it on start (see unmigrated).
 """
 
 from __future__ import annotations
@@ -75,6 +78,34 @@ def chromium_missing() -> str:
     if not Path(CHROMIUM).exists():
         return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
     return ""
+
+
+def unmigrated(url: str) -> str:
+    """Why the app would write to this database on start, or '' when it would not.
+
+    The app migrates a database behind the code's migrations on its first start: measuring
+    must not change the schema of someone's database, so such a database is not measured
+    (the benchmark's own databases are migrated to head when it creates them)."""
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from crm_core.db import PROJECT_ROOT, make_engine
+
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    finally:
+        engine.dispose()
+    if current == heads:
+        return ""
+    return (f"the database is at revision {', '.join(sorted(current)) or 'none'}, the code at "
+            f"{', '.join(sorted(heads))}: the app would migrate it (migrate it, or measure a "
+            f"copy)")
 
 
 def _free_port() -> int:
@@ -183,7 +214,7 @@ def _median(values: list[float | None]) -> float | None:
 
 def measure_first_paint(url: str, *, runs: int, scripts: list[str] | None = None) -> dict:
     """Cold and warm first paint of each page (ms, medians), and the server's start-up."""
-    if reason := chromium_missing():
+    if reason := chromium_missing() or unmigrated(url):
         return {"note": f"skipped: {reason}"}
     from playwright.sync_api import sync_playwright
 
