@@ -19,6 +19,11 @@ def test_the_server_runs_headless_with_xsrf_protection_and_cors_on():
     assert CONFIG["server"]["enableCORS"] is True
 
 
+def test_the_server_does_not_watch_the_source_files():
+    assert CONFIG["server"]["fileWatcherType"] == "none"
+    assert CONFIG["server"]["runOnSave"] is False
+
+
 def test_no_usage_statistics_are_sent():
     assert CONFIG["browser"]["gatherUsageStats"] is False
 
