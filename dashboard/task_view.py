@@ -109,21 +109,25 @@ def _due_text(due: Any, status: str, today: date) -> str:
     return "today" if days == 0 else f"in {days} d"
 
 
-def _link(row: pd.Series, entity_type: str) -> str | None:
-    first = row[f"{entity_type}_first_id"]
-    if first is None or pd.isna(first):
+def _link(entity_type: str, first_id: Any, count: int, first_name: str) -> str | None:
+    if first_id is None or pd.isna(first_id):
         return None
-    more = int(row[f"{entity_type}_count"]) - 1
-    name = row[f"{entity_type}_first_name"] + (f" +{more}" if more > 0 else "")
-    return named_detail_url(entity_type, int(first), name)
+    more = int(count) - 1
+    name = first_name + (f" +{more}" if more > 0 else "")
+    return named_detail_url(entity_type, int(first_id), name)
 
 
-def _kind(row: pd.Series) -> str:
-    if row["task_type"] == "sequence":
-        return f"Sequence · {int(row['steps_done'] or 0)}/{int(row['steps_total'] or 0)} done"
-    if pd.notna(row["sequence_order"]):
-        return f"Step {int(row['sequence_order'])} of {int(row['sequence_steps'] or 0)}"
+def _kind(task_type: str, steps_done: Any, steps_total: Any, order: Any, steps: Any) -> str:
+    if task_type == "sequence":
+        return f"Sequence · {int(steps_done or 0)}/{int(steps_total or 0)} done"
+    if pd.notna(order):
+        return f"Step {int(order)} of {int(steps or 0)}"
     return "Task"
+
+
+def _values(rows: pd.DataFrame, *columns: str) -> zip:
+    """The rows' values of these columns, row by row (cheaper than iterrows)."""
+    return zip(*(rows[column] for column in columns), strict=True)
 
 
 def table_frame(rows: pd.DataFrame, today: date) -> pd.DataFrame:
@@ -137,13 +141,15 @@ def table_frame(rows: pd.DataFrame, today: date) -> pd.DataFrame:
                                                          strict=True)],
         "Blocked by": [str(b) if blocked else "" for b, blocked in
                        zip(rows["blocked_by"], rows["blocked"], strict=True)],
-        "Kind": [_kind(r) for _, r in rows.iterrows()],
+        "Kind": [_kind(*values) for values in _values(
+            rows, "task_type", "steps_done", "steps_total", "sequence_order", "sequence_steps")],
         "Sequence": rows["sequence"].fillna(""),
         "Next step": rows["next_step_type"].map(NEXT_STEP_TYPES.label),
     })
     for entity_type in ENTITY_TYPES:
-        shown[ENTITY_TYPES.label(entity_type)] = [_link(r, entity_type)
-                                                  for _, r in rows.iterrows()]
+        shown[ENTITY_TYPES.label(entity_type)] = [
+            _link(entity_type, *values) for values in _values(
+                rows, *(f"{entity_type}_{c}" for c in ("first_id", "count", "first_name")))]
     shown["Linked to"] = rows["linked"]
     return shown
 
@@ -175,8 +181,11 @@ def csv_frame(rows: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
 def sequence_view(*, preselected: int | None, today: date) -> int | None:
     """Pick a sequence; show its progress and its steps in order. Returns the sequence id."""
     left, right = st.columns([1, 2])
-    search = left.text_input("Find a sequence", key="seq_search", placeholder="Part of a name")
-    include_finished = left.checkbox("Include finished sequences", key="seq_all")
+    # persist_state: the tab may be closed (not run) and opened again.
+    search = left.text_input("Find a sequence", key="seq_search", placeholder="Part of a name",
+                             persist_state="page")
+    include_finished = left.checkbox("Include finished sequences", key="seq_all",
+                                     persist_state="page")
     options = load(sequence_options, search=search.strip() or None,
                    unfinished_only=not include_finished, limit=100)
     labels = {int(r.id): f"{r.description} · {r.steps_done}/{r.steps_total} done"
@@ -191,7 +200,8 @@ def sequence_view(*, preselected: int | None, today: date) -> int | None:
     if st.session_state.get("seq_pick") not in ids:
         st.session_state.pop("seq_pick", None)
     chosen = right.selectbox("Sequence", ids, format_func=labels.get, key="seq_pick",
-                             index=0 if ids else None, placeholder="No sequence matches")
+                             index=0 if ids else None, placeholder="No sequence matches",
+                             persist_state="page")
     if chosen is None:
         st.info("No sequence matches. Managers create sequences under 'New sequence'.")
         return None

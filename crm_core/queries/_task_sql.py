@@ -10,6 +10,7 @@ A first step, a task outside any sequence and a finished task are never blocked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import (
@@ -21,6 +22,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     select,
     true,
 )
@@ -75,15 +77,21 @@ def _unary_plus_column(element, compiler, **kw):
     return "+" + compiler.process(element.clauses, **kw)
 
 
-def is_unfinished(task: TaskLike) -> ColumnElement[bool]:
-    """status IN ('open', 'in_progress'), the statuses written into the SQL text.
+def in_values(column, values: Iterable[str]) -> ColumnElement[bool]:
+    """column IN ('a', 'b'), the values (of a vocabulary) written into the SQL text.
 
-    The partial index ix_tasks_unfinished holds exactly these rows; a planner may use it only
-    when it sees that the query asks for them. With bound values SQLite plans the statement
-    again on every run, and a generic PostgreSQL plan cannot use the index at all.
+    A planner sees them (a partial index on them is usable: with bound values SQLite plans
+    the statement again on every run, a generic PostgreSQL plan cannot use it at all), and
+    the statement's text is fixed when it is compiled (a bound list is expanded on every run).
     """
-    return task.status.in_([literal(status, literal_execute=True)
-                            for status in UNFINISHED_TASK_STATUSES])
+    return column.in_([literal_column("'" + value.replace("'", "''") + "'")
+                       for value in values])
+
+
+def is_unfinished(task: TaskLike) -> ColumnElement[bool]:
+    """status IN ('open', 'in_progress'): exactly the rows of the partial index
+    ix_tasks_unfinished."""
+    return in_values(task.status, UNFINISHED_TASK_STATUSES)
 
 
 def due_window_condition(task: TaskLike, window: str, today, week_end=None
@@ -162,7 +170,7 @@ def blocked_condition(task: TaskLike, previous_status=None) -> ColumnElement[boo
     # depend on it ('none' never waits). The status test must never make SQLite walk the
     # status index (see no_index).
     return and_(task.parent_task_id.is_not(None), task.dependency_type != "none",
-                no_index(task.status).in_(UNFINISHED_TASK_STATUSES),
+                in_values(no_index(task.status), UNFINISHED_TASK_STATUSES),
                 prev_progress < required)
 
 
@@ -192,6 +200,12 @@ def entity_name():
                                              ("stakeholder", Stakeholder), ("user", User))))
 
 
+def link_key(entity_type: str):
+    """A TaskEntity row's entity_id when it links an entity of this type, else NULL: a join on
+    it looks up only the links of that type (SQLite skips a NULL key; PostgreSQL may hash)."""
+    return case((TaskEntity.entity_type == entity_type, TaskEntity.entity_id))
+
+
 def link_summary(dialect_name: str, task_ids) -> Select:
     """Per task of these ids (a list, an expanding bind parameter or a select of ids): names
     per entity type.
@@ -200,7 +214,8 @@ def link_summary(dialect_name: str, task_ids) -> Select:
     T_names, T_count, T_first_id, T_first_name (first by name).
     """
     # Each link's name from a join on its table's primary key (a column, read once per link;
-    # the page's few links make every join a lookup).
+    # the page's few links make every join a lookup). The key is the link's id only for links
+    # of that type, so SQLite skips the lookup in the other tables (a NULL key).
     tables = {t: model.__table__.alias(f"linked_{t}") for t, model in (
         ("company", Company), ("opportunity", Opportunity), ("stakeholder", Stakeholder),
         ("user", User))}
@@ -209,8 +224,7 @@ def link_summary(dialect_name: str, task_ids) -> Select:
                    case({t: i for i, t in enumerate(ENTITY_TYPES)},
                         value=TaskEntity.entity_type).label("type_rank"))
     for entity_type, table in tables.items():
-        named = named.outerjoin(table, and_(TaskEntity.entity_type == entity_type,
-                                            table.c.id == TaskEntity.entity_id))
+        named = named.outerjoin(table, table.c.id == link_key(entity_type))
     named = named.where(TaskEntity.task_id.in_(task_ids)).subquery("named")
     rank = func.row_number().over(partition_by=(named.c.task_id, named.c.entity_type),
                                   order_by=(named.c.name, named.c.entity_id))

@@ -14,7 +14,13 @@ from sqlalchemy import Date, Select, case, cast, func, literal, select, union_al
 from sqlalchemy.orm import Session
 
 from crm_core.models import Company, Opportunity, Stakeholder, Task, TaskEntity, User
-from crm_core.queries._task_sql import due_soon_dates, is_unfinished, no_index, overdue_dates
+from crm_core.queries._task_sql import (
+    due_soon_dates,
+    is_unfinished,
+    link_key,
+    no_index,
+    overdue_dates,
+)
 
 WINDOWS = {"overdue": overdue_dates, "due_soon": due_soon_dates}
 
@@ -62,20 +68,14 @@ def due_by_company(session: Session, *, today: date | None = None,
     today = today or date.today()
     opportunity = Opportunity.__table__.alias("linked_opportunity")
     stakeholder = Stakeholder.__table__.alias("linked_stakeholder")
-
-    def key_if(entity_type: str):
-        # The link's id only for links of that type: SQLite skips the lookup for the others
-        # (a NULL key), and PostgreSQL may hash-join on it.
-        return case((TaskEntity.entity_type == entity_type, TaskEntity.entity_id))
-
-    company = func.coalesce(key_if("company"), opportunity.c.company_id,
+    company = func.coalesce(link_key("company"), opportunity.c.company_id,
                             stakeholder.c.company_id)
     # Each link names its company directly or through its opportunity or stakeholder;
     # DISTINCT per window: a task linked to a company and to its deal counts once for it.
     flagged = _per_window(today, lambda window: (
         select(TaskEntity.task_id, company.label("company_id"))
-        .outerjoin(opportunity, opportunity.c.id == key_if("opportunity"))
-        .outerjoin(stakeholder, stakeholder.c.id == key_if("stakeholder"))
+        .outerjoin(opportunity, opportunity.c.id == link_key("opportunity"))
+        .outerjoin(stakeholder, stakeholder.c.id == link_key("stakeholder"))
         .where(TaskEntity.entity_type != "user",
                TaskEntity.task_id.in_(_due_task_ids(today, window))).distinct()))
     counts = (select(*_counts(flagged.c.company_id, flagged))

@@ -25,7 +25,6 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -40,6 +39,7 @@ from crm_core.queries._task_sql import (
     blocked_flag,
     due_soon_dates,
     due_window_condition,
+    in_values,
     is_unfinished,
     link_summary,
     no_index,
@@ -60,7 +60,10 @@ PAGE_COLUMNS = [
 
 @dataclass(frozen=True)
 class TaskPage:
-    """One page of a task list and the number of tasks matching the filters."""
+    """One page of a task list and the number of tasks matching the filters.
+
+    rows: PAGE_COLUMNS, Python values in object columns (None where SQL has NULL).
+    """
 
     rows: pd.DataFrame
     total: int
@@ -103,6 +106,9 @@ class TaskFilters:
         for name in ("statuses", "priorities", "due_windows", "next_step_types", "task_types"):
             object.__setattr__(self, name, _values(getattr(self, name)))
         object.__setattr__(self, "search", (self.search or "").strip() or None)
+        for status in self.statuses:
+            if status not in TASK_STATUSES:
+                raise ValueError(f"Unknown task status '{status}'.")
         if (self.entity_type is None) != (self.entity_id is None):
             raise ValueError("Filter by entity with both entity_type and entity_id.")
         if self.entity_type is not None and self.entity_type not in ENTITY_TYPES:
@@ -148,12 +154,10 @@ def _conditions(shape: tuple) -> tuple:
     statuses, due_windows, blocked_only, narrow, scan, given = shape
     conditions = []
     if statuses:
-        # Written into the SQL (they are part of the shape): SQLite compares a bound list
-        # with the partial index on ('open', 'in_progress') and would plan the statement
-        # again on every run. No status index may compete with the lookup of a record's few
-        # tasks, nor with a table pass (no_index).
-        conditions.append((no_index(Task.status) if narrow or scan else Task.status).in_(
-            [literal(status, literal_execute=True) for status in statuses]))
+        # Written into the SQL (they are part of the shape; see in_values). No status index
+        # may compete with the lookup of a record's few tasks, nor with a table pass.
+        conditions.append(in_values(no_index(Task.status) if narrow or scan else Task.status,
+                                    statuses))
     for name in ("priorities", "next_step_types", "task_types"):
         if name in given:
             column = getattr(Task, {"priorities": "priority", "next_step_types": "next_step_type",
@@ -321,7 +325,9 @@ def _rows_select(dialect_name: str, page) -> Select:
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=PAGE_COLUMNS)
+    # Display rows: the values as they come, in object columns (letting pandas infer a type
+    # for each of the 36 columns costs more than the statement).
+    return pd.DataFrame(rows, columns=PAGE_COLUMNS, dtype=object)
 
 
 def task_counts(session: Session, *, priorities: Sequence[str] = (),
@@ -348,7 +354,7 @@ def _counts_statement(shape: tuple) -> Select:
     # figure is a range count in the partial index ix_tasks_unfinished (status, task_type,
     # due_date, ...) rather than a test per row.
     narrow = shape[3]
-    unfinished = (no_index(Task.status).in_(UNFINISHED_TASK_STATUSES) if narrow
+    unfinished = (in_values(no_index(Task.status), UNFINISHED_TASK_STATUSES) if narrow
                   else is_unfinished(Task))
     today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
 

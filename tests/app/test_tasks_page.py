@@ -10,6 +10,12 @@ def _table(at):
     return at.dataframe(key="tasks_table").value
 
 
+def _open_tab(at, label):
+    # Only the open tab runs; switching tabs reruns the page.
+    at.session_state["tasks_tab"] = label
+    at.run()
+
+
 def test_a_viewer_sees_the_open_tasks_overdue_first_and_no_forms(app_as):
     at = app_as("viewer", PAGE)
     assert not at.exception
@@ -19,6 +25,9 @@ def test_a_viewer_sees_the_open_tasks_overdue_first_and_no_forms(app_as):
     assert len(at.get("form")) == 0
     assert not [b for b in at.button if b.label in ("Create task", "Create sequence")]
     assert [m.value for m in at.metric][:2] == ["2", "1"]
+    assert not [d for d in at.dataframe if "overdue" in d.value.columns]   # charts not run
+    _open_tab(at, "Charts")
+    assert not at.exception
     companies = next(d.value for d in at.dataframe if "overdue" in d.value.columns)
     assert companies[["overdue", "due_soon"]].values.tolist() == [[1, 0], [0, 1]]
     assert companies["name"].str.endswith(("name=Acme+Corp", "name=Globex")).all()
@@ -73,6 +82,7 @@ def test_a_manager_completes_the_selected_tasks_together(app_as, app_db):
 
 def test_a_refused_sequence_keeps_its_name(app_as):
     at = app_as("manager", PAGE)
+    _open_tab(at, "Sequences")
     at.text_input(key="seq_new_description").set_value("Onboarding Globex")
     _button(at, "Create sequence").click().run()
     assert "A sequence needs at least one step\\." in [e.value for e in at.error]
@@ -99,6 +109,7 @@ def _add_sequence(app_db) -> None:
 def test_the_sequence_view_shows_steps_in_order_with_what_blocks_them(app_as, app_db):
     _add_sequence(app_db)
     at = app_as("viewer", PAGE)
+    _open_tab(at, "Sequences")
     steps = _steps_table(at)
     assert list(steps["Task"]) == ["Kickoff", "Contract", "Signature"]
     assert list(steps["Blocked"]) == ["", "Waits for Kickoff", "Waits for Contract"]
@@ -119,6 +130,7 @@ def test_a_manager_reorders_the_steps_of_a_sequence(app_as, app_db):
     _add_sequence(app_db)
     ids = _step_ids(app_db)
     at = app_as("manager", PAGE)
+    _open_tab(at, "Sequences")
     assert at.multiselect(key="seq_order_ids").options == [
         "1. Kickoff", "2. Contract", "3. Signature"]
     at.multiselect(key="seq_order_ids").set_value(
@@ -240,6 +252,30 @@ def test_selecting_a_step_in_the_list_opens_its_sequence(app_as, app_db):
                         steps=[{"description": "Health check"}])
     engine.dispose()
     at = app_as("viewer", PAGE)
+    _open_tab(at, "Sequences")
     assert list(_steps_table(at)["Task"]) == ["Health check"]   # the newest sequence first
+    _open_tab(at, "Task list")
     _select(at, _row_of(at, "Contract"))
+    _open_tab(at, "Sequences")
+    assert list(_steps_table(at)["Task"]) == ["Kickoff", "Contract", "Signature"]
+
+
+def test_the_sequence_picked_by_hand_stays_picked_across_tabs(app_as, app_db):
+    _add_sequence(app_db)
+    from crm_core.db import write_session
+    from crm_core.services.task_sequences import create_sequence
+    from tests.factories import MANAGER
+
+    engine = make_engine(app_db)
+    with write_session(engine) as session:
+        create_sequence(session, actor=MANAGER, description="Acme renewal",
+                        steps=[{"description": "Health check"}])
+        globex = session.query(Task.id).filter(Task.description == "Globex onboarding").scalar()
+    engine.dispose()
+    at = app_as("viewer", PAGE)
+    _open_tab(at, "Sequences")
+    at.selectbox(key="seq_pick").set_value(globex).run()
+    _open_tab(at, "Charts")
+    _open_tab(at, "Sequences")
+    assert at.selectbox(key="seq_pick").value == globex
     assert list(_steps_table(at)["Task"]) == ["Kickoff", "Contract", "Signature"]
