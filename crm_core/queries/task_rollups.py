@@ -44,6 +44,7 @@ def _per_window(today: date, links) -> Select:
 
 
 def _counts(key, flagged) -> tuple:
+    """The key, and the overdue and due-soon rows of `flagged` per key."""
     return (key, func.count(case((flagged.c.overdue == 1, 1))).label("overdue"),
             func.count(case((flagged.c.overdue == 0, 1))).label("due_soon"))
 
@@ -101,8 +102,8 @@ def completed_per_week(session: Session, *, weeks: int = 12, today: date | None 
         return [Task.task_type == "task", Task.completed_at >= start, Task.completed_at < end]
 
     if user_id is None:
-        # Per week a range count in the partial index ix_tasks_done (status, completed_at,
-        # task_type): no date arithmetic per row.
+        # Per week a range count in the index ix_tasks_status_completed_at (status,
+        # completed_at, task_type): no date arithmetic per row.
         counts = session.execute(select(*(
             select(func.count()).select_from(Task)
             .where(Task.status == "done", *completed(monday, monday + timedelta(days=7)))
@@ -114,13 +115,13 @@ def completed_per_week(session: Session, *, weeks: int = 12, today: date | None 
         week = cast(func.date_trunc("week", Task.completed_at), Date)
     else:
         week = func.date(Task.completed_at, "weekday 0", "-6 days")
-    found = dict(session.execute(
+    found = session.execute(
         select(week, func.count())
         .where(no_index(Task.status) == "done",
                *completed(mondays[0], this_monday + timedelta(days=7)),
                Task.id.in_(select(TaskEntity.task_id).where(TaskEntity.entity_type == "user",
                                                             TaskEntity.entity_id == user_id)))
-        .group_by(week)).all())
-    found = {str(week)[:10]: count for week, count in found.items()}
+        .group_by(week)).all()
+    found = {str(week)[:10]: count for week, count in found}
     return pd.DataFrame({"week": mondays,
                          "completed": [found.get(m.isoformat(), 0) for m in mondays]})

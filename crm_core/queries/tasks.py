@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import (
@@ -85,6 +86,18 @@ def _values(values: Sequence[str]) -> tuple[str, ...]:
     return (values,) if isinstance(values, str) else tuple(values)
 
 
+class FilterShape(NamedTuple):
+    """What the SQL of a task list depends on (its filter values are bound parameters)."""
+
+    statuses: tuple[str, ...]
+    due_windows: tuple[str, ...]
+    blocked_only: bool
+    narrow: bool
+    scan: bool
+    given: tuple[str, ...]
+    """The names of the bound parameters that have a value (see TaskFilters.params)."""
+
+
 @dataclass(frozen=True)
 class TaskFilters:
     """The filters of a task list (empty filters match everything)."""
@@ -131,11 +144,11 @@ class TaskFilters:
         row separately)."""
         return not self.narrow and (self.search is not None or self.blocked_only)
 
-    def shape(self) -> tuple:
+    def shape(self) -> FilterShape:
         """What the SQL text depends on: the statuses and due windows, which filters are set."""
-        return (self.statuses, self.due_windows, self.blocked_only, self.narrow, self.scan,
-                tuple(name for name, value in self.params().items()
-                      if value not in (None, [])))
+        return FilterShape(self.statuses, self.due_windows, self.blocked_only, self.narrow,
+                           self.scan, tuple(name for name, value in self.params().items()
+                                            if value not in (None, [])))
 
     def params(self) -> dict:
         """The bound parameters of the conditions (named as in `_conditions`)."""
@@ -149,24 +162,24 @@ class TaskFilters:
 
 
 @lru_cache(maxsize=256)
-def _conditions(shape: tuple) -> tuple:
+def _conditions(shape: FilterShape) -> tuple:
     """The WHERE conditions on `tasks` of a TaskFilters shape, values as bound parameters."""
-    statuses, due_windows, blocked_only, narrow, scan, given = shape
     conditions = []
-    if statuses:
+    if shape.statuses:
         # Written into the SQL (they are part of the shape; see in_values). No status index
         # may compete with the lookup of a record's few tasks, nor with a table pass.
-        conditions.append(in_values(no_index(Task.status) if narrow or scan else Task.status,
-                                    statuses))
+        status = no_index(Task.status) if shape.narrow or shape.scan else Task.status
+        conditions.append(in_values(status, shape.statuses))
+    given = shape.given
     for name in ("priorities", "next_step_types", "task_types"):
         if name in given:
             column = getattr(Task, {"priorities": "priority", "next_step_types": "next_step_type",
                                     "task_types": "task_type"}[name])
             conditions.append(column.in_(bindparam(name, expanding=True)))
-    if due_windows:
+    if shape.due_windows:
         today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
         conditions.append(or_(*(due_window_condition(Task, window, today, week_end)
-                                for window in due_windows)))
+                                for window in shape.due_windows)))
     if "entity_type" in given:
         conditions.append(Task.id.in_(_linked_task_ids(bindparam("entity_type"),
                                                        bindparam("entity_id"))))
@@ -176,7 +189,7 @@ def _conditions(shape: tuple) -> tuple:
         conditions.append(Task.description.ilike(bindparam("search"), escape="\\"))
     if "sequence_id" in given:
         conditions.append(Task.parent_task_id == bindparam("sequence_id"))
-    if blocked_only:
+    if shape.blocked_only:
         conditions.append(blocked_condition(Task))
     return tuple(conditions)
 
@@ -227,13 +240,12 @@ _ORDERS = {"due": lambda task: (task.due_date.is_(None), task.due_date, task.id)
 
 
 @lru_cache(maxsize=256)
-def _page_statement(dialect_name: str, shape: tuple, sort: str) -> Select:
+def _page_statement(dialect_name: str, shape: FilterShape, sort: str) -> Select:
     """The page's rows in order, each with the total as its last column."""
     conditions = _conditions(shape)
-    statuses, _, _, narrow, scan, _ = shape
     order = _ORDERS[sort](Task)
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
-    if narrow or scan:
+    if shape.narrow or shape.scan:
         # Few candidates, or one pass over the table anyway: the total in the same pass.
         page = (select(Task.id, func.count().over().label("total")).where(*conditions)
                 .order_by(*order).limit(limit).offset(offset))
@@ -241,7 +253,7 @@ def _page_statement(dialect_name: str, shape: tuple, sort: str) -> Select:
         if sort == "newest":
             ids = select(Task.id).where(*conditions).order_by(*order)
         else:
-            ids = _ids_by_due_date(conditions, statuses=statuses)
+            ids = _ids_by_due_date(conditions, statuses=shape.statuses)
         total = select(func.count()).select_from(Task).where(*conditions).scalar_subquery()
         page = ids.limit(limit).offset(offset).add_columns(total.label("total"))
     page = page.cte("page")
@@ -348,13 +360,12 @@ def task_counts(session: Session, *, priorities: Sequence[str] = (),
 
 
 @lru_cache(maxsize=64)
-def _counts_statement(shape: tuple) -> Select:
+def _counts_statement(shape: FilterShape) -> Select:
     # The tasks of one record or sequence are few: found through their links (or the
     # sequence), and no status index may compete with that lookup (no_index). Otherwise each
     # figure is a range count in the partial index ix_tasks_unfinished (status, task_type,
     # due_date, ...) rather than a test per row.
-    narrow = shape[3]
-    unfinished = (in_values(no_index(Task.status), UNFINISHED_TASK_STATUSES) if narrow
+    unfinished = (in_values(no_index(Task.status), UNFINISHED_TASK_STATUSES) if shape.narrow
                   else is_unfinished(Task))
     today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
 
