@@ -14,6 +14,7 @@ from crm_core.queries.task_rollups import completed_per_week, due_by_company, du
 from crm_core.queries.task_sequences import sequence_steps
 from crm_core.queries.tasks import task_counts, task_page
 from dashboard.auth import current_actor
+from dashboard.charting import show_chart
 from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
 from dashboard.data import load
 from dashboard.detail import pager
@@ -131,13 +132,13 @@ if chart_tab.open:
             if owners.empty:
                 st.info("Nothing is overdue or due in the next 7 days.")
             else:
-                st.altair_chart(due_by_owner_chart(owners), key="tasks_owner_chart")
+                show_chart(due_by_owner_chart, owners, key="tasks_owner_chart")
                 st.caption("Users linked to unfinished tasks (the 15 with most overdue).")
         with right:
             st.subheader("Tasks completed per week", anchor=False)
             weekly = load(completed_per_week, weeks=12, today=today,
                           user_id=count_scope["user_id"])
-            st.altair_chart(completed_per_week_chart(weekly), key="tasks_weekly_chart")
+            show_chart(completed_per_week_chart, weekly, key="tasks_weekly_chart")
         st.subheader("Companies with the most overdue tasks", anchor=False)
         st.caption("Tasks linked to the company, one of its opportunities or one of its "
                    "stakeholders (each task once).")
