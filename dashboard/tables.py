@@ -27,8 +27,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def download_csv(frame: pd.DataFrame, *, file_name: str, key: str,
                  label: str = "Download CSV") -> None:
-    """A download button with the frame as CSV (the columns and rows shown, no index)."""
-    st.download_button(label, data=csv_bytes(frame),
+    """A download button with the frame as CSV (the columns and rows shown, no index).
+
+    The CSV is written when the button is clicked, not on every render of the page.
+    """
+    st.download_button(label, data=lambda: csv_bytes(frame),
                        file_name=file_name if file_name.endswith(".csv") else f"{file_name}.csv",
                        mime="text/csv", key=key, icon=":material/download:",
                        disabled=frame.empty)

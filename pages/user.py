@@ -1,12 +1,14 @@
 """User: an account team member — the teams they sit on, the relationships they own, their open
 tasks and their load against the team's average."""
 
+from functools import partial
+
 import streamlit as st
 
 from crm_core.queries import detail_user as q
 from crm_core.queries.detail_search import search_users
 from crm_core.vocab import STAGES
-from dashboard.data import load
+from dashboard.data import load, load_together
 from dashboard.detail import (
     MONEY,
     open_record,
@@ -28,32 +30,42 @@ with job_title:
 with email:
     show_field("Email", profile.email)
 
-workload = load(q.user_load, user_id=user_id)
+# Side by side on a cold cache; the first page of each list too (other pages load below),
+# the opportunities as the toggle further down was left.
+last_open_only = bool(st.session_state.get("user_open_only", False))
+workload, team, first_owned, first_companies, first_opportunities = load_together(
+    partial(q.user_load, user_id=user_id), partial(q.team_load),
+    partial(q.user_owned_stakeholders, user_id=user_id, limit=PAGE_SIZE, offset=0),
+    partial(q.user_companies, user_id=user_id, limit=PAGE_SIZE, offset=0),
+    partial(q.user_opportunities, user_id=user_id, open_only=last_open_only,
+            limit=PAGE_SIZE, offset=0))
 cells = st.columns(5)
 cells[0].metric("Owned", f"{workload.owned:,}",
-                delta=f"{workload.owned - workload.team_average_owned:+.1f} vs average",
+                delta=f"{workload.owned - team.average_owned:+.1f} vs average",
                 delta_color="off", border=True,
-                help=f"Stakeholder relationships owned. The team ({workload.team_size} users) "
-                     f"owns {workload.team_average_owned:.1f} per user on average.")
+                help=f"Stakeholder relationships owned. The team ({team.size} users) "
+                     f"owns {team.average_owned:.1f} per user on average.")
 cells[1].metric("Sole owner", f"{workload.sole_owned:,}",
-                delta=f"{workload.sole_owned - workload.team_average_sole_owned:+.1f} vs average",
+                delta=f"{workload.sole_owned - team.average_sole_owned:+.1f} vs average",
                 delta_color="off", border=True,
                 help="Stakeholders nobody else owns: they depend on this user alone. "
-                     f"Team average {workload.team_average_sole_owned:.1f}.")
+                     f"Team average {team.average_sole_owned:.1f}.")
 cells[2].metric("Off-team", f"{workload.owned_off_team:,}", border=True,
                 help="Owned stakeholders at companies whose account team they are not on.")
 cells[3].metric("Account teams", f"{workload.companies:,}", border=True)
 cells[4].metric("Open deals", f"{workload.open_opportunities:,}", border=True,
                 help=f"Open opportunities on whose team they are ({workload.opportunities:,} "
                      "in all, open or closed).")
-if workload.owned_vs_average is not None:
-    st.caption(f"Owns {workload.owned_vs_average:.1f}× the team's average of "
-               f"{workload.team_average_owned:.1f} relationships per user; ranks "
-               f"#{workload.rank} of {workload.team_size} users by relationships owned.")
+times_average = team.times_average(workload.owned)
+if times_average is not None:
+    st.caption(f"Owns {times_average:.1f}× the team's average of "
+               f"{team.average_owned:.1f} relationships per user; ranks "
+               f"#{workload.rank} of {team.size} users by relationships owned.")
 
 st.subheader("Stakeholders they own", anchor=False)
 offset = pager(workload.owned, key="user_owned_page", page_size=PAGE_SIZE)
-owned = load(q.user_owned_stakeholders, user_id=user_id, limit=PAGE_SIZE, offset=offset)
+owned = first_owned if offset == 0 else load(
+    q.user_owned_stakeholders, user_id=user_id, limit=PAGE_SIZE, offset=offset)
 show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
            empty="Owns no stakeholder relationships.",
            links={"stakeholder": ("stakeholder", "stakeholder_id"),
@@ -67,7 +79,8 @@ show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
 
 st.subheader("Account teams", anchor=False)
 offset = pager(workload.companies, key="user_companies_page", page_size=PAGE_SIZE)
-companies = load(q.user_companies, user_id=user_id, limit=PAGE_SIZE, offset=offset)
+companies = first_companies if offset == 0 else load(
+    q.user_companies, user_id=user_id, limit=PAGE_SIZE, offset=offset)
 show_table(companies, key="user_companies", file_name=f"user-{user_id}-account-teams",
            empty="On no company's account team.",
            links={"company": ("company", "company_id")},
@@ -79,8 +92,11 @@ st.subheader("Opportunity teams", anchor=False)
 open_only = st.toggle("Open opportunities only", key="user_open_only")
 total = workload.open_opportunities if open_only else workload.opportunities
 offset = pager(total, key="user_opportunities_page", page_size=PAGE_SIZE)
-opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
-                     limit=PAGE_SIZE, offset=offset)
+if offset == 0 and open_only == last_open_only:
+    opportunities = first_opportunities
+else:
+    opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
+                         limit=PAGE_SIZE, offset=offset)
 if not opportunities.empty:
     opportunities["stage"] = opportunities["stage"].map(STAGES.label)
     opportunities["source"] = [team_source(i, a) for i, a in

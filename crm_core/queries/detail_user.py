@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import distinct, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.models import (
     Company,
     CompanyAccountTeam,
     Opportunity,
+    OpportunityAccountTeam,
     Stakeholder,
     StakeholderRelationshipOwner,
     User,
 )
 from crm_core.queries.detail_common import add_roles_and_owners
-from crm_core.queries.teams import full_team_select, team_sources
 from crm_core.vocab import OPEN_STAGES
 
 
@@ -34,7 +34,7 @@ class UserProfile:
 
 @dataclass(frozen=True)
 class UserLoad:
-    """A user's relationship load beside the team's average (team = every user)."""
+    """A user's relationship load; compare it with `team_load` (the same for every user)."""
 
     owned: int
     sole_owned: int
@@ -42,15 +42,20 @@ class UserLoad:
     companies: int
     opportunities: int
     open_opportunities: int
-    team_size: int
-    team_average_owned: float
-    team_average_sole_owned: float
     rank: int  # 1 = owns the most relationships (ties share a rank)
 
-    @property
-    def owned_vs_average(self) -> float | None:
-        """owned / team average (1.0 = an average load), None when nobody owns anyone."""
-        return self.owned / self.team_average_owned if self.team_average_owned else None
+
+@dataclass(frozen=True)
+class TeamLoad:
+    """The whole team's relationship load (team = every user)."""
+
+    size: int
+    average_owned: float
+    average_sole_owned: float
+
+    def times_average(self, owned: int) -> float | None:
+        """owned / the average (1.0 = an average load), None when nobody owns anyone."""
+        return owned / self.average_owned if self.average_owned else None
 
 
 def user_profile(session: Session, *, user_id: int) -> UserProfile | None:
@@ -85,24 +90,42 @@ def user_companies(session: Session, *, user_id: int, limit: int = 100,
                                  "owned_by_user", "open_opportunities"])
 
 
+def _users_team_sources(user_id: int) -> tuple[ColumnElement, ColumnElement]:
+    """(inherited, added) as conditions on an Opportunity row: the user is on its company's
+    account team / was added to it. Either puts them on its full team (the rule of
+    teams.full_team_select, as two primary-key probes per opportunity)."""
+    inherited = exists().where(CompanyAccountTeam.company_id == Opportunity.company_id,
+                               CompanyAccountTeam.user_id == user_id)
+    added = exists().where(OpportunityAccountTeam.opportunity_id == Opportunity.id,
+                           OpportunityAccountTeam.user_id == user_id)
+    return inherited, added
+
+
+def _on_users_team(user_id: int) -> ColumnElement:
+    """The user is on the opportunity's full team, as two uncorrelated lists (their companies,
+    the deals they were added to): SQLite reads just those opportunities through two indexes,
+    PostgreSQL tests each opportunity against two hashed lists. Each opportunity once."""
+    return or_(
+        Opportunity.company_id.in_(select(CompanyAccountTeam.company_id)
+                                   .where(CompanyAccountTeam.user_id == user_id)),
+        Opportunity.id.in_(select(OpportunityAccountTeam.opportunity_id)
+                           .where(OpportunityAccountTeam.user_id == user_id)))
+
+
 def user_opportunities(session: Session, *, user_id: int, open_only: bool = False,
                        limit: int = 100, offset: int = 0) -> pd.DataFrame:
     """Opportunities on whose full team the user is, each marked inherited and/or added;
     open ones first, then by expected close date."""
-    team = full_team_select().subquery()
-    inherited, added = team_sources(team)
+    inherited, added = _users_team_sources(user_id)
     is_open = Opportunity.stage.in_(OPEN_STAGES)
     stmt = (select(Opportunity.id.label("opportunity_id"), Opportunity.name.label("opportunity"),
                    Company.id.label("company_id"), Company.name.label("company"),
                    Opportunity.stage, Opportunity.value, Opportunity.probability,
                    (Opportunity.value * Opportunity.probability / 100.0).label("weighted_value"),
-                   Opportunity.expected_close_date, inherited, added)
-            .join(team, team.c.opportunity_id == Opportunity.id)
+                   Opportunity.expected_close_date, inherited.label("inherited"),
+                   added.label("added"))
             .join(Company, Company.id == Opportunity.company_id)
-            .where(team.c.user_id == user_id)
-            .group_by(Opportunity.id, Opportunity.name, Company.id, Company.name,
-                      Opportunity.stage, Opportunity.value, Opportunity.probability,
-                      Opportunity.expected_close_date)
+            .where(_on_users_team(user_id))
             .order_by(is_open.desc(), Opportunity.expected_close_date, Opportunity.name,
                       Opportunity.id)
             .limit(limit).offset(offset))
@@ -120,17 +143,26 @@ def user_owned_stakeholders(session: Session, *, user_id: int, limit: int = 100,
                             offset: int = 0) -> pd.DataFrame:
     """Stakeholders whose relationship the user owns, with company, MEDDPICC roles and the
     other owners (empty = the user is the only owner), by company then name."""
+    # The page of ids first, its sort keys looked up once per owned stakeholder (correlated
+    # subqueries, primary-key probes): joined instead, PostgreSQL hashes the whole
+    # stakeholders table for a user's few hundred rows. Then the page's rows.
+    owned = aliased(StakeholderRelationshipOwner)
+    named = aliased(Stakeholder)
+    company_name = (select(Company.name).join(named, named.company_id == Company.id)
+                    .where(named.id == owned.stakeholder_id).scalar_subquery())
+    stakeholder_name = (select(named.name).where(named.id == owned.stakeholder_id)
+                        .scalar_subquery())
+    page = (select(owned.stakeholder_id).where(owned.user_id == user_id)
+            .order_by(company_name, stakeholder_name, owned.stakeholder_id)
+            .limit(limit).offset(offset).subquery("page"))
     on_team = exists().where(CompanyAccountTeam.user_id == user_id,
                              CompanyAccountTeam.company_id == Stakeholder.company_id)
     stmt = (select(Stakeholder.id.label("stakeholder_id"), Stakeholder.name.label("stakeholder"),
                    Stakeholder.job_title, Company.id.label("company_id"),
                    Company.name.label("company"), on_team.label("on_account_team"))
-            .join(StakeholderRelationshipOwner,
-                  StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
+            .join(page, page.c.stakeholder_id == Stakeholder.id)
             .join(Company, Company.id == Stakeholder.company_id)
-            .where(StakeholderRelationshipOwner.user_id == user_id)
-            .order_by(Company.name, Stakeholder.name, Stakeholder.id)
-            .limit(limit).offset(offset))
+            .order_by(Company.name, Stakeholder.name, Stakeholder.id))
     frame = pd.DataFrame(session.execute(stmt).all(),
                          columns=["stakeholder_id", "stakeholder", "job_title", "company_id",
                                   "company", "on_account_team"])
@@ -140,41 +172,50 @@ def user_owned_stakeholders(session: Session, *, user_id: int, limit: int = 100,
 
 
 def user_load(session: Session, *, user_id: int) -> UserLoad:
-    """How many relationships the user owns (alone, off-team) against the team's average."""
+    """How many relationships the user owns (alone, off-team), where they sit, and their rank
+    by relationships owned."""
     mine = StakeholderRelationshipOwner
     other = aliased(StakeholderRelationshipOwner)
     has_other_owner = exists().where(other.stakeholder_id == mine.stakeholder_id,
                                      other.user_id != mine.user_id)
     on_team = exists().where(CompanyAccountTeam.user_id == mine.user_id,
                              CompanyAccountTeam.company_id == Stakeholder.company_id)
-    owned, sole, off_team = session.execute(
+    companies = (select(func.count()).select_from(CompanyAccountTeam)
+                 .where(CompanyAccountTeam.user_id == user_id).scalar_subquery())
+    # The user's ownerships through (user_id, stakeholder_id), each company from the narrow
+    # (id, company_id) index: a few hundred probes, not a table walk.
+    owned, sole, off_team, companies = session.execute(
         select(func.count(), func.count().filter(~has_other_owner),
-               func.count().filter(~on_team))
+               func.count().filter(~on_team), companies)
         .select_from(mine).join(Stakeholder, Stakeholder.id == mine.stakeholder_id)
         .where(mine.user_id == user_id)).one()
-
-    # Competition rank (like SQL rank()): 1 + how many users own more relationships.
-    heavier = (select(mine.user_id).group_by(mine.user_id).having(func.count() > owned)
-               .subquery())
-    rank = 1 + (session.scalar(select(func.count()).select_from(heavier)) or 0)
-    team_size = session.scalar(select(func.count()).select_from(User)) or 0
-    all_owner_rows = session.scalar(select(func.count()).select_from(mine)) or 0
-    single_owner = (select(mine.stakeholder_id).group_by(mine.stakeholder_id)
-                    .having(func.count() == 1).subquery())
-    all_sole = session.scalar(select(func.count()).select_from(single_owner)) or 0
-
-    companies = session.scalar(select(func.count()).select_from(CompanyAccountTeam)
-                               .where(CompanyAccountTeam.user_id == user_id)) or 0
-    team = full_team_select().subquery()
+    # Competition rank (like SQL rank()): 1 + how many users own more relationships. Each
+    # user's count is a range of the (user_id, stakeholder_id) index, counted once per user:
+    # cheaper than grouping every ownership (PostgreSQL would hash all of them).
+    their_count = (select(func.count()).select_from(other).where(other.user_id == User.id)
+                   .scalar_subquery())
+    rank = 1 + (session.scalar(select(func.count()).select_from(User)
+                               .where(their_count > owned)) or 0)
     opportunities, open_opportunities = session.execute(
-        select(func.count(distinct(team.c.opportunity_id)),
-               func.count(distinct(team.c.opportunity_id)).filter(
-                   Opportunity.stage.in_(OPEN_STAGES)))
-        .select_from(team).join(Opportunity, Opportunity.id == team.c.opportunity_id)
-        .where(team.c.user_id == user_id)).one()
+        select(func.count(), func.count().filter(Opportunity.stage.in_(OPEN_STAGES)))
+        .where(_on_users_team(user_id))).one()
     return UserLoad(owned=owned, sole_owned=sole, owned_off_team=off_team, companies=companies,
                     opportunities=opportunities, open_opportunities=open_opportunities,
-                    team_size=team_size,
-                    team_average_owned=all_owner_rows / team_size if team_size else 0.0,
-                    team_average_sole_owned=all_sole / team_size if team_size else 0.0,
                     rank=rank)
+
+
+def team_load(session: Session) -> TeamLoad:
+    """Users, and the relationships (and sole relationships) they own on average.
+
+    Its own query, apart from user_load: the same for every user page (cached once), and the
+    page loads the two side by side.
+    """
+    owners = StakeholderRelationshipOwner
+    single_owner = (select(owners.stakeholder_id).group_by(owners.stakeholder_id)
+                    .having(func.count() == 1).subquery())
+    size, owner_rows, sole = session.execute(select(
+        select(func.count()).select_from(User).scalar_subquery(),
+        select(func.count()).select_from(owners).scalar_subquery(),
+        select(func.count()).select_from(single_owner).scalar_subquery())).one()
+    return TeamLoad(size=size, average_owned=owner_rows / size if size else 0.0,
+                    average_sole_owned=sole / size if size else 0.0)

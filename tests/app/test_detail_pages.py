@@ -62,6 +62,19 @@ def test_the_user_page_lists_owned_stakeholders_with_linked_names_and_the_load(a
     assert any("1.5× the team's average of 1.3" in c.value for c in at.caption)
 
 
+def test_the_user_page_shows_open_opportunities_only_when_asked(app_as, app_db):
+    at = app_as("viewer", "pages/user.py", id=str(id_of(app_db, User, "Alice Archer")))
+
+    def shown():
+        return [link.split("name=")[1] for link in frame_with(at, "source")["opportunity"]]
+
+    assert shown() == ["Acme+Platform", "Acme+Renewal+2024"]
+    at.toggle(key="user_open_only").set_value(True).run()
+    assert shown() == ["Acme+Platform"]
+    at.toggle(key="user_open_only").set_value(False).run()
+    assert shown() == ["Acme+Platform", "Acme+Renewal+2024"]
+
+
 def test_the_stakeholder_page_links_to_its_company_owners_and_opportunities(app_as, app_db):
     at = app_as("viewer", "pages/stakeholder.py",
                 id=str(id_of(app_db, Stakeholder, "Eli Evans")))

@@ -28,6 +28,7 @@ from crm_core.queries.detail_stakeholder import (
     stakeholder_profile,
 )
 from crm_core.queries.detail_user import (
+    team_load,
     user_companies,
     user_load,
     user_opportunities,
@@ -116,12 +117,14 @@ def test_a_users_owned_stakeholders_show_company_roles_and_the_other_owners(worl
 
 def test_a_users_load_is_compared_with_the_team_average_and_ranked(world):
     # 5 owner rows over 4 users = 1.25; 3 stakeholders with a single owner over 4 users = 0.75.
+    team = _read(world, team_load)
+    assert team.size == 4
+    assert team.average_owned == pytest.approx(1.25)
+    assert team.average_sole_owned == pytest.approx(0.75)
     ann = _read(world, user_load, user_id=world.id["Ann Alder"])
     assert (ann.owned, ann.sole_owned, ann.owned_off_team, ann.companies, ann.opportunities,
-            ann.open_opportunities, ann.team_size, ann.rank) == (2, 1, 0, 1, 3, 2, 4, 1)
-    assert ann.team_average_owned == pytest.approx(1.25)
-    assert ann.team_average_sole_owned == pytest.approx(0.75)
-    assert ann.owned_vs_average == pytest.approx(1.6)
+            ann.open_opportunities, ann.rank) == (2, 1, 0, 1, 3, 2, 1)
+    assert team.times_average(ann.owned) == pytest.approx(1.6)
     ben = _read(world, user_load, user_id=world.id["Ben Birch"])
     assert (ben.owned, ben.sole_owned, ben.owned_off_team, ben.opportunities,
             ben.open_opportunities, ben.rank) == (2, 1, 1, 2, 1, 1)
@@ -130,7 +133,7 @@ def test_a_users_load_is_compared_with_the_team_average_and_ranked(world):
     dan = _read(world, user_load, user_id=world.id["Dan Dogwood"])
     assert (dan.owned, dan.sole_owned, dan.companies, dan.opportunities, dan.rank) == \
         (0, 0, 0, 0, 4)
-    assert dan.owned_vs_average == 0
+    assert team.times_average(dan.owned) == 0
 
 
 def test_a_users_account_teams_count_stakeholders_they_own_there(world):
