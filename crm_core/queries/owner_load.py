@@ -72,11 +72,13 @@ def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
              .where(unindexed(Opportunity.stage).in_(OPEN_STAGES))
              .group_by(links.opportunity_id, pair_owner.user_id))
     if scope.active:
+        # A narrow scope leads (its stakeholders' rows only); with a user filter, the users'
+        # ownerships lead instead and the scope is only tested (unindexed).
         in_scope = scoped_stakeholder_ids(scope)
         multi = multi.where(Owner.stakeholder_id.in_(in_scope))
         linked = unindexed(links.stakeholder_id) if users else links.stakeholder_id
         pairs = pairs.where(linked.in_(in_scope))
-    if users:
+    if users:  # every part reads only these users' rows
         owned = owned.where(Owner.user_id.in_(users))
         theirs = aliased(Owner)
         multi = multi.where(Owner.stakeholder_id.in_(
