@@ -52,6 +52,13 @@ def test_owner_load_follows_the_filters(engine, world):
         "Ben Bell": (0, 0, 0, 0, 0), "Dan Dorn": (0, 0, 0, 0, 0), "Eve Eads": (0, 0, 0, 0, 0)}
     only_ann = run(engine, owner_load, user_ids=[world["Ann"]])
     assert load_by_name(only_ann) == {"Ann Ames": (3, 2, 2, 3, 190_000)}
+    # Both: the user's ownerships lead and the industry is only tested (another plan).
+    ann_in_retail = run(engine, owner_load, user_ids=[world["Ann"]], industries=["Retail"])
+    assert load_by_name(ann_in_retail) == {"Ann Ames": (1, 1, 1, 1, 40_000)}
+    software = run(engine, owner_load, user_ids=[world["Ann"], world["Ben"]],
+                   industries=["Software"])
+    assert load_by_name(software) == {"Ann Ames": (2, 1, 1, 2, 150_000),
+                                      "Ben Bell": (1, 0, 1, 1, 100_000)}
 
 
 def test_an_owner_on_an_opportunity_team_is_not_off_team_but_one_on_no_team_is(engine, world):
