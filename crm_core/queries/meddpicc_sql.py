@@ -136,7 +136,8 @@ def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date |
     lookups = session.get_bind().dialect.name == "sqlite" or bool(opportunity_ids)
     per_opportunity = role_levels(conditions, lookups=lookups).subquery("per_opportunity")
     required = (select(StageRequiredRole.stage,
-                       _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"))
+                       _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"),
+                       func.count().label("roles"))
                 .group_by(StageRequiredRole.stage).subquery("required"))
 
     mask = func.coalesce(required.c.mask, 0)
@@ -154,7 +155,8 @@ def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date |
                    per_opportunity.c.probability, weighted.label("weighted_value"),
                    per_opportunity.c.expected_close_date, linked.label("linked_stakeholders"),
                    case((single_threaded, 1), else_=0).label("single_threaded"),
-                   *(cell.label(ROLE_COLUMNS[role]) for role, cell in cells.items()))
+                   *(cell.label(ROLE_COLUMNS[role]) for role, cell in cells.items()),
+                   func.coalesce(required.c.roles, 0).label("required_count"))
             .join(Company, Company.id == per_opportunity.c.company_id)
             .outerjoin(required, required.c.stage == per_opportunity.c.stage)
             .offset(0).subquery("base"))
@@ -237,17 +239,17 @@ def _count_cells(base, code: int) -> ColumnElement:
 def _with_counts(base, gap_types: Sequence[str]) -> Select:
     counted = select(
         *base.c,
-        sum((case((base.c[column] != NOT_REQUIRED, 1), else_=0)
-             for column in ROLE_COLUMNS.values()), start=literal(0)).label("required_count"),
-        _count_cells(base, COVERED_OWNED).label("covered_owned"),
         _count_cells(base, MISSING).label("missing"),
         _count_cells(base, COVERED_UNOWNED).label("unowned"),
         _count_cells(base, COVERED_OFF_TEAM).label("off_team")).offset(0).subquery("counted")
-    at_risk = counted.c.covered_owned < counted.c.required_count
+    # Every required cell is in exactly one state, so the owned ones need no count of their own.
+    covered_owned = (counted.c.required_count - counted.c.missing - counted.c.unowned
+                     - counted.c.off_team)
+    at_risk = covered_owned < counted.c.required_count
     stmt = select(
-        *counted.c,
+        *counted.c, covered_owned.label("covered_owned"),
         case((counted.c.required_count == 0, 1.0),
-             else_=cast(counted.c.covered_owned, Float) / counted.c.required_count
+             else_=cast(covered_owned, Float) / counted.c.required_count
              ).label("coverage_score"),
         case((at_risk, 1), else_=0).label("at_risk"),
         case((at_risk, counted.c.value), else_=0.0).label("value_at_risk"),
