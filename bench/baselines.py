@@ -16,10 +16,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm_core.models import Opportunity, StageRequiredRole, Stakeholder
 from crm_core.queries import coverage, meddpicc, owner_load, task_rollups, tasks, teams
-from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, UNFINISHED_TASK_STATUSES
+from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
 _OPEN = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
 _UNFINISHED = ", ".join(f"'{status}'" for status in UNFINISHED_TASK_STATUSES)
+# The task page's candidates: the first 50 of each status, with and without a due date, each
+# read in the order of the (status, due_date) index.
+_STATUS_HEADS = "\n            UNION ALL ".join(
+    f"SELECT id, due_date FROM (SELECT id, due_date FROM tasks WHERE status = '{status}' "
+    f"AND due_date IS {dated} ORDER BY {order} LIMIT 50) {status}_{alias}"
+    for status in TASK_STATUSES
+    for dated, order, alias in (("NOT NULL", "due_date, id", "dated"), ("NULL", "id", "undated")))
 _ROLE_BITS = "CASE meddpicc_role " + " ".join(
     f"WHEN '{role}' THEN {1 << bit}" for bit, role in enumerate(MEDDPICC_ROLES)) + " END"
 _ROLE_LEVELS = ",\n".join(
@@ -103,22 +110,7 @@ HAND_SQL: dict[str, str] = {
     "task page (50 rows)": f"""
         WITH page AS (
           SELECT id, due_date FROM (
-            SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'open' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) a
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'open' AND due_date IS NULL ORDER BY id LIMIT 50) b
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'in_progress' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) c
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'in_progress' AND due_date IS NULL ORDER BY id LIMIT 50) d
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'done' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) e
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'done' AND due_date IS NULL ORDER BY id LIMIT 50) f
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'cancelled' AND due_date IS NOT NULL ORDER BY due_date, id LIMIT 50) g
-            UNION ALL SELECT id, due_date FROM (SELECT id, due_date FROM tasks
-             WHERE status = 'cancelled' AND due_date IS NULL ORDER BY id LIMIT 50) h
+            {_STATUS_HEADS}
           ) candidates
           ORDER BY due_date IS NULL, due_date, id LIMIT 50)
         SELECT t.id, t.description, t.status, t.priority, t.due_date, t.next_step_type,

@@ -43,25 +43,19 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Mirrors tests/e2e/conftest.py (the benchmark does not import the test suite).
-CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, wait_for_health
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_MS = 120_000
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Truthy (the time since navigation start) once the page's title heading is rendered and the
 # script has finished; false before.
 PAINTED = """title => {
@@ -108,32 +102,10 @@ def unmigrated(url: str) -> str:
             f"copy)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_health(base_url: str, process: subprocess.Popen, log: Path,
-                     timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n"
-                               + log.read_text()[-2000:])
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{base_url} did not become healthy in {timeout}s")
-
-
 @contextmanager
 def app_server(database_url: str, folder: Path) -> Iterator[tuple[str, int, Callable[[], None]]]:
     """`streamlit run Home.py` on the database; yields (base URL, its pid, clear_data_cache)."""
-    port, ack, log_path = _free_port(), folder / "cleared", folder / "streamlit.log"
+    port, ack, log_path = free_port(), folder / "cleared", folder / "streamlit.log"
     secrets = folder / "secrets.toml"
     secrets.write_text("# sign-in off\n")  # a developer's own secrets.toml is never read
     env = {**os.environ, "CRM_DATABASE_URL": database_url,
@@ -158,7 +130,7 @@ def app_server(database_url: str, folder: Path) -> Iterator[tuple[str, int, Call
             time.sleep(0.01)
 
     try:
-        _wait_for_health(base_url, process, log_path)
+        wait_for_health(base_url, process, timeout=120, log=log_path)
         yield base_url, process.pid, clear_data_cache
     finally:
         process.terminate()

@@ -79,6 +79,8 @@ def load_together(*queries: partial) -> list[Any]:
     """
     from dashboard.auth import current_actor
 
+    if any(query.args for query in queries):
+        raise TypeError("load_together takes partial(query_fn, **filters): keyword filters only")
     current_actor()
     url, version = database_url(), current_data_version()
     context = get_script_run_ctx()

@@ -10,47 +10,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.serve import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, wait_for_health
 from crm_core.db import make_engine, write_session
 from tests.app.dataset import build_known_dataset
 
-CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/lib/chromium/chromium")
 ROOT = Path(__file__).resolve().parents[2]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{base_url} did not become healthy in {timeout}s")
 
 
 SERVER_LOGS: dict[str, Path] = {}  # base URL -> that server's log (tracebacks end up there)
