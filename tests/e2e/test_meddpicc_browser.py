@@ -9,6 +9,8 @@ def test_the_meddpicc_screen_shows_the_headline_heatmap_and_gap_table(page, open
     assert page.locator("h1").first.inner_text() == "MEDDPICC"
     metrics = page.locator('[data-testid="stMetric"]')
     assert "Open opportunities" in metrics.first.inner_text()
+    # Charts mount after the script has finished; wait for the third before counting.
+    page.locator('[data-testid="stVegaLiteChart"]').nth(2).wait_for()
     assert page.locator('[data-testid="stVegaLiteChart"]').count() == 3
     assert page.get_by_text("Opportunities and their gaps").count() == 1
     page.locator('[data-testid="stButtonGroup"] button').filter(has_text="10").first.click()
