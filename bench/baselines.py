@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from crm_core.models import Opportunity, StageRequiredRole, Stakeholder
+from crm_core.models import Company, Opportunity, StageRequiredRole, Stakeholder
 from crm_core.queries import coverage, meddpicc, owner_load, task_rollups, tasks, teams
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
@@ -30,17 +30,35 @@ _STATUS_HEADS = "\n            UNION ALL ".join(
 _ROLE_BITS = "CASE meddpicc_role " + " ".join(
     f"WHEN '{role}' THEN {1 << bit}" for bit, role in enumerate(MEDDPICC_ROLES)) + " END"
 _ROLE_LEVELS = ",\n".join(
-    f"  coalesce(max(CASE WHEN (f.roles & {1 << bit}) <> 0 THEN f.level ELSE 0 END), 0) "
-    f"AS {role}" for bit, role in enumerate(MEDDPICC_ROLES))
+    f"  max(CASE WHEN (roles & {1 << bit}) <> 0 THEN level ELSE 0 END) AS \"{role}\""
+    for bit, role in enumerate(MEDDPICC_ROLES))
+# Cell codes as gap_rows computes them: 0 missing, 1 unowned, 2 off-team, 3 owned, 4 not required.
+_ROLE_CELLS = ",\n".join(
+    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 4 ELSE coalesce(l.\"{role}\", 0) END "
+    f"AS \"{role}\"" for bit, role in enumerate(MEDDPICC_ROLES))
+_OWNED_CELLS = " + ".join(f"CASE WHEN \"{role}\" = 3 THEN 1 ELSE 0 END" for role in MEDDPICC_ROLES)
 
 HAND_SQL: dict[str, str] = {
-    "coverage per company": """
+    # The per-company breakdown as the Coverage screen shows it: names, industry, the four
+    # counts, open pipeline and open opportunities, most orphans first.
+    "coverage per company": f"""
         WITH owners AS (SELECT stakeholder_id, count(*) AS n
-                        FROM stakeholder_relationship_owners GROUP BY stakeholder_id)
-        SELECT s.company_id, count(*) AS stakeholders, count(o.stakeholder_id) AS owned,
-               sum(CASE WHEN o.n = 1 THEN 1 ELSE 0 END) AS single_owner
-        FROM stakeholders s LEFT JOIN owners o ON o.stakeholder_id = s.id
-        GROUP BY s.company_id""",
+                        FROM stakeholder_relationship_owners GROUP BY stakeholder_id),
+        per_company AS (
+          SELECT s.company_id, count(*) AS stakeholders, count(o.stakeholder_id) AS owned,
+                 sum(CASE WHEN o.n = 1 THEN 1 ELSE 0 END) AS single_owner,
+                 sum(CASE WHEN o.n > 1 THEN 1 ELSE 0 END) AS multi_owner
+          FROM stakeholders s LEFT JOIN owners o ON o.stakeholder_id = s.id
+          GROUP BY s.company_id),
+        pipeline AS (
+          SELECT company_id, sum(value) AS open_pipeline, count(*) AS open_opportunities
+          FROM opportunities WHERE stage IN ({_OPEN}) GROUP BY company_id)
+        SELECT c.id AS company_id, c.name AS company, c.industry, p.stakeholders, p.owned,
+               p.single_owner, p.multi_owner, coalesce(q.open_pipeline, 0) AS open_pipeline,
+               coalesce(q.open_opportunities, 0) AS open_opportunities
+        FROM per_company p JOIN companies c ON c.id = p.company_id
+        LEFT JOIN pipeline q ON q.company_id = c.id
+        ORDER BY p.stakeholders - p.owned DESC, coalesce(q.open_pipeline, 0) DESC, c.name, c.id""",
     "overall coverage": """
         SELECT (SELECT count(*) FROM stakeholders) AS stakeholders, count(*) AS owned,
                sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS single_owner
@@ -82,22 +100,53 @@ HAND_SQL: dict[str, str] = {
         LEFT JOIN shared ON shared.user_id = u.id
         LEFT JOIN pipeline ON pipeline.user_id = u.id
         ORDER BY stakeholders_owned DESC, u.name, u.id""",
-    # Each stakeholder's roles as a bitmask and its has-owner flag, computed once; then one
-    # pass over the links of open opportunities combines them per opportunity.
+    # The matrix as gap_matrix answers it: each stakeholder's roles as a bitmask computed once;
+    # each link of an open opportunity to a role holder gets its level once (1 unowned, 2 owned
+    # off the full team, 3 owned by a member of the company team or the deal's added members);
+    # the best level per role, the stage's required roles (4: not required), the coverage score
+    # and the value at risk, most value at risk first.
     "MEDDPICC gap matrix": f"""
         WITH flags AS (
-          SELECT r.stakeholder_id, sum({_ROLE_BITS}) AS roles,
-                 CASE WHEN EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
-                                   WHERE o.stakeholder_id = r.stakeholder_id)
-                      THEN 2 ELSE 1 END AS level
-          FROM stakeholder_meddpicc_roles r GROUP BY r.stakeholder_id)
-        SELECT op.id, op.name, op.stage, op.value,
-        {_ROLE_LEVELS}
-        FROM opportunities op
-        LEFT JOIN stakeholder_opportunities so ON so.opportunity_id = op.id
-        LEFT JOIN flags f ON f.stakeholder_id = so.stakeholder_id
-        WHERE op.stage IN ({_OPEN})
-        GROUP BY op.id, op.name, op.stage, op.value""",
+          SELECT stakeholder_id, sum({_ROLE_BITS}) AS roles
+          FROM stakeholder_meddpicc_roles GROUP BY stakeholder_id),
+        required AS (
+          SELECT stage, sum({_ROLE_BITS}) AS mask, count(*) AS n
+          FROM stage_required_roles GROUP BY stage),
+        holdings AS MATERIALIZED (
+          SELECT so.opportunity_id, f.roles,
+            CASE WHEN NOT EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
+                                  WHERE o.stakeholder_id = so.stakeholder_id) THEN 1
+                 WHEN EXISTS (
+                   SELECT 1 FROM stakeholder_relationship_owners o
+                   WHERE o.stakeholder_id = so.stakeholder_id
+                     AND (EXISTS (SELECT 1 FROM company_account_teams c
+                                  WHERE c.company_id = op.company_id AND c.user_id = o.user_id)
+                          OR EXISTS (SELECT 1 FROM opportunity_account_teams t
+                                     WHERE t.opportunity_id = op.id AND t.user_id = o.user_id)))
+                 THEN 3 ELSE 2 END AS level
+          FROM opportunities op
+          JOIN stakeholder_opportunities so ON so.opportunity_id = op.id
+          JOIN flags f ON f.stakeholder_id = so.stakeholder_id
+          WHERE op.stage IN ({_OPEN})),
+        levels AS (
+          SELECT opportunity_id,
+          {_ROLE_LEVELS}
+          FROM holdings GROUP BY opportunity_id),
+        cells AS (
+          SELECT op.id, op.name, c.name AS company, op.stage, op.value,
+                 op.value * op.probability / 100.0 AS weighted_value,
+          {_ROLE_CELLS},
+                 coalesce(q.n, 0) AS required
+          FROM opportunities op JOIN companies c ON c.id = op.company_id
+          LEFT JOIN levels l ON l.opportunity_id = op.id
+          LEFT JOIN required q ON q.stage = op.stage
+          WHERE op.stage IN ({_OPEN}))
+        SELECT id, name, company, stage, value, weighted_value,
+               CASE WHEN owned < required THEN value ELSE 0 END AS value_at_risk,
+               CASE WHEN required = 0 THEN 1.0 ELSE owned * 1.0 / required END AS coverage_score,
+               {", ".join(f'"{role}"' for role in MEDDPICC_ROLES)}
+        FROM (SELECT cells.*, {_OWNED_CELLS} AS owned FROM cells) scored
+        ORDER BY value_at_risk DESC, value DESC, id""",
     "opportunity full team": """
         SELECT user_id FROM company_account_teams
         WHERE company_id = (SELECT company_id FROM opportunities WHERE id = :opportunity_id)
@@ -141,11 +190,19 @@ HAND_SQL: dict[str, str] = {
         LEFT JOIN stakeholders sh ON te.entity_type = 'stakeholder' AND sh.id = te.entity_id
         LEFT JOIN users u ON te.entity_type = 'user' AND u.id = te.entity_id
         ORDER BY page.due_date IS NULL, page.due_date, t.id, te.entity_type, name""",
+    # Per user, the linked unfinished tasks (not sequence parents) overdue and due from today
+    # through week_end, with the user's name, most overdue first.
     "overdue per user": f"""
-        SELECT te.entity_id AS user_id, count(*) AS overdue
-        FROM task_entities te JOIN tasks t ON t.id = te.task_id
-        WHERE te.entity_type = 'user' AND t.status IN ({_UNFINISHED}) AND t.due_date < :today
-        GROUP BY te.entity_id""",
+        SELECT d.user_id, u.name, d.overdue, d.due_soon
+        FROM (SELECT te.entity_id AS user_id,
+                     count(CASE WHEN t.due_date < :today THEN 1 END) AS overdue,
+                     count(CASE WHEN t.due_date >= :today THEN 1 END) AS due_soon
+              FROM tasks t JOIN task_entities te ON te.task_id = t.id
+              WHERE te.entity_type = 'user' AND t.status IN ({_UNFINISHED})
+                AND t.task_type = 'task' AND t.due_date <= :week_end
+              GROUP BY te.entity_id) d
+        JOIN users u ON u.id = d.user_id
+        ORDER BY d.overdue DESC, d.due_soon DESC, u.name""",
 }
 
 
@@ -178,7 +235,8 @@ def naive_coverage_per_company(session: Session) -> pd.DataFrame:
 
 
 def naive_gap_matrix(session: Session) -> pd.DataFrame:
-    """The gap matrix the naive way: open opportunity objects, their stakeholders, a loop."""
+    """The gap matrix the naive way: open opportunity objects with their stakeholders, owners
+    and teams, a loop; the same cells, coverage score and value at risk as gap_matrix."""
     required: dict[str, set[str]] = defaultdict(set)
     for setting in session.scalars(select(StageRequiredRole)):
         required[setting.stage].add(setting.meddpicc_role)
@@ -186,15 +244,32 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
     opportunities = session.scalars(
         select(Opportunity).where(Opportunity.stage.in_(OPEN_STAGES)).options(
             selectinload(Opportunity.stakeholders).selectinload(Stakeholder.roles),
-            selectinload(Opportunity.stakeholders).selectinload(Stakeholder.owners)))
+            selectinload(Opportunity.stakeholders).selectinload(Stakeholder.owners),
+            selectinload(Opportunity.company).selectinload(Company.account_team),
+            selectinload(Opportunity.added_team_members)))
     for opportunity in opportunities:
-        levels = {}
+        team = {u.id for u in opportunity.company.account_team}
+        team |= {u.id for u in opportunity.added_team_members}
+        cells = {}
         for role in MEDDPICC_ROLES:
-            holders = [s for s in opportunity.stakeholders
-                       if any(r.meddpicc_role == role for r in s.roles)]
-            level = 2 if any(s.owners for s in holders) else 1 if holders else 0
-            levels[role] = level if role in required[opportunity.stage] else -1
-        rows.append({"id": opportunity.id, "name": opportunity.name, **levels})
+            if role not in required[opportunity.stage]:
+                cells[role] = 4
+                continue
+            level = 0
+            for stakeholder in opportunity.stakeholders:
+                if any(r.meddpicc_role == role for r in stakeholder.roles):
+                    owners = {u.id for u in stakeholder.owners}
+                    level = max(level, 3 if owners & team else 2 if owners else 1)
+            cells[role] = level
+        owned = sum(1 for c in cells.values() if c == 3)
+        needed = len(required[opportunity.stage])
+        value = float(opportunity.value)
+        rows.append({"id": opportunity.id, "name": opportunity.name,
+                     "company": opportunity.company.name, "stage": opportunity.stage,
+                     "value": value, "weighted_value": value * opportunity.probability / 100,
+                     "value_at_risk": value if owned < needed else 0.0,
+                     "coverage_score": owned / needed if needed else 1.0, **cells})
+    rows.sort(key=lambda r: (-r["value_at_risk"], -r["value"], r["id"]))
     return pd.DataFrame(rows)
 
 
@@ -215,4 +290,5 @@ def comparisons(today: date) -> list[Comparison]:
 # Arguments each figure needs (filled from the benchmark's sample ids).
 FIGURE_PARAMS = {"opportunity full team": ("opportunity_id",), "overdue per user": ("today",),
                  "task page (50 rows)": ("today",)}
-HAND_PARAMS = {"opportunity full team": ("opportunity_id",), "overdue per user": ("today",)}
+HAND_PARAMS = {"opportunity full team": ("opportunity_id",),
+               "overdue per user": ("today", "week_end")}

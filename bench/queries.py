@@ -10,7 +10,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 import crm_core.queries
 from bench.baselines import FIGURE_PARAMS, HAND_PARAMS, comparisons, hand_sql
 from crm_core.db import read_session
+from crm_core.queries._task_sql import DUE_SOON_DAYS
 
 # Functions with a session that are helpers of other queries, not a question a screen asks.
 NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email"}
@@ -64,6 +65,7 @@ def sample_ids(engine: Engine) -> dict[str, Any]:
     ids["opportunity_ids"] = (ids["opportunity_id"],)
     ids["entity_type"], ids["entity_id"] = "company", ids["company_id"]
     ids["today"] = date.today()
+    ids["week_end"] = ids["today"] + timedelta(days=DUE_SOON_DAYS)
     ids["text"] = ids["search"] = "an"
     return ids
 

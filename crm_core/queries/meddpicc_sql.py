@@ -72,8 +72,7 @@ ROLE_COLUMNS: dict[str, str] = {role: f"cell_{role}" for role in MEDDPICC_ROLES}
 
 def _role_bitmask(role_column: ColumnElement) -> ColumnElement:
     # (stakeholder, role) is the primary key, so SUM of distinct bits is their bitwise OR.
-    return func.sum(case(*((role_column == role, bit) for role, bit in ROLE_BITS.items()),
-                         else_=0))
+    return func.sum(case(ROLE_BITS, value=role_column, else_=0))
 
 
 def _has_bit(mask: ColumnElement, bit: int) -> ColumnElement:
