@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bench.importing import measure_import
 from bench.machine import describe_machine, postgres_version
 from bench.queries import compare_figures, sample_ids, time_screen_queries
 from bench.report import render_report
@@ -50,6 +51,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="loads per page in Chromium, cold and warm (median)")
     parser.add_argument("--skip-browser", action="store_true",
                         help="do not measure first paint in Chromium")
+    parser.add_argument("--import-rows", type=int, default=100_000,
+                        help="rows of the timed stakeholder CSV import (default: 100,000)")
+    parser.add_argument("--skip-import", action="store_true",
+                        help="do not time the CSV import")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
     return parser.parse_args(argv)
 
@@ -115,6 +120,13 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                                    runs=args.seed_runs)
     results["backends"]["sqlite"] = measure_backend(engine, f"sqlite:///{path}", args, seed)
     engine.dispose()
+    if not args.skip_import:
+        print("  timing the CSV import on sqlite…", file=sys.stderr)
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(f"sqlite:///{Path(folder) / 'import.db'}")
+            results["backends"]["sqlite"]["import"] = measure_import(engine,
+                                                                     rows=args.import_rows)
+            engine.dispose()
     if args.postgres_url:
         engine = make_engine(args.postgres_url)
         results["machine"]["postgresql"] = postgres_version(engine)
@@ -127,6 +139,11 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         engine, seed = seed_repeatedly(fresh_postgres, scale=args.scale, runs=args.seed_runs)
         results["backends"]["postgresql"] = measure_backend(engine, args.postgres_url, args,
                                                             seed)
+        if not args.skip_import:
+            print("  timing the CSV import on postgresql (the dataset is dropped)…",
+                  file=sys.stderr)
+            results["backends"]["postgresql"]["import"] = measure_import(
+                engine, rows=args.import_rows)
         engine.dispose()
     return results
 

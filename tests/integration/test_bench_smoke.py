@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.browser import chromium_missing
+from bench.importing import measure_import
 from bench.machine import describe_machine
 from bench.queries import compare_figures, sample_ids, screen_queries, time_screen_queries
 from bench.report import _ms, render_report
@@ -43,6 +44,24 @@ def test_every_query_runs_and_the_figures_compare_with_their_references(engine):
             "seed": {"median_s": 0.5, "runs_s": [0.5], "rows": 7_000},
             "queries": [t.__dict__ for t in timings], "figures": figures}}})
     assert "coverage per company" in report and "`coverage.coverage_summary`" in report
+
+
+def test_the_csv_import_is_timed_step_by_step_and_reported(engine):
+    result = measure_import(engine, rows=300, companies=7)
+
+    assert list(result["seconds"]) == ["dry_run", "apply", "re_import", "update"]
+    assert result["summaries"] == {
+        "dry_run": "Dry run, nothing written. 300 rows: 300 to create, 0 to update, "
+                   "0 unchanged, 0 rejected.",
+        "apply": "Imported. 300 rows: 300 created, 0 updated, 0 unchanged, 0 rejected.",
+        "re_import": "Imported. 300 rows: 0 created, 0 updated, 300 unchanged, 0 rejected.",
+        "update": "Imported. 300 rows: 0 created, 300 updated, 0 unchanged, 0 rejected."}
+    report = render_report({
+        "when": "now", "scale": "demo", "machine": describe_machine(),
+        "backends": {engine.dialect.name: {
+            "seed": {"median_s": 0.5, "runs_s": [0.5], "rows": 7_000}, "queries": [],
+            "figures": [], "import": result}}})
+    assert "#### Stakeholder CSV import (300 rows)" in report
 
 
 def test_pages_render_in_their_own_process_with_peak_memory(sqlite_engine, tmp_path):
