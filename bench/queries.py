@@ -145,6 +145,40 @@ def time_call(name: str, call: Callable[[], Any], *, runs: int, warmups: int = 1
                   _rows(result), cpu_ms=round(statistics.median(cpu), 2))
 
 
+def time_side_by_side(name: str, calls: dict[str, Callable[[], Any]], *, runs: int,
+                      cold: dict[str, int]) -> dict[str, Timing]:
+    """Median wall time of each call, the calls taking turns run after run, so a busy spell on
+    a shared machine slows them alike instead of one of them. Each call has one warm-up,
+    except those in `cold`, which run only their given number of times, in the first rounds."""
+    times: dict[str, list[float]] = {key: [] for key in calls}
+    cpu: dict[str, list[float]] = {key: [] for key in calls}
+    results: dict[str, Any] = {}
+    notes: dict[str, str] = {}
+
+    def run(key: str, timed: bool) -> None:
+        try:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            results[key] = calls[key]()
+            if timed:
+                times[key].append((time.perf_counter() - started) * 1000)
+                cpu[key].append((time.process_time() - cpu_started) * 1000)
+        except Exception as error:  # reported, not fatal: one broken query must not stop the run
+            notes[key] = f"{type(error).__name__}: {error}"[:200]
+
+    for key in calls:
+        if key not in cold:
+            run(key, timed=False)
+    for round_number in range(runs):
+        # Alternate the order, so neither call always follows the other.
+        order = list(calls) if round_number % 2 == 0 else list(reversed(calls))
+        for key in order:
+            if key not in notes and len(times[key]) < cold.get(key, runs):
+                run(key, timed=True)
+    return {key: Timing(name, None, note=notes[key]) if key in notes else Timing(
+        name, round(statistics.median(times[key]), 2), tuple(round(t, 2) for t in times[key]),
+        _rows(results[key]), cpu_ms=round(statistics.median(cpu[key]), 2)) for key in calls}
+
+
 def _in_session(engine: Engine, function: Callable[..., Any], **kwargs: Any) -> Callable:
     def call():
         with read_session(engine) as session:
@@ -166,17 +200,18 @@ def time_screen_queries(engine: Engine, ids: dict[str, Any], *, runs: int) -> li
 
 def compare_figures(engine: Engine, ids: dict[str, Any], *, runs: int,
                     naive_runs: int) -> list[dict]:
-    """Ours vs hand-written SQL (and naive ORM where there is one), in the same run."""
+    """Ours vs hand-written SQL (and naive ORM where there is one), taking turns run by run."""
     rows = []
     for comparison in comparisons(ids["today"]):
         params = {p: ids[p] for p in FIGURE_PARAMS.get(comparison.figure, ())}
-        ours = time_call(comparison.figure, _in_session(engine, comparison.ours, **params),
-                         runs=runs)
-        hand = time_call(comparison.figure, _in_session(
-            engine, hand_sql, figure=comparison.figure,
-            **{p: ids[p] for p in HAND_PARAMS.get(comparison.figure, ())}), runs=runs)
-        naive = (time_call(comparison.figure, _in_session(engine, comparison.naive),
-                           runs=naive_runs, warmups=0) if comparison.naive else None)
+        calls = {"ours": _in_session(engine, comparison.ours, **params),
+                 "hand": _in_session(engine, hand_sql, figure=comparison.figure, **{
+                     p: ids[p] for p in HAND_PARAMS.get(comparison.figure, ())})}
+        if comparison.naive:
+            calls["naive"] = _in_session(engine, comparison.naive)
+        timed = time_side_by_side(comparison.figure, calls, runs=runs,
+                                  cold={"naive": naive_runs})
+        ours, hand, naive = timed["ours"], timed["hand"], timed.get("naive")
         rows.append({
             "figure": comparison.figure,
             "ours": asdict(ours), "hand_sql": asdict(hand),

@@ -84,6 +84,8 @@ def _figures(results: dict, backends: list[str]) -> list[str]:
         f" {b} ours ms (CPU) | {b} hand SQL ms (CPU) | ours ÷ hand | naive ORM ms | "
         f"naive ÷ ours |" for b in backends)
     lines = ["#### Our queries vs hand-written SQL vs a naive ORM loop (same run)", "",
+             "Each reference answers the same figure as our query (bench/baselines.py); the "
+             "three take turns run by run, so a busy spell on the machine slows them alike. "
              f"Targets: ours ≤ {TARGET_RATIO_HAND}× hand-written SQL, naive ≥ "
              f"{TARGET_NAIVE_FACTOR}× slower than ours.", "", header,
              "|---|" + "---|---|---|---|---|" * len(backends)]
