@@ -1,9 +1,9 @@
 """The one SQL formulation of MEDDPICC gaps: per open opportunity, each role's cell state.
 
-The links of the matching opportunities are walked once with their owners and roles (primary-key
-lookups); each holding gets a level, the full-team check (full_team_select) running once per
-owned holding; MAX per role reduces them per opportunity, and the stage's required roles (a
-bitmask per stage) turn levels into cells. Every gap query builds on `gap_rows`.
+One pass over the links of the matching opportunities, joined to their stakeholders' owners and
+roles and to the owners' full-team rows (the rule of full_team_select), grouped per
+opportunity: MAX per role gives the best level a holder reaches, and the stage's required roles
+(a bitmask per stage) turn levels into cells. Every gap query builds on `gap_rows`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     false,
     func,
     literal,
@@ -35,7 +34,7 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
-from crm_core.queries.teams import full_team_select, on_full_team
+from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
 ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLES)}
@@ -62,9 +61,6 @@ GAP_TYPES = Vocabulary("gap_type", [
     Term("single_threaded", "Single-threaded",
          "At most one linked stakeholder, or all owned by the same single user."),
 ])
-
-# A stakeholder's sole owner in `role_levels` when more than one user owns them.
-SEVERAL_OWNERS = -1
 
 # The column holding each role's cell code in `gap_rows`.
 ROLE_COLUMNS: dict[str, str] = {role: f"cell_{role}" for role in MEDDPICC_ROLES}
@@ -129,11 +125,7 @@ def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date |
         user_ids=user_ids, min_value=min_value, open_only=open_only)
     if opportunity_ids:
         conditions.append(OPP.id.in_(list(opportunity_ids)))
-    # SQLite has no hash joins, so primary-key lookups per link are its fastest path;
-    # PostgreSQL pays a sub-plan call per lookup, and for many opportunities hashes the
-    # per-stakeholder aggregates once instead.
-    lookups = session.get_bind().dialect.name == "sqlite" or bool(opportunity_ids)
-    per_opportunity = role_levels(conditions, lookups=lookups).subquery("per_opportunity")
+    per_opportunity = role_levels(conditions).subquery("per_opportunity")
     required = (select(StageRequiredRole.stage,
                        _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"),
                        func.count().label("roles"))
@@ -143,10 +135,10 @@ def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date |
     cells = {role: case((~_has_bit(mask, bit), NOT_REQUIRED), else_=per_opportunity.c[role])
              for role, bit in ROLE_BITS.items()}
     linked = per_opportunity.c.linked
-    # At most one linked stakeholder, or every one owned and all by the same single user.
+    # At most one linked stakeholder, or every one owned and all by the same single user (a
+    # stakeholder with two owners makes the lowest and highest owner differ).
     single_threaded = or_(linked <= 1, and_(per_opportunity.c.any_unowned == 0,
-                                            per_opportunity.c.lo == per_opportunity.c.hi,
-                                            per_opportunity.c.lo != SEVERAL_OWNERS))
+                                            per_opportunity.c.lo == per_opportunity.c.hi))
     weighted = cast(per_opportunity.c.value * per_opportunity.c.probability / 100.0, Float)
     base = (select(per_opportunity.c.opportunity_id, per_opportunity.c.name,
                    per_opportunity.c.company_id, Company.name.label("company"),
@@ -162,72 +154,40 @@ def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date |
     return _with_counts(base, gap_types)
 
 
-def _stakeholder_roles_and_sole_owner(stakeholder_id, *, lookups: bool):
-    """A linked stakeholder's MEDDPICC role bitmask and sole owner (SEVERAL_OWNERS when more
-    than one user owns them; NULL for none): as correlated primary-key lookups, or (lookups
-    False) as columns of per-stakeholder aggregates to outer-join on stakeholder_id."""
-    role_row, owner = StakeholderMeddpiccRole, StakeholderRelationshipOwner
-    lowest, highest = func.min(owner.user_id), func.max(owner.user_id)
-    # NULL when nobody owns the stakeholder (min < max is NULL then too).
-    sole = case((lowest < highest, SEVERAL_OWNERS), else_=lowest)
-    if lookups:
-        return (select(_role_bitmask(role_row.meddpicc_role))
-                .where(role_row.stakeholder_id == stakeholder_id).scalar_subquery(),
-                select(sole).where(owner.stakeholder_id == stakeholder_id).scalar_subquery())
-    roles = (select(role_row.stakeholder_id, _role_bitmask(role_row.meddpicc_role).label("roles"))
-             .group_by(role_row.stakeholder_id).subquery("stakeholder_roles"))
-    owners = (select(owner.stakeholder_id, sole.label("sole"))
-              .group_by(owner.stakeholder_id).subquery("stakeholder_owners"))
-    return roles.c.roles, owners.c.sole
-
-
-def role_levels(conditions: Sequence[ColumnElement], *, lookups: bool = True) -> Select:
+def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
-    linked one is unowned, the lowest and highest sole owner (SEVERAL_OWNERS for a stakeholder
-    with more than one), and per MEDDPICC role the best level a linked holder reaches (0 none,
-    1 held unowned, 2 owned off-team, 3 owned by the full team).
+    linked one is unowned, the lowest and highest user owning a linked stakeholder, and per
+    MEDDPICC role the best level a linked holder reaches (0 none, 1 held unowned, 2 owned
+    off-team, 3 owned by a member of the opportunity's full team).
 
-    Each link of a matching opportunity is visited once: its stakeholder's role bitmask and
-    sole owner are primary-key lookups, its level is computed from them once (the full-team
-    check only for owned role holders), and one GROUP BY folds the links per opportunity.
+    One statement grouped by opportunity: a row per link, owner of its stakeholder and role
+    the stakeholder holds, each with the owner's full-team rows (primary keys, so no extra
+    rows); a role's level is the best over its rows. Both engines walk it in opportunity order
+    and group without sorting (SQLite by primary-key lookups, PostgreSQL by merge joins).
     """
     link, owner = StakeholderOpportunity, StakeholderRelationshipOwner
-    roles, sole = _stakeholder_roles_and_sole_owner(link.stakeholder_id, lookups=lookups)
-    # OFFSET 0 fences each step: without them SQLite and PostgreSQL copy the lookups into
-    # every expression that reads them (the level into eight MAX, the sole owner into three
-    # aggregates), running the same subqueries once per use instead of once per link.
-    links = (select(OPP.id.label("opportunity_id"), OPP.company_id, link.stakeholder_id,
-                    roles.label("roles"), sole.label("sole"))
-             .outerjoin(link, link.opportunity_id == OPP.id))
-    if not lookups:
-        links = (links.outerjoin(roles.table, roles.table.c.stakeholder_id == link.stakeholder_id)
-                 .outerjoin(sole.table, sole.table.c.stakeholder_id == link.stakeholder_id))
-    links = links.where(*conditions).offset(0).subquery("links")
-    any_owner_on_team = exists(select(literal(1)).where(
-        owner.stakeholder_id == links.c.stakeholder_id,
-        on_full_team(links.c.opportunity_id, links.c.company_id, owner.user_id)))
-    level = case((links.c.roles.is_(None), 0), (links.c.sole.is_(None), 1),
-                 (links.c.sole != SEVERAL_OWNERS,
-                  case((on_full_team(links.c.opportunity_id, links.c.company_id,
-                                     links.c.sole), 3), else_=2)),
-                 (any_owner_on_team, 3), else_=2)
-    holdings = (select(links.c.opportunity_id, links.c.stakeholder_id, links.c.roles,
-                       links.c.sole, level.label("level"))
-                .offset(0).subquery("holdings"))
-    levels = (select(holdings.c.opportunity_id,
-                     func.count(holdings.c.stakeholder_id).label("linked"),
-                     func.max(case((and_(holdings.c.stakeholder_id.is_not(None),
-                                         holdings.c.sole.is_(None)), 1), else_=0))
-                     .label("any_unowned"),
-                     func.min(holdings.c.sole).label("lo"),
-                     func.max(holdings.c.sole).label("hi"),
-                     *(func.max(case((_has_bit(holdings.c.roles, bit), holdings.c.level),
-                                     else_=0)).label(role) for role, bit in ROLE_BITS.items()))
-              .group_by(holdings.c.opportunity_id).subquery("levels"))
-    return (select(OPP.id.label("opportunity_id"), OPP.name, OPP.company_id, OPP.stage,
-                   OPP.value, OPP.probability, OPP.expected_close_date,
-                   *(c for c in levels.c if c.key != "opportunity_id"))
-            .join(levels, levels.c.opportunity_id == OPP.id))
+    role_row = StakeholderMeddpiccRole
+    team_joins, on_team = full_team_member_joins(OPP, owner.user_id)
+    level = case((owner.user_id.is_(None), 1), (on_team, 3), else_=2)
+    # The owner and role joins repeat a link, so its count is read from the link table.
+    counted = aliased(StakeholderOpportunity, name="counted_link")
+    linked = (select(func.count()).where(counted.opportunity_id == OPP.id)
+              .correlate(OPP).scalar_subquery())
+    stmt = (select(OPP.id.label("opportunity_id"), OPP.name, OPP.company_id, OPP.stage,
+                   OPP.value, OPP.probability, OPP.expected_close_date, linked.label("linked"),
+                   func.max(case((and_(link.stakeholder_id.is_not(None),
+                                       owner.user_id.is_(None)), 1), else_=0))
+                   .label("any_unowned"),
+                   func.min(owner.user_id).label("lo"), func.max(owner.user_id).label("hi"),
+                   *(func.coalesce(func.max(case({role: level}, value=role_row.meddpicc_role)),
+                                   0).label(role) for role in MEDDPICC_ROLES))
+            .select_from(OPP)
+            .outerjoin(link, link.opportunity_id == OPP.id)
+            .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
+            .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id))
+    for target, onclause in team_joins:
+        stmt = stmt.outerjoin(target, onclause)
+    return stmt.where(*conditions).group_by(OPP.id)
 
 
 def _count_cells(base, code: int) -> ColumnElement:

@@ -7,8 +7,8 @@ query that needs it (team lists, off-team owners, MEDDPICC ownership checks).
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Select, case, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm_core.models import CompanyAccountTeam, Opportunity, OpportunityAccountTeam, User
@@ -29,19 +29,17 @@ def full_team_select() -> Select:
     return union_all(inherited, added)
 
 
-def on_full_team(opportunity_id, company_id, user_id) -> ColumnElement:
-    """Whether the user is on the opportunity's full team, as a condition on columns of the
-    enclosing query (the opportunity's id and company): the same rule as full_team_select,
-    as two primary-key probes for checks made once per row."""
-    # correlate_except: every other table named here belongs to the enclosing query, however
-    # deeply the check is nested.
-    added = (exists().where(OpportunityAccountTeam.opportunity_id == opportunity_id,
-                            OpportunityAccountTeam.user_id == user_id)
-             .correlate_except(OpportunityAccountTeam))
-    inherited = (exists().where(CompanyAccountTeam.company_id == company_id,
-                                CompanyAccountTeam.user_id == user_id)
-                 .correlate_except(CompanyAccountTeam))
-    return or_(added, inherited)
+def full_team_member_joins(opportunity, user_id) -> tuple[list[tuple], ColumnElement]:
+    """The rule of full_team_select for one user per row of a query over opportunities: the
+    two outer joins (target, on clause) that find the user on the company's account team or
+    added to the deal, and the condition that either was found. Each join matches a primary
+    key, so it adds no rows."""
+    added = aliased(OpportunityAccountTeam, name="added_member")
+    inherited = aliased(CompanyAccountTeam, name="inherited_member")
+    joins = [(added, and_(added.opportunity_id == opportunity.id, added.user_id == user_id)),
+             (inherited, and_(inherited.company_id == opportunity.company_id,
+                              inherited.user_id == user_id))]
+    return joins, or_(added.user_id.is_not(None), inherited.user_id.is_not(None))
 
 
 def team_sources(team) -> tuple:
