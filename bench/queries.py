@@ -3,6 +3,7 @@ the headline figures with hand-written SQL and naive ORM loops."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import pkgutil
@@ -135,6 +136,7 @@ def time_call(name: str, call: Callable[[], Any], *, runs: int, warmups: int = 1
             runs = min(runs, 3)
         times, cpu = [], []
         for _ in range(runs):
+            gc.collect()  # as in time_side_by_side
             started, cpu_started = time.perf_counter(), time.process_time()
             result = call()
             times.append((time.perf_counter() - started) * 1000)
@@ -157,6 +159,9 @@ def time_side_by_side(name: str, calls: dict[str, Callable[[], Any]], *, runs: i
 
     def run(key: str, timed: bool) -> None:
         try:
+            # Collect the garbage the previous call left, so a full collection it made due
+            # does not land inside this call's time.
+            gc.collect()
             started, cpu_started = time.perf_counter(), time.process_time()
             results[key] = calls[key]()
             if timed:
