@@ -48,7 +48,8 @@ def contacts_csv(rows: int, companies: int, title: str = "Director") -> bytes:
 
 def measure_import(engine: Engine, *, rows: int = 100_000, companies: int = 1_000) -> dict:
     """Empty the database (every table is dropped), import the companies, then time each step
-    of the stakeholder import. Returns rows, seconds per step and each step's summary."""
+    of the stakeholder import. Returns rows, companies, seconds per step and each step's
+    summary."""
     reset_database(engine)
     with write_session(engine) as session:
         import_data(session, actor=ACTOR, data=companies_csv(companies), name="Account.csv",
@@ -65,7 +66,7 @@ def measure_import(engine: Engine, *, rows: int = 100_000, companies: int = 1_00
                                  name="Contact.csv", entity="stakeholders", mode=modes[step])
         seconds[step] = round(time.perf_counter() - started, 2)
         summaries[step] = report.summary()
-    return {"rows": rows, "seconds": seconds, "summaries": summaries}
+    return {"rows": rows, "companies": companies, "seconds": seconds, "summaries": summaries}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,6 +62,7 @@ def test_the_csv_import_is_timed_step_by_step_and_reported(engine):
             "seed": {"median_s": 0.5, "runs_s": [0.5], "rows": 7_000}, "queries": [],
             "figures": [], "import": result}}})
     assert "#### Stakeholder CSV import (300 rows)" in report
+    assert "holding the 7 companies the rows name" in report
 
 
 def test_pages_render_in_their_own_process_with_peak_memory(sqlite_engine, tmp_path):
