@@ -70,7 +70,7 @@ class OpportunityGaps:
 
 def gap_summary(session: Session, **filters) -> GapSummary:
     """Open opportunities, fully covered share, pipeline and what of it is at risk."""
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     money = [func.coalesce(func.sum(c), 0.0) for c in (
         rows.c.value, rows.c.weighted_value, rows.c.value_at_risk,
         rows.c.weighted_value_at_risk)]
@@ -98,7 +98,7 @@ def gap_matrix(session: Session, *, limit: int | None = None, offset: int = 0,
     Columns: opportunity_id, name, company, stage, value, weighted_value, value_at_risk,
     coverage_score, then one categorical column per role (values of CELL_STATES).
     """
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     # The seven cell codes travel packed in one integer (3 bits each): far fewer values to
     # fetch for ~40k opportunities; numpy unpacks them.
     packed = sum((rows.c[column] * (8 ** i) for i, column in enumerate(ROLE_COLUMNS.values())),
@@ -143,7 +143,7 @@ def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
                          **filters) -> pd.DataFrame:
     """A page of opportunities, most value at risk first, with their gaps in words, their full
     team and the cell state of each MEDDPICC role (so one page can feed the heatmap too)."""
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     stmt = _ordered(select(rows), rows).limit(limit).offset(offset)
     result = session.execute(stmt)
     return described_gap_rows(session, pd.DataFrame(result.all(), columns=list(result.keys())))
@@ -170,7 +170,7 @@ def described_gap_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
 
 def opportunity_gaps(session: Session, *, opportunity_id: int) -> OpportunityGaps | None:
     """The gaps of one opportunity; None if it does not exist. Closed ones are never at risk."""
-    row = session.execute(gap_rows(session, opportunity_ids=[opportunity_id], open_only=False)
+    row = session.execute(gap_rows(opportunity_ids=[opportunity_id], open_only=False)
                           ).mappings().first()
     if row is None:
         return None

@@ -49,7 +49,7 @@ def _frame(session: Session, stmt: Select) -> pd.DataFrame:
 
 def gaps_by_stage(session: Session, **filters) -> pd.DataFrame:
     """One row per open stage holding matching opportunities, in stage order."""
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     frame = _frame(session, select(rows.c.stage, *_rollup_columns(rows))
                    .group_by(rows.c.stage))
     frame.insert(1, "stage_label", [STAGES.label(s) for s in frame["stage"]])
@@ -60,7 +60,7 @@ def gaps_by_stage(session: Session, **filters) -> pd.DataFrame:
 def gaps_by_company(session: Session, *, limit: int = 50, offset: int = 0,
                     **filters) -> pd.DataFrame:
     """Companies with matching open opportunities, most value at risk first (paginated)."""
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     return _frame(session, select(rows.c.company_id, func.min(rows.c.company).label("company"),
                                   *_rollup_columns(rows))
                   .group_by(rows.c.company_id)
@@ -71,7 +71,7 @@ def gaps_by_company(session: Session, *, limit: int = 50, offset: int = 0,
 def gaps_by_team_member(session: Session, *, limit: int = 100, offset: int = 0,
                         **filters) -> pd.DataFrame:
     """Account team members (full team: inherited or added) over the opportunities they are on."""
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     team = full_team_select().subquery()
     # One row per (member, opportunity) even when a member is both inherited and added.
     members = (select(team.c.opportunity_id, team.c.user_id)
@@ -89,7 +89,7 @@ def gaps_by_team_member(session: Session, *, limit: int = 100, offset: int = 0,
 def value_at_risk_by_gap_type(session: Session, **filters) -> pd.DataFrame:
     """Per gap type: opportunities having it, their value and weighted value (an opportunity
     with several gap types counts under each)."""
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     conditions = _gap_type_conditions(rows)
     columns = []
     for condition in conditions.values():
@@ -120,7 +120,7 @@ def gap_overview(session: Session, **filters) -> GapOverview:
     The per-stage figures are SQL aggregates; the headline and gap-type totals add up those
     few stage rows (exact counts and sums), so the gap rows are computed once, not three times.
     """
-    rows = gap_rows(session, **filters).subquery()
+    rows = gap_rows(**filters).subquery()
     conditions = _gap_type_conditions(rows)
     columns = []
     for gap, condition in conditions.items():

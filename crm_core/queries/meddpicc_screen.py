@@ -32,7 +32,7 @@ def gap_screen(session: Session, *, limit: int = 200, **filters) -> GapScreen:
     grouped per stage, once for the `limit` rows with the most value at risk (the order of
     `opportunity_gap_list`); the headline adds up the few stage rows.
     """
-    rows = gap_rows(session, **filters).cte("gap_rows")
+    rows = gap_rows(**filters).cte("gap_rows")
 
     def total(column):
         return cast(func.coalesce(func.sum(column), 0.0), Float)

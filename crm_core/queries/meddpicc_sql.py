@@ -23,7 +23,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm_core.models import (
@@ -107,13 +107,13 @@ def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: dat
     return conditions
 
 
-def gap_rows(session: Session, *, stages: Sequence[str] = (), close_from: date | None = None,
+def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
              close_to: date | None = None, company_ids: Sequence[int] = (),
              user_ids: Sequence[int] = (), min_value: float | None = None,
              gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
              open_only: bool = True) -> Select:
     """One row per matching open opportunity with its cell codes, gap counts and money at risk,
-    as a statement for the session's database.
+    as a statement (the same for both databases).
 
     Columns: opportunity_id, name, company_id, company, stage, value, probability,
     weighted_value, expected_close_date, linked_stakeholders, single_threaded, cell_<role> per
