@@ -34,6 +34,7 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
+from crm_core.queries.scope import Scope, scoped_opportunity_ids
 from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
@@ -84,7 +85,8 @@ def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: dat
                                   close_to: date | None = None, company_ids: Sequence[int] = (),
                                   user_ids: Sequence[int] = (),
                                   min_value: float | None = None,
-                                  open_only: bool = True) -> list[ColumnElement]:
+                                  open_only: bool = True,
+                                  scope: str | None = None) -> list[ColumnElement]:
     """WHERE conditions on opportunities: open (unless told), then the screen's filters."""
     conditions: list[ColumnElement] = []
     if open_only:
@@ -104,6 +106,9 @@ def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: dat
         team = full_team_select().subquery()
         conditions.append(OPP.id.in_(
             select(team.c.opportunity_id).where(team.c.user_id.in_(list(user_ids)))))
+    in_scope = scoped_opportunity_ids(Scope.parse(scope))
+    if in_scope is not None:
+        conditions.append(OPP.id.in_(in_scope))
     return conditions
 
 
@@ -111,7 +116,7 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
              close_to: date | None = None, company_ids: Sequence[int] = (),
              user_ids: Sequence[int] = (), min_value: float | None = None,
              gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
-             open_only: bool = True) -> Select:
+             open_only: bool = True, scope: str | None = None) -> Select:
     """One row per matching open opportunity with its cell codes, gap counts and money at risk,
     as a statement (the same for both databases).
 
@@ -122,7 +127,7 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     """
     conditions = opportunity_filter_conditions(
         stages=stages, close_from=close_from, close_to=close_to, company_ids=company_ids,
-        user_ids=user_ids, min_value=min_value, open_only=open_only)
+        user_ids=user_ids, min_value=min_value, open_only=open_only, scope=scope)
     if opportunity_ids:
         conditions.append(OPP.id.in_(list(opportunity_ids)))
     per_opportunity = role_levels(conditions).subquery("per_opportunity")
