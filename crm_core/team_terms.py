@@ -34,3 +34,8 @@ TEAM_TERMS = Vocabulary("team_term", [
          "orphaned stakeholders, MEDDPICC value at risk and overdue tasks, each in that team's "
          "scope."),
 ])
+
+
+def definition(value: str) -> str:
+    """The definition of a term (for help texts)."""
+    return next(t.doc for t in TEAM_TERMS.terms if t.value == value)

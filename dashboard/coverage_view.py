@@ -13,6 +13,7 @@ from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_
 from crm_core.queries.coverage_scope import RowsPage, filter_choices
 from crm_core.queries.owner_load import off_team_owners
 from crm_core.services.assignments import assign_owner
+from crm_core.team_terms import TEAM_TERMS, definition
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.data import load
 from dashboard.detail import MONEY, pager, show_table
@@ -86,7 +87,9 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
     cells[1].caption(f"{summary.owned:,} stakeholders")
     for cell, label, part, base_part, inverse, help_text in (
             (cells[2], "Orphaned", summary.orphaned, baseline.orphaned, True,
-             "Nobody on our side owns the relationship."),
+             "Nobody on our side owns the relationship (any more). "
+             f"{TEAM_TERMS.label('orphaned_owner_departed')}: "
+             f"{definition('orphaned_owner_departed')}"),
             (cells[3], "Single owner", summary.single_owner, baseline.single_owner, True,
              "Exactly one owner: the relationship leaves if that person does."),
             (cells[4], "Two or more owners", summary.multi_owner, baseline.multi_owner, False,
@@ -94,13 +97,29 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
         cell.metric(label, f"{part:,}", border=True, delta=delta(part, base_part),
                     delta_color="inverse" if inverse else "normal", help=help_text)
         cell.caption(f"{percent(part / total if total else None)} of stakeholders")
+    cells[2].caption(f"{summary.orphaned_owner_departed:,} "
+                     f"{TEAM_TERMS.label('orphaned_owner_departed').lower()}")
 
 
 def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
-    """Orphaned stakeholders, biggest open pipeline first; managers can assign an owner."""
-    page = _page(orphaned_stakeholders, filters, key="coverage_orphans_page")
+    """Stakeholders nobody owns, biggest open pipeline first; managers can assign an owner."""
+    page = _page(orphaned_stakeholders, {**filters, "cause": "no_owner"},
+                 key="coverage_orphans_page")
     show_table(page.rows, key="coverage_orphans", file_name="orphaned-stakeholders",
                empty="No orphaned stakeholder matches the filters: every one has an owner.",
+               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
+    if can_edit and not page.rows.empty:
+        _assign_form(page)
+
+
+def show_owner_departed(filters: dict[str, Any], *, can_edit: bool) -> None:
+    """Stakeholders whose owners all departed, biggest open pipeline first; managers can assign
+    an owner here, or hand off all of a departed user's relationships (Manage → Ownership)."""
+    st.caption(definition("orphaned_owner_departed"))
+    page = _page(orphaned_stakeholders, {**filters, "cause": "owner_departed"},
+                 key="coverage_owner_departed_page")
+    show_table(page.rows, key="coverage_owner_departed", file_name="orphaned-owner-departed",
+               empty="No stakeholder in scope lost all their owners to departures.",
                links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
     if can_edit and not page.rows.empty:
         _assign_form(page)

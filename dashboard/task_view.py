@@ -49,7 +49,7 @@ def record_picker(key: str, *, label: str = "Linked to",
     if entity_type is None:
         return None
     if entity_type == "user":
-        labels = user_labels()
+        labels = user_labels(include_departed=True)
         picked = st.selectbox("User", list(labels), format_func=labels.get, index=None,
                               key=f"{key}_user", placeholder="Choose a user")
         return ("user", picked, labels[picked].split(" · ")[0]) if picked else None

@@ -27,12 +27,14 @@ from dashboard.meddpicc_view import (
     show_headline,
     show_rollup,
 )
+from dashboard.scope_view import scope_control
 
 st.title("MEDDPICC")
 actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
-filters = gap_filters()
+scope = scope_control(actor)
+filters = {**gap_filters(), "scope": scope}
 # One SQL pass over every open opportunity's gaps feeds the headline, the charts, the stage
 # roll-up, the heatmap, the first pages of the table and the scorecard's choices.
 overview = load(gap_screen, limit=TOP_ROWS, **filters)

@@ -21,6 +21,7 @@ from dashboard.detail import pager
 from dashboard.format import markdown_text
 from dashboard.links import name_link_column, with_name_links
 from dashboard.manage import show_confirmation
+from dashboard.scope_view import scope_control
 from dashboard.sequence_forms import add_step_form, new_sequence_form, reorder_form
 from dashboard.tables import download_csv
 from dashboard.task_forms import (
@@ -41,8 +42,10 @@ today = date.today()
 me = load(user_id_for_email, email=actor.email)
 show_confirmation()
 
+scope = scope_control(actor)
 filters, linked = task_filters(me, today)
-count_scope = {k: filters[k] for k in ("entity_type", "entity_id", "user_id")}
+filters["scope"] = scope
+count_scope = {k: filters[k] for k in ("entity_type", "entity_id", "user_id", "scope")}
 counts = load(task_counts, today=today, **count_scope)
 figures = st.columns(4)
 figures[0].metric("Open", f"{counts.open:,}", border=True,
