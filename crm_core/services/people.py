@@ -84,6 +84,19 @@ def set_region(session: Session, *, actor: Actor, user_id: int, region_id: int |
     return _change(session, actor, user, "user.region_set", summary, region_id=region_id)
 
 
+def place_user(session: Session, *, actor: Actor, user_id: int, manager_id: int | None,
+               region_id: int | None, seen_version: int | None = None) -> User:
+    """Set the user's manager and region together (one transaction; each change audited)."""
+    user = get_or_raise(session, User, user_id, for_update=True)
+    check_not_stale(session, user, "user", seen_version)
+    if manager_id != user.manager_id:
+        set_manager(session, actor=actor, user_id=user_id, manager_id=manager_id)
+    if region_id != user.region_id:
+        set_region(session, actor=actor, user_id=user_id, region_id=region_id)
+    actor.require(Permission.EDIT)  # also when nothing changed
+    return user
+
+
 def mark_departed(session: Session, *, actor: Actor, user_id: int, departed_on: Any,
                   seen_version: int | None = None) -> User:
     """Mark the user departed on that date (not in the future). Their relationships stay theirs
