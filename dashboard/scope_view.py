@@ -4,8 +4,6 @@ same view and the browser's back button returns to the previous scope; and the t
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +11,6 @@ from crm_core.access import Actor
 from crm_core.queries.people import people, regions
 from crm_core.queries.scope import WHOLE, Scope
 from crm_core.queries.task_details import user_id_for_email
-from crm_core.queries.team_comparison import team_comparison
 from crm_core.team_terms import TEAM_TERMS, definition
 from dashboard.data import load
 from dashboard.detail import MONEY, show_table
@@ -89,13 +86,16 @@ def scope_control(actor: Actor) -> str:
     return wanted
 
 
-def show_team_comparison(scope: str, *, today: date) -> None:
-    """For a team scope with direct reports: their teams side by side, each opening its scope."""
+def comparison_manager(scope: str) -> int | None:
+    """The manager whose direct reports' teams the comparison shows: a team scope's manager."""
     parsed = Scope.parse(scope)
-    if parsed.kind != "team":
-        return
-    frame = load(team_comparison, manager_id=parsed.id, today=today)
-    if frame.empty:
+    return parsed.id if parsed.kind == "team" else None
+
+
+def show_team_comparison(frame: pd.DataFrame | None) -> None:
+    """The teams of the direct reports side by side (from team_comparison), each row opening
+    that team's scope; nothing when the scope has no direct reports."""
+    if frame is None or frame.empty:
         return
     st.subheader(TEAM_TERMS.label("team_comparison"), anchor=False,
                  help=definition("team_comparison"))
@@ -121,4 +121,3 @@ def show_team_comparison(scope: str, *, today: date) -> None:
                             "Value at risk", **MONEY,
                             help="Open pipeline with a MEDDPICC gap among required roles"),
                         "overdue_tasks": "Overdue tasks"})
-

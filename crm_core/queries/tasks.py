@@ -377,6 +377,17 @@ def _counts_statement(shape: FilterShape) -> Select:
                   else is_unfinished(Task))
     today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
 
+    if shape.scope_kind != WHOLE:
+        # A scope's tasks (found through the links of its users): one pass over them, each
+        # figure a conditional count, rather than finding them again for every figure.
+        def counted(condition):
+            return func.count(case((condition, 1)))
+
+        return (select(func.count(), counted(overdue_dates(Task, today)),
+                       counted(due_soon_dates(Task, today, week_end)),
+                       counted(blocked_condition(Task)))
+                .select_from(Task).where(*_conditions(shape), unfinished))
+
     def count_where(*condition):
         return (select(func.count()).select_from(Task)
                 .where(*_conditions(shape), unfinished, *condition).scalar_subquery())
