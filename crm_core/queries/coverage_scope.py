@@ -161,7 +161,10 @@ def owner_departed_ids(f: CoverageFilters) -> Select:
                    ~exists().where(others.stakeholder_id == owners.stakeholder_id,
                                    others.user_id.not_in(departed_user_ids()))))
     if f.active:
-        stmt = stmt.where(owners.stakeholder_id.in_(scoped_stakeholder_ids(f)))
+        # Each of the few found is tested against the filters (probe), rather than building
+        # the set of every stakeholder the filters keep.
+        stmt = (stmt.join(Stakeholder, Stakeholder.id == owners.stakeholder_id)
+                .where(*stakeholder_conditions(f, probe=True)))
     return stmt
 
 
