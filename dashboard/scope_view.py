@@ -4,6 +4,8 @@ same view and the browser's back button returns to the previous scope; and the t
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -11,12 +13,14 @@ from crm_core.access import Actor
 from crm_core.queries.people import people, regions
 from crm_core.queries.scope import WHOLE, Scope
 from crm_core.queries.task_details import user_id_for_email
+from crm_core.queries.team_comparison import team_comparison
 from crm_core.team_terms import TEAM_TERMS, definition
 from dashboard.data import load
 from dashboard.detail import MONEY, show_table
 
 PARAM = "scope"
 KEY = "scope_control"
+COMPARISON = "team_comparison_open"  # the comparison's expander, and its URL parameter
 REMEMBERED = "_crm_scope"  # session_state: the scope last shown, carried from page to page
 
 
@@ -86,20 +90,29 @@ def scope_control(actor: Actor) -> str:
     return wanted
 
 
-def comparison_manager(scope: str) -> int | None:
-    """The manager whose direct reports' teams the comparison shows: a team scope's manager."""
+def team_comparison_section(scope: str, *, today: date) -> None:
+    """For a team scope: its direct reports' teams side by side, in an expander computed only
+    when open (its state is in the URL too, so a shared link opens it)."""
     parsed = Scope.parse(scope)
-    return parsed.id if parsed.kind == "team" else None
-
-
-def show_team_comparison(frame: pd.DataFrame | None) -> None:
-    """The teams of the direct reports side by side (from team_comparison), each row opening
-    that team's scope; nothing when the scope has no direct reports."""
-    if frame is None or frame.empty:
+    if parsed.kind != "team":
         return
-    st.subheader(TEAM_TERMS.label("team_comparison"), anchor=False,
-                 help=definition("team_comparison"))
-    frame = frame.assign(team=[f"/overview?{PARAM}={s}" for s in frame["scope"]])
+    section = st.expander(TEAM_TERMS.label("team_comparison"), key=COMPARISON,
+                          bind="query-params", icon=":material/compare_arrows:")
+    if not section.open:
+        return
+    with section:
+        show_team_comparison(load(team_comparison, manager_id=parsed.id, today=today))
+
+
+def show_team_comparison(frame: pd.DataFrame) -> None:
+    """The teams of the direct reports side by side, each row opening that team's scope."""
+    if frame.empty:
+        st.caption("Nobody reports to this manager directly.")
+        return
+    st.caption(definition("team_comparison"))
+    # Each row opens the Overview on that team, with its own comparison open.
+    frame = frame.assign(team=[f"/overview?{PARAM}={s}&{COMPARISON}=true"
+                               for s in frame["scope"]])
     show_table(frame, key="team_comparison", file_name="team-comparison",
                links={"name": ("user", "user_id")},
                columns={"name": "Direct report", "job_title": "Job title",

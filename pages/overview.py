@@ -9,7 +9,6 @@ from crm_core.queries.coverage import coverage_summary
 from crm_core.queries.meddpicc import gap_summary
 from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
 from crm_core.queries.tasks import task_counts
-from crm_core.queries.team_comparison import team_comparison
 from dashboard.auth import current_actor
 from dashboard.charting import show_chart
 from dashboard.charts.overview import (
@@ -21,7 +20,7 @@ from dashboard.data import load, load_together
 from dashboard.format import money, percent, share
 from dashboard.links import name_link_column, with_name_links
 from dashboard.navigation import link_to_page
-from dashboard.scope_view import comparison_manager, scope_control, show_team_comparison
+from dashboard.scope_view import scope_control, team_comparison_section
 from dashboard.tables import download_csv
 
 CLOSING_WINDOW_DAYS = 30
@@ -32,13 +31,10 @@ today = date.today()
 scope = scope_control(actor)
 st.caption(f"As of {today:%d %B %Y}. Each figure links to the screen that explains it.")
 
-# A team scope also compares its direct reports' teams: loaded with the figures, side by side.
-manager = comparison_manager(scope)
-pipeline, coverage, gaps, tasks, by_stage, *comparison = load_together(
+pipeline, coverage, gaps, tasks, by_stage = load_together(
     partial(open_pipeline, scope=scope), partial(coverage_summary, scope=scope),
     partial(gap_summary, scope=scope), partial(task_counts, today=today, scope=scope),
-    partial(pipeline_by_stage, scope=scope),
-    *([partial(team_comparison, manager_id=manager, today=today)] if manager else []))
+    partial(pipeline_by_stage, scope=scope))
 
 open_column, weighted_column, owned_column, meddpicc_column, tasks_column = st.columns(5)
 with open_column:
@@ -93,7 +89,7 @@ with share_column:
     else:
         st.caption("No open pipeline yet.")
 
-show_team_comparison(comparison[0] if comparison else None)
+team_comparison_section(scope, today=today)
 
 st.subheader(f"Closing in the next {CLOSING_WINDOW_DAYS} days")
 closing = load(closing_soon, today=today, within_days=CLOSING_WINDOW_DAYS, limit=15, scope=scope)

@@ -89,11 +89,15 @@ def test_the_coverage_section_is_in_the_url_too(app_as, org):
 
 def test_the_team_comparison_shows_each_direct_reports_team(app_as, org):
     at = app_as("viewer", "pages/overview.py", scope=f"team:{org['max']}")
+    assert not [d for d in at.dataframe if "team_size" in d.value.columns]  # closed: not run
+    at = app_as("viewer", "pages/overview.py", scope=f"team:{org['max']}",
+                team_comparison_open="true")
     table = next(d.value for d in at.dataframe if "team_size" in d.value.columns)
     assert list(table["team_size"]) == [3]          # Carol, Alice and Bob
     assert list(table["stakeholders"]) == [5]
     assert list(table["orphaned"]) == [2]            # Fay and Hana
-    assert list(table["team"]) == [f"/overview?scope=team:{org['carol']}"]
+    assert list(table["team"]) == [
+        f"/overview?scope=team:{org['carol']}&team_comparison_open=true"]
 
 
 def test_a_departed_user_sees_that_they_can_no_longer_sign_in(open_app, org, app_db):
