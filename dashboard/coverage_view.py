@@ -42,20 +42,22 @@ def coverage_filters() -> dict[str, Any]:
                                                           vertical_alignment="bottom")
     company_ids = company.multiselect(
         "Company", list(companies), format_func=lambda i: companies.get(i, str(i)),
-        key="coverage_companies", placeholder="Every company",
+        key="coverage_companies", bind="query-params", placeholder="Every company",
         help="The companies with the largest open pipeline are listed.")
     industries = industry.multiselect("Industry", choices["industries"],
-                                      key="coverage_industries", placeholder="Every industry")
+                                      key="coverage_industries",
+                                      bind="query-params", placeholder="Every industry")
     user_ids = user.multiselect(
         "Account team member", list(users), format_func=lambda i: users.get(i, str(i)),
-        key="coverage_members", placeholder="Anyone",
+        key="coverage_members", bind="query-params", placeholder="Anyone",
         help="Stakeholders of the companies whose account team they are on; in owner load, "
              "the matrix and off-team owners: those users.")
     roles = role.multiselect("MEDDPICC role", MEDDPICC_ROLES.values,
                              format_func=MEDDPICC_ROLES.label, key="coverage_roles",
+                             bind="query-params",
                              placeholder="Any role or none",
                              help="Stakeholders playing at least one of these roles.")
-    open_only = only_open.toggle("Open deals only", key="coverage_only_open",
+    open_only = only_open.toggle("Open deals only", key="coverage_only_open", bind="query-params",
                                  help="Only companies with at least one open opportunity.")
     return {"company_ids": tuple(int(i) for i in company_ids), "industries": tuple(industries),
             "user_ids": tuple(int(i) for i in user_ids), "meddpicc_roles": tuple(roles),

@@ -74,7 +74,8 @@ show_rollup(overview.by_stage, filters)
 st.subheader("Scorecard of one opportunity", anchor=False)
 labels = {int(r.opportunity_id): f"{r.name} · {r.company}" for r in top.itertuples()}
 opportunity_id = st.selectbox("Opportunity", list(labels), format_func=labels.get,
-                              key="meddpicc_opportunity", index=0 if labels else None,
+                              key="meddpicc_opportunity",
+                              bind="query-params", index=0 if labels else None,
                               placeholder="No open opportunity matches the filters",
                               help=f"The {TOP_ROWS} with the most value at risk, under the "
                                    "filters.")

@@ -61,7 +61,7 @@ figures[3].metric("Blocked", f"{counts.blocked:,}", border=True,
 # roll-ups behind the charts. /tasks?sequence=12 opens on that sequence.
 raw_sequence = st.query_params.get("sequence", "")
 list_tab, sequence_tab, chart_tab = st.tabs(
-    ["Task list", "Sequences", "Charts"], key="tasks_tab", on_change="rerun",
+    ["Task list", "Sequences", "Charts"], key="tasks_tab", on_change="rerun", bind="query-params",
     default="Sequences" if raw_sequence.isdigit() else None)
 
 if list_tab.open:

@@ -112,3 +112,12 @@ def test_a_departed_user_sees_that_they_can_no_longer_sign_in(open_app, org, app
                   secrets=OIDC_SECRETS)
     assert at.warning[0].value.startswith("Your account is marked as departed")
     assert not at.metric and not at.sidebar.text
+
+
+def test_a_url_with_filters_restores_them(app_as, org):
+    # Globex (Retail) has Gus and Hana.
+    at = app_as("viewer", "pages/coverage.py", coverage_industries="Retail")
+    assert at.multiselect(key="coverage_industries").value == ["Retail"]
+    assert metrics(at)["Stakeholders"] == "2"
+    at = app_as("viewer", "pages/meddpicc.py", meddpicc_stages="Qualification")
+    assert metrics(at)["Open opportunities"] == "1"     # Globex Pilot
