@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import CTE, ColumnElement, Integer, Select, literal, select
+from sqlalchemy import CTE, ColumnElement, CompoundSelect, Integer, Select, literal, select, union
 from sqlalchemy.orm import aliased
 
 from crm_core.errors import ValidationError
-from crm_core.models import CompanyAccountTeam, TaskEntity, User
-from crm_core.queries.teams import full_team_select
+from crm_core.models import (
+    CompanyAccountTeam,
+    Opportunity,
+    OpportunityAccountTeam,
+    TaskEntity,
+    User,
+)
 
 SCOPE_KINDS = ("organisation", "region", "team", "person")
 WHOLE = "organisation"
@@ -87,14 +92,19 @@ def scoped_company_ids(scope: Scope) -> Select | None:
     return select(CompanyAccountTeam.company_id).where(CompanyAccountTeam.user_id.in_(users))
 
 
-def scoped_opportunity_ids(scope: Scope) -> Select | None:
+def scoped_opportunity_ids(scope: Scope) -> CompoundSelect | None:
     """Opportunities whose full team (account team, inherited, plus members added to the deal)
     includes someone in scope (None: every opportunity)."""
-    users = scope_user_ids(scope)
-    if users is None:
+    if scope.whole:
         return None
-    team = full_team_select().subquery("scope_full_team")
-    return select(team.c.opportunity_id).where(team.c.user_id.in_(users))
+    # The two sources of the full team (as in teams.full_team_select), each narrowed to the
+    # users in scope before the union: PostgreSQL then reads only their rows.
+    inherited = select(Opportunity.id).where(Opportunity.company_id.in_(
+        select(CompanyAccountTeam.company_id)
+        .where(CompanyAccountTeam.user_id.in_(scope_user_ids(scope)))))
+    added = select(OpportunityAccountTeam.opportunity_id).where(
+        OpportunityAccountTeam.user_id.in_(scope_user_ids(scope)))
+    return union(inherited, added)
 
 
 def scoped_task_ids(scope: Scope) -> Select | None:
