@@ -103,26 +103,24 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
                      f"{TEAM_TERMS.label('orphaned_owner_departed').lower()}")
 
 
-def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
-    """Stakeholders nobody owns, biggest open pipeline first; managers can assign an owner."""
-    page = _page(orphaned_stakeholders, {**filters, "cause": "no_owner"},
-                 key="coverage_orphans_page")
-    show_table(page.rows, key="coverage_orphans", file_name="orphaned-stakeholders",
-               empty="No orphaned stakeholder matches the filters: every one has an owner.",
-               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
-    if can_edit and not page.rows.empty:
-        _assign_form(page)
+# The two lists of orphans: (query cause, table key, file name, text when empty).
+ORPHAN_LISTS = {
+    "no_owner": ("coverage_orphans", "orphaned-stakeholders",
+                 "No orphaned stakeholder matches the filters: every one has an owner."),
+    "owner_departed": ("coverage_owner_departed", "orphaned-owner-departed",
+                       "No stakeholder in scope lost all their owners to departures."),
+}
 
 
-def show_owner_departed(filters: dict[str, Any], *, can_edit: bool) -> None:
-    """Stakeholders whose owners all departed, biggest open pipeline first; managers can assign
-    an owner here, or hand off all of a departed user's relationships (Manage → Ownership)."""
-    st.caption(definition("orphaned_owner_departed"))
-    page = _page(orphaned_stakeholders, {**filters, "cause": "owner_departed"},
-                 key="coverage_owner_departed_page")
-    show_table(page.rows, key="coverage_owner_departed", file_name="orphaned-owner-departed",
-               empty="No stakeholder in scope lost all their owners to departures.",
-               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
+def show_orphans(filters: dict[str, Any], *, can_edit: bool, cause: str = "no_owner") -> None:
+    """Stakeholders nobody owns (or, with cause 'owner_departed', whose owners all departed),
+    biggest open pipeline first; managers can assign an owner."""
+    key, file_name, empty = ORPHAN_LISTS[cause]
+    if cause == "owner_departed":
+        st.caption(definition("orphaned_owner_departed"))
+    page = _page(orphaned_stakeholders, {**filters, "cause": cause}, key=f"{key}_page")
+    show_table(page.rows, key=key, file_name=file_name, empty=empty, links=STAKEHOLDER_LINKS,
+               columns=STAKEHOLDER_COLUMNS)
     if can_edit and not page.rows.empty:
         _assign_form(page)
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.access import Actor
+from crm_core.errors import ValidationError
 from crm_core.queries.people import people, regions
 from crm_core.queries.scope import WHOLE, Scope
 from crm_core.queries.task_details import user_id_for_email
@@ -75,11 +76,11 @@ def scope_control(actor: Actor) -> str:
     wanted = st.query_params.get(PARAM) or st.session_state.get(REMEMBERED) or default
     try:
         wanted = str(Scope.parse(wanted))
-    except ValueError:
-        wanted = default
+    except ValidationError:
+        wanted = None
     if wanted not in labels:
-        st.warning("The scope in the link no longer exists (a region or user was removed); "
-                   "showing your default scope instead.", icon=":material/info:")
+        st.warning("The scope in the link does not exist (any more): showing your default "
+                   "scope instead.", icon=":material/info:")
         wanted = default
     if st.query_params.get(PARAM) != wanted:
         st.query_params[PARAM] = wanted  # the address bar always names the scope shown

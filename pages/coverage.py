@@ -21,7 +21,6 @@ from dashboard.coverage_view import (
     show_headline,
     show_off_team,
     show_orphans,
-    show_owner_departed,
     show_single_owner,
 )
 from dashboard.data import load
@@ -81,7 +80,7 @@ section = st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.g
 if section == "orphaned":
     show_orphans(filters, can_edit=actor.can(Permission.EDIT))
 elif section == "owner_departed":
-    show_owner_departed(filters, can_edit=actor.can(Permission.EDIT))
+    show_orphans(filters, can_edit=actor.can(Permission.EDIT), cause="owner_departed")
 elif section == "single":
     show_single_owner(filters)
 elif section == "off_team":

@@ -33,6 +33,15 @@ def refuse_departed(session: Session, user_ids: Iterable[int], *, field: str = "
                               "take new relationships or team seats.", field=field)
 
 
+def _user_to_change(session: Session, actor: Actor, user_id: int,
+                    seen_version: int | None) -> User:
+    """The user, locked, once the actor may edit and the form is not stale."""
+    actor.require(Permission.EDIT)
+    user = get_or_raise(session, User, user_id, for_update=True)
+    check_not_stale(session, user, "user", seen_version)
+    return user
+
+
 def _change(session: Session, actor: Actor, user: User, action: str, summary: str,
             **after: Any) -> User:
     before = {name: getattr(user, name) for name in after}
@@ -48,9 +57,7 @@ def set_manager(session: Session, *, actor: Actor, user_id: int, manager_id: int
                 seen_version: int | None = None) -> User:
     """Make manager_id the user's manager (None: nobody). A reporting line never loops: the
     manager may not be the user or anyone below them (checked in SQL over the whole line)."""
-    actor.require(Permission.EDIT)
-    user = get_or_raise(session, User, user_id, for_update=True)
-    check_not_stale(session, user, "user", seen_version)
+    user = _user_to_change(session, actor, user_id, seen_version)
     manager = None
     if manager_id is not None:
         manager_id = validation.identifier(manager_id, field="manager_id", label="Manager")
@@ -72,9 +79,7 @@ def set_manager(session: Session, *, actor: Actor, user_id: int, manager_id: int
 def set_region(session: Session, *, actor: Actor, user_id: int, region_id: int | None,
                seen_version: int | None = None) -> User:
     """Put the user in a region (None: no region)."""
-    actor.require(Permission.EDIT)
-    user = get_or_raise(session, User, user_id, for_update=True)
-    check_not_stale(session, user, "user", seen_version)
+    user = _user_to_change(session, actor, user_id, seen_version)
     region = None
     if region_id is not None:
         region_id = validation.identifier(region_id, field="region_id", label="Region")
@@ -87,13 +92,11 @@ def set_region(session: Session, *, actor: Actor, user_id: int, region_id: int |
 def place_user(session: Session, *, actor: Actor, user_id: int, manager_id: int | None,
                region_id: int | None, seen_version: int | None = None) -> User:
     """Set the user's manager and region together (one transaction; each change audited)."""
-    user = get_or_raise(session, User, user_id, for_update=True)
-    check_not_stale(session, user, "user", seen_version)
+    user = _user_to_change(session, actor, user_id, seen_version)
     if manager_id != user.manager_id:
         set_manager(session, actor=actor, user_id=user_id, manager_id=manager_id)
     if region_id != user.region_id:
         set_region(session, actor=actor, user_id=user_id, region_id=region_id)
-    actor.require(Permission.EDIT)  # also when nothing changed
     return user
 
 
@@ -101,9 +104,7 @@ def mark_departed(session: Session, *, actor: Actor, user_id: int, departed_on: 
                   seen_version: int | None = None) -> User:
     """Mark the user departed on that date (not in the future). Their relationships stay theirs
     until handed off: a stakeholder only they own becomes orphaned (owner departed)."""
-    actor.require(Permission.EDIT)
-    user = get_or_raise(session, User, user_id, for_update=True)
-    check_not_stale(session, user, "user", seen_version)
+    user = _user_to_change(session, actor, user_id, seen_version)
     day = validation.a_date(departed_on, field="departed_on", label="Departure date",
                             required=True)
     if day > date.today():
@@ -116,9 +117,7 @@ def mark_departed(session: Session, *, actor: Actor, user_id: int, departed_on: 
 def mark_returned(session: Session, *, actor: Actor, user_id: int,
                   seen_version: int | None = None) -> User:
     """Undo a departure: the user can sign in and take relationships again."""
-    actor.require(Permission.EDIT)
-    user = get_or_raise(session, User, user_id, for_update=True)
-    check_not_stale(session, user, "user", seen_version)
+    user = _user_to_change(session, actor, user_id, seen_version)
     if user.departed_on is None:
         raise ValidationError(f"{user.name} has not departed.", field="departed_on")
     return _change(session, actor, user, "user.returned", f"{user.name} is back",

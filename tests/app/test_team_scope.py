@@ -121,3 +121,11 @@ def test_a_url_with_filters_restores_them(app_as, org):
     assert metrics(at)["Stakeholders"] == "2"
     at = app_as("viewer", "pages/meddpicc.py", meddpicc_stages="Qualification")
     assert metrics(at)["Open opportunities"] == "1"     # Globex Pilot
+
+
+@pytest.mark.parametrize("raw", ["galaxy:1", "person:999"])
+def test_a_link_to_a_scope_that_does_not_exist_falls_back_to_the_default(app_as, org, raw):
+    at = app_as("manager", "pages/coverage.py", scope=raw)
+    assert not at.exception
+    assert at.warning[0].value.startswith("The scope in the link does not exist")
+    assert at.selectbox(key="scope_control").value == f"team:{org['max']}"
