@@ -118,10 +118,11 @@ HAND_SQL: dict[str, str] = {
         holdings AS MATERIALIZED (
           SELECT so.opportunity_id, f.roles,
             CASE WHEN NOT EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
-                                  WHERE o.stakeholder_id = so.stakeholder_id) THEN 1
+                                  WHERE o.stakeholder_id = so.stakeholder_id
+                                    AND o.{_STILL_HERE}) THEN 1
                  WHEN EXISTS (
                    SELECT 1 FROM stakeholder_relationship_owners o
-                   WHERE o.stakeholder_id = so.stakeholder_id
+                   WHERE o.stakeholder_id = so.stakeholder_id AND o.{_STILL_HERE}
                      AND (EXISTS (SELECT 1 FROM company_account_teams c
                                   WHERE c.company_id = op.company_id AND c.user_id = o.user_id)
                           OR EXISTS (SELECT 1 FROM opportunity_account_teams t
@@ -262,7 +263,7 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
             level = 0
             for stakeholder in opportunity.stakeholders:
                 if any(r.meddpicc_role == role for r in stakeholder.roles):
-                    owners = {u.id for u in stakeholder.owners}
+                    owners = {u.id for u in stakeholder.owners if u.departed_on is None}
                     level = max(level, 3 if owners & team else 2 if owners else 1)
             cells[role] = level
         owned = sum(1 for c in cells.values() if c == 3)

@@ -34,7 +34,7 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
-from crm_core.queries.scope import Scope, scoped_opportunity_ids
+from crm_core.queries.scope import Scope, departed_user_ids, scoped_opportunity_ids
 from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
@@ -188,7 +188,9 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
                                    0).label(role) for role in MEDDPICC_ROLES))
             .select_from(OPP)
             .outerjoin(link, link.opportunity_id == OPP.id)
-            .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
+            # Owners who departed own nothing any more (their holders count as unowned).
+            .outerjoin(owner, and_(owner.stakeholder_id == link.stakeholder_id,
+                                   owner.user_id.not_in(departed_user_ids())))
             .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id))
     for target, onclause in team_joins:
         stmt = stmt.outerjoin(target, onclause)

@@ -7,12 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import ValidationError
+from crm_core.models import (
+    Opportunity,
+    Stakeholder,
+    StakeholderMeddpiccRole,
+    StakeholderOpportunity,
+)
 from crm_core.queries.coverage import coverage_by_company, coverage_summary
 from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_stakeholders
-from crm_core.queries.meddpicc import gap_summary
+from crm_core.queries.meddpicc import gap_summary, opportunity_gaps
 from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
 from crm_core.queries.scope import Scope
 from crm_core.queries.tasks import task_counts, task_page
@@ -128,3 +135,20 @@ def test_team_comparison_puts_each_direct_reports_team_side_by_side(engine, worl
             eve.open_opportunities, eve.value_at_risk, eve.overdue_tasks) == (
         2, 2, 1, 0, 1, 200.0, 1)
     assert eve.owned_share == 0.5
+
+
+def test_a_role_held_by_a_stakeholder_whose_owner_departed_is_unowned(engine, world):
+    # Sam Solo (owned only by Gus, departed) is Acme deal's economic buyer; Al Owned (Ray) its
+    # champion: the economic buyer is held but unowned, the champion covered and owned.
+    with write_session(engine) as session:
+        deal = session.scalar(select(Opportunity).where(Opportunity.name == "Acme deal"))
+        al = session.scalar(select(Stakeholder).where(Stakeholder.name == "Al Owned"))
+        session.add_all([StakeholderMeddpiccRole(stakeholder_id=world.sam.id,
+                                                 meddpicc_role="economic_buyer"),
+                         StakeholderMeddpiccRole(stakeholder_id=al.id, meddpicc_role="champion"),
+                         StakeholderOpportunity(stakeholder_id=world.sam.id,
+                                                opportunity_id=deal.id),
+                         StakeholderOpportunity(stakeholder_id=al.id, opportunity_id=deal.id)])
+        deal_id = deal.id
+    gaps = run(engine, opportunity_gaps, opportunity_id=deal_id)
+    assert (gaps.unowned, gaps.missing, gaps.value_at_risk) == (("economic_buyer",), (), 100.0)
