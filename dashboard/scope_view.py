@@ -45,6 +45,19 @@ def _choices(actor: Actor) -> tuple[dict[str, str], str]:
     return labels, default
 
 
+def placement(user_id: int) -> dict:
+    """A user's manager, region, departure date and number of direct reports (for display)."""
+    staff = load(people)
+    rows = staff[staff["user_id"] == user_id]
+    if rows.empty:
+        return {"manager": None, "region": None, "departed_on": None, "reports": 0}
+    row = rows.iloc[0]
+    return {"manager": row["manager"] if pd.notna(row["manager"]) else None,
+            "region": row["region"] if pd.notna(row["region"]) else None,
+            "departed_on": row["departed_on"] if pd.notna(row["departed_on"]) else None,
+            "reports": int(row["reports"])}
+
+
 def to_url(key: str, param: str) -> None:
     """A widget's on_change: put its value in the URL. Set from Python, the URL change is a new
     entry in the browser's history, so back returns to the previous value (a widget bound with

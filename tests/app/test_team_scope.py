@@ -129,3 +129,12 @@ def test_a_link_to_a_scope_that_does_not_exist_falls_back_to_the_default(app_as,
     assert not at.exception
     assert at.warning[0].value.startswith("The scope in the link does not exist")
     assert at.selectbox(key="scope_control").value == f"team:{org['max']}"
+
+
+def test_the_user_page_shows_the_reporting_line_and_opens_the_teams_dashboards(app_as, org):
+    at = app_as("viewer", "pages/user.py", id=str(org["carol"]))
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert "Max Manager" in texts and "No" in texts     # her manager; she has not departed
+    links = {str(link.label): link for link in at.get("page_link")}
+    assert "Dashboards of their team (2 direct reports)" in links
