@@ -7,6 +7,7 @@ import streamlit as st
 
 from crm_core.exporting import defuse_formula
 
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV without the index; text that a spreadsheet would run as a
     formula (e.g. a company named '=HYPERLINK(...)') gets a leading apostrophe."""

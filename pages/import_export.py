@@ -5,9 +5,10 @@ import streamlit as st
 
 from crm_core.access import Permission
 from crm_core.errors import CrmError
-from crm_core.importing import ENTITIES, import_data
+from crm_core.importing import ENTITIES, ValueMapping, import_data
 from crm_core.importing.columns import guess_entity
 from crm_core.importing.reading import is_zip, read_table
+from crm_core.importing.values import unknown_stages
 from dashboard.auth import current_actor
 from dashboard.data import engine, write
 from dashboard.format import markdown_text
@@ -15,6 +16,7 @@ from dashboard.import_export import (
     column_mapping,
     export_button,
     mapping_download,
+    reset_for_new_file,
     show_report,
     signature,
     template_download,
@@ -62,7 +64,8 @@ def import_section() -> None:
         template_download()
         return
     data = uploaded.getvalue()
-    entity, columns = None, None
+    reset_for_new_file(uploaded.file_id)
+    entity, columns, unknown = None, None, {}
     try:
         if is_zip(data):
             st.caption("A ZIP: each CSV is imported as the entity its file name names, records "
@@ -76,10 +79,13 @@ def import_section() -> None:
                                   key="import_entity")
             with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
                 columns = column_mapping(entity, table)
+            stage_columns = [i for i, h in enumerate(table.headers) if columns.get(h) == "stage"]
+            unknown = unknown_stages((cells[i] for _, cells in table.rows for i in stage_columns
+                                      if i < len(cells)), ValueMapping())
     except CrmError as error:
         st.error(markdown_text(error))
         return
-    values = value_mapping(entity)
+    values = value_mapping(entity, unknown)
     request = {"data": data, "name": uploaded.name, "entity": entity, "columns": columns,
                "values": values}
     current = signature(uploaded.file_id, entity, columns, values.to_json() if values else None)

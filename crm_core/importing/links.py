@@ -42,29 +42,40 @@ def _once(planner: Planner, plan: FilePlan, key: tuple, line: int) -> None:
 
 def plan_account_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
     """A user on a company's account team."""
-    user = refs.require(refs.user_ref(planner.directory, row), "user (email or id)", "user_email")
-    company = refs.require(refs.company_ref(planner.directory, row),
-                           "company (name, website or id)", "company_name")
+    errors = planner.errors
+    user = errors.attempt(refs.user_ref, planner.directory, row)
+    company = errors.attempt(refs.company_ref, planner.directory, row)
+    errors.raise_any()
+    user = refs.require(user, "user (email or id)", "user_email")
+    company = refs.require(company, "company (name, website or id)", "company_name")
     _once(planner, plan, ("account_team", user, company), line)
     _count(plan, add_link(planner, plan, "company_account_teams",
                       {"user_id": user, "company_id": company}, row, line))
 
 
-def plan_opportunity_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
-    """A user added to an opportunity's team (skipped when inherited from the account team)."""
+def opportunity_team_link(planner: Planner, plan: FilePlan, user: Ref, opportunity: Ref,
+                          row: Row, line: int) -> bool:
+    """Add a user to a deal's team unless they are on it (also through the account team)."""
     directory = planner.directory
-    user = refs.require(refs.user_ref(directory, row), "user (email or id)", "user_email")
-    company = refs.company_ref(directory, row)
-    opportunity = refs.require(refs.opportunity_ref(directory, row, company=company),
-                               "opportunity (name or id)", "opportunity_name")
-    _once(planner, plan, ("opportunity_team", user, opportunity), line)
     inherited = (user, directory.company_of.get(("opportunities", opportunity))) in \
         directory.link_set("company_account_teams")
     if inherited and not planner.restore:
-        plan.unchanged += 1  # already on the deal through the company's account team
-        return
-    _count(plan, add_link(planner, plan, "opportunity_account_teams",
-                      {"user_id": user, "opportunity_id": opportunity}, row, line))
+        return False  # already on the deal through the company's account team
+    return add_link(planner, plan, "opportunity_account_teams",
+                    {"user_id": user, "opportunity_id": opportunity}, row, line)
+
+
+def plan_opportunity_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
+    """A user added to an opportunity's team (skipped when inherited from the account team)."""
+    directory, errors = planner.directory, planner.errors
+    user = errors.attempt(refs.user_ref, directory, row)
+    company = errors.attempt(refs.company_ref, directory, row)
+    opportunity = errors.attempt(refs.opportunity_ref, directory, row, company=company)
+    errors.raise_any()
+    user = refs.require(user, "user (email or id)", "user_email")
+    opportunity = refs.require(opportunity, "opportunity (name or id)", "opportunity_name")
+    _once(planner, plan, ("opportunity_team", user, opportunity), line)
+    _count(plan, opportunity_team_link(planner, plan, user, opportunity, row, line))
 
 
 def plan_stakeholder_opportunity(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
@@ -89,6 +100,9 @@ def plan_stakeholder_opportunity(planner: Planner, plan: FilePlan, row: Row, lin
         raise other_company
     roles = planner.values.roles_of(row["meddpicc_role"]) if "meddpicc_role" in row else []
     _once(planner, plan, ("stakeholder_opportunity", stakeholder, opportunity), line)
+    deal = row.get("opportunity_name") or row.get("opportunity_source_id") or \
+        row.get("opportunity_id", "")
+    planner.role_sets.setdefault(stakeholder, {})[deal] = tuple(roles)
     new = add_link(planner, plan, "stakeholder_opportunities",
                {"stakeholder_id": stakeholder, "opportunity_id": opportunity}, row, line)
     for role in roles:
@@ -120,10 +134,12 @@ def plan_meddpicc_roles(planner: Planner, plan: FilePlan, row: Row, line: int) -
 
 def plan_relationship_owner(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
     """A user owns the relationship with a stakeholder."""
-    stakeholder = refs.require(refs.stakeholder_ref(planner.directory, row),
-                               "stakeholder (email or id)", "stakeholder_email")
-    user = refs.require(refs.user_ref(planner.directory, row), "user (email or id)",
-                        "user_email")
+    errors = planner.errors
+    stakeholder = errors.attempt(refs.stakeholder_ref, planner.directory, row)
+    user = errors.attempt(refs.user_ref, planner.directory, row)
+    errors.raise_any()
+    stakeholder = refs.require(stakeholder, "stakeholder (email or id)", "stakeholder_email")
+    user = refs.require(user, "user (email or id)", "user_email")
     _once(planner, plan, ("relationship_owner", stakeholder, user), line)
     _count(plan, add_link(planner, plan, "stakeholder_relationship_owners",
                       {"stakeholder_id": stakeholder, "user_id": user}, row, line))

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from crm_core import validation
 from crm_core.errors import ValidationError
 from crm_core.importing.directory import Directory, Ref
-from crm_core.importing.values import website_host
+from crm_core.importing.sources import external_id
+from crm_core.importing.values import did_you_mean, website_host
 
 Row = Mapping[str, str]
 
@@ -22,13 +23,23 @@ def _by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -
     return found
 
 
+def source_ref(directory: Directory, entity: str, raw: str) -> Ref | None:
+    """The record a source CRM id names: in this import or an earlier one from that CRM."""
+    return directory.sources.get((entity, external_id(directory.system, raw)))
+
+
 def _by_source_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
     raw = row[field]
-    found = directory.sources.get((entity, raw))
+    found = source_ref(directory, entity, raw)
     if found is None:
-        raise ValidationError(f"Unknown {what}: source CRM id {raw} is not in this import "
-                              f"(import the {entity} file in the same batch).", field=field)
+        raise ValidationError(f"Unknown {what}: source CRM id {raw} is neither in this import "
+                              f"nor in an earlier one (import the {entity} first).",
+                              field=field)
     return found
+
+
+def _names(directory: Directory, entity: str) -> list[str]:
+    return [r["name"] for r in directory.records[entity].values() if r.get("name")]
 
 
 def _unique(refs: set[Ref], what: str, name: str, field: str, hint: str) -> Ref | None:
@@ -53,7 +64,9 @@ def company_ref(directory: Directory, row: Row) -> Ref | None:
         found = _unique(directory.by_name["companies"].get(name.lower(), set()), "companies",
                         name, "company_name", "give the company's website or id instead")
         if found is None:
-            raise ValidationError(f"Unknown company '{name}'.", field="company_name")
+            raise ValidationError(f"Unknown company '{name}'"
+                                  f"{did_you_mean(name, _names(directory, 'companies'))}.",
+                                  field="company_name")
         return found
     if "company_website" in row:
         raise ValidationError(f"Unknown company: no company has the website "
@@ -78,25 +91,35 @@ def user_ref(directory: Directory, row: Row) -> Ref | None:
     return None
 
 
-def owner_ref(directory: Directory, row: Row) -> Ref | None:
-    """The relationship owner a stakeholder row names (email, name, or source CRM user id)."""
-    if "owner_source_id" in row:
+def person_ref(directory: Directory, row: Row, *, prefix: str = "owner",
+               what: str = "relationship owner") -> Ref | None:
+    """The user a row names in its `<prefix>_source_id`, `<prefix>_email` or `<prefix>_name`
+    column (a stakeholder's owner, a deal's owner, a user's manager)."""
+    source_field, email_field, name_field = (f"{prefix}_{k}" for k in ("source_id", "email",
+                                                                        "name"))
+    if source_field in row:
         directory.load("users")
-        return _by_source_id(directory, "users", row, "owner_source_id", "relationship owner")
-    raw = row.get("owner_email") or row.get("owner_name")
+        return _by_source_id(directory, "users", row, source_field, what)
+    raw = row.get(email_field) or row.get(name_field)
     if raw is None:
         return None
     directory.load("users")
+    field = email_field if "@" in raw else name_field
     if "@" in raw:
-        email = validation.email(raw, field="owner_email", label="Relationship owner email")
+        email = validation.email(raw, field=field, label=f"{what.capitalize()} email")
         found = directory.by_email["users"].get(email)
     else:
         found = _unique(directory.by_name["users"].get(raw.lower(), set()), "users", raw,
-                        "owner_name", "give the owner's email instead")
+                        field, f"give the {what}'s email instead")
     if found is None:
-        raise ValidationError(f"Unknown relationship owner: no user is '{raw}'.",
-                              field="owner_email" if "@" in raw else "owner_name")
+        raise ValidationError(f"Unknown {what}: no user is '{raw}'"
+                              f"{did_you_mean(raw, _names(directory, 'users'))}.", field=field)
     return found
+
+
+def owner_ref(directory: Directory, row: Row) -> Ref | None:
+    """The relationship owner a stakeholder row names (email, name, or source CRM user id)."""
+    return person_ref(directory, row)
 
 
 def stakeholder_ref(directory: Directory, row: Row) -> Ref | None:
@@ -130,7 +153,9 @@ def opportunity_ref(directory: Directory, row: Row, *, company: Ref | None) -> R
         return None
     name = row["opportunity_name"]
     if company is not None:
-        found = directory.by_company_name["opportunities"].get((company, name.lower()))
+        found = _unique(directory.by_company_name["opportunities"].get(
+            (company, name.lower()), set()), "opportunities of the company", name,
+            "opportunity_name", "name it by its id instead")
     else:
         found = _unique(directory.by_name["opportunities"].get(name.lower(), set()),
                         "opportunities", name, "opportunity_name",

@@ -18,7 +18,7 @@ from crm_core.models import Base, Company, Opportunity, Stakeholder, Task, User
 
 # Restored in this order (tasks before their links); settings only by an admin.
 RESTORED_AS_IS: tuple[str, ...] = ("tasks", "task_entities", "meddpicc_scorecard_entries",
-                                   "stage_required_roles")
+                                   "stage_required_roles", "source_identities")
 SETTINGS_TABLES = ("stage_required_roles",)
 # In the export for the record, never imported: history and who may sign in stay with the
 # database they belong to.

@@ -105,17 +105,6 @@ def _check_company(session: Session, company_id: int | None) -> None:
         raise ValidationError(f"There is no company with id {company_id}.", field="company_id")
 
 
-def _ensure_opportunity_name_free(session: Session, name: str, company_id: int,
-                                  own_id: int | None) -> None:
-    stmt = select(Opportunity.id).where(Opportunity.company_id == company_id,
-                                        func.lower(Opportunity.name) == name.lower())
-    if own_id is not None:
-        stmt = stmt.where(Opportunity.id != own_id)
-    if session.scalar(stmt) is not None:
-        raise ValidationError(f"This company already has an opportunity named '{name}'.",
-                              field="name")
-
-
 def _create(session: Session, actor: Actor, model: type[Base], entity_type: str,
             values: dict[str, Any]) -> Any:
     record = model(**values)
@@ -257,7 +246,8 @@ def delete_stakeholder(session: Session, *, actor: Actor, stakeholder_id: int) -
 # --- opportunities -----------------------------------------------------------------------------
 
 def create_opportunity(session: Session, *, actor: Actor, **values: Any) -> Opportunity:
-    """Add an opportunity; probability defaults to the stage's default probability."""
+    """Add an opportunity; probability defaults to the stage's default probability. Two deals
+    of one company may share a name (as in the CRMs people come from)."""
     actor.require(Permission.EDIT)
     values = dict(values)
     if values.get("probability") in (None, ""):
@@ -265,7 +255,6 @@ def create_opportunity(session: Session, *, actor: Actor, **values: Any) -> Oppo
         values["probability"] = default_probability(stage)
     parsed = _parse(OPPORTUNITY_FIELDS, values, partial=False)
     _check_company(session, parsed["company_id"])
-    _ensure_opportunity_name_free(session, parsed["name"], parsed["company_id"], None)
     return _create(session, actor, Opportunity, "opportunity", parsed)
 
 
@@ -277,9 +266,6 @@ def update_opportunity(session: Session, *, actor: Actor, opportunity_id: int,
     opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
     check_not_stale(session, opportunity, "opportunity", seen_version)
     _check_company(session, parsed.get("company_id"))
-    _ensure_opportunity_name_free(session, parsed.get("name", opportunity.name),
-                                  parsed.get("company_id", opportunity.company_id),
-                                  opportunity_id)
     return _update(session, actor, opportunity, "opportunity", parsed)
 
 

@@ -140,7 +140,7 @@ SALESFORCE_BATCH = {
                    "003A,Peter,Gibbons,peter@initech.example,001A,005A\n"
                    "003B,Milton,Waddams,milton@initech.example,001A,\n",
     "Opportunity.csv": "Id,Name,Amount,StageName,CloseDate,AccountId\n"
-                       "006A,TPS Reports,\"$48,000\",Value Proposition,2027-06-30,001A\n",
+                       "006A,TPS Reports,\"$48,000.00\",Value Proposition,2027-06-30,001A\n",
     "User.csv": "Id,Name,Email,Title\n005A,Bill Lumbergh,bill@ourco.example,VP Sales\n"
                 "005B,Tom Smykowski,tom@ourco.example,Sales Engineer\n",
 }
@@ -154,8 +154,8 @@ def test_a_salesforce_zip_resolves_its_own_ids_across_files(crm):
         ("Opportunity.csv", 1, 0), ("AccountTeamMember.csv", 1, 0),
         ("OpportunityTeamMember.csv", 1, 0), ("OpportunityContactRole.csv", 2, 1)]
     assert _rejections(dry) == [
-        (4, "Unknown opportunity: source CRM id 006X is not in this import (import the "
-            "opportunities file in the same batch).")]
+        (4, "Unknown opportunity: source CRM id 006X is neither in this import nor in an "
+            "earlier one (import the opportunities first).")]
     report = _import(crm, data, None, mode="valid_only", name="salesforce.zip")
     assert report.applied and report.created == 10
     assert _pairs(crm, select(Stakeholder.name, StakeholderMeddpiccRole.meddpicc_role)

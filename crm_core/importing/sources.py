@@ -1,0 +1,68 @@
+"""Source systems: which CRM an import comes from, what its objects are called there, and its
+ids in the one spelling we store (Salesforce's 18-character ids as their 15-character core)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+SALESFORCE, HUBSPOT, FILE = "salesforce", "hubspot", "file"
+SOURCE_SYSTEMS = (SALESFORCE, HUBSPOT, FILE)
+
+# Our entity -> the object it is in each source system.
+_OBJECTS = {
+    SALESFORCE: {"users": "User", "companies": "Account", "stakeholders": "Contact",
+                 "opportunities": "Opportunity"},
+    HUBSPOT: {"users": "owner", "companies": "company", "stakeholders": "contact",
+              "opportunities": "deal"},
+}
+_SALESFORCE_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
+_SALESFORCE_PREFIXES = ("001", "003", "005", "006", "00Q", "00U", "00T", "00G")
+_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def source_object(system: str, entity: str) -> str:
+    """The source system's name of what we call `entity` (our own name for plain files)."""
+    return _OBJECTS.get(system, {}).get(entity, entity)
+
+
+def _salesforce_suffix(core: str) -> str:
+    """The three check characters Salesforce appends to a 15-character id."""
+    suffix = ""
+    for start in range(0, 15, 5):
+        bits = sum(1 << i for i, char in enumerate(core[start:start + 5]) if char.isupper())
+        suffix += _CHECKSUM[bits]
+    return suffix
+
+
+def external_id(system: str, raw: str) -> str:
+    """The id as stored: Salesforce's 18-character form becomes its 15-character core when the
+    check characters match (the 15-character form is case-sensitive, the 18 is not)."""
+    raw = raw.strip()
+    if system == SALESFORCE and len(raw) == 18 and _SALESFORCE_ID.match(raw):
+        core = raw[:15]
+        if _salesforce_suffix(core) == raw[15:].upper():
+            return core
+    return raw
+
+
+def looks_like_salesforce(ids: Iterable[str]) -> bool:
+    """True when the ids are Salesforce record ids (15 or 18 characters, a known key prefix)."""
+    ids = [i for i in ids if i]
+    return bool(ids) and all(_SALESFORCE_ID.match(i) and i.startswith(_SALESFORCE_PREFIXES)
+                             for i in ids)
+
+
+def detect_system(files) -> str:
+    """The source system of (table, header -> field) pairs: HubSpot by its 'Record ID' headers
+    or file names, Salesforce by the shape of its ids, else a plain file."""
+    ids: list[str] = []
+    for table, columns in files:
+        headers = {re.sub(r"[^0-9a-z]", "", h.lower()) for h in table.headers}
+        if "recordid" in headers or "hubspot" in table.name.lower():
+            return HUBSPOT
+        positions = [i for i, h in enumerate(table.headers)
+                     if (columns.get(h) or "").endswith("source_id")]
+        ids += [cells[i] for _, cells in table.rows[:20] for i in positions
+                if i < len(cells) and cells[i]]
+    return SALESFORCE if looks_like_salesforce(ids) else FILE
