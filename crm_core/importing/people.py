@@ -216,6 +216,7 @@ def finish_users(planner: Planner, plan: FilePlan, cells_by_line: dict[int, tupl
         if not orphaned:
             break
         refused.update(orphaned)
+    plan.rejected.sort(key=lambda r: r.line)
     plan.managers = []
     rejected = {r.line for r in plan.rejected}
     for user, (manager, line) in wanted.items():

@@ -26,24 +26,19 @@ def source_object(system: str, entity: str) -> str:
     return _OBJECTS.get(system, {}).get(entity, entity)
 
 
-def _salesforce_suffix(core: str) -> str:
-    """The three check characters Salesforce appends to a 15-character id."""
-    suffix = ""
-    for start in range(0, 15, 5):
-        bits = sum(1 << i for i, char in enumerate(core[start:start + 5]) if char.isupper())
-        suffix += _CHECKSUM[bits]
-    return suffix
-
-
 def external_id(system: str, raw: str) -> str:
-    """The id as stored: Salesforce's 18-character form becomes its 15-character core when the
-    check characters match (the 15-character form is case-sensitive, the 18 is not)."""
+    """The id as stored: Salesforce's 18-character form becomes its 15-character core. The
+    core is case-sensitive and the 18-character form is not: its last three characters say
+    which letters of the core are capitals, so the core is rebuilt from them."""
     raw = raw.strip()
-    if system == SALESFORCE and len(raw) == 18 and _SALESFORCE_ID.match(raw):
-        core = raw[:15]
-        if _salesforce_suffix(core) == raw[15:].upper():
-            return core
-    return raw
+    if system != SALESFORCE or len(raw) != 18 or not _SALESFORCE_ID.match(raw):
+        return raw
+    core = []
+    for chunk, check in enumerate(raw[15:].upper()):
+        bits = _CHECKSUM.index(check)
+        for i, char in enumerate(raw[chunk * 5:chunk * 5 + 5]):
+            core.append(char.upper() if bits >> i & 1 else char.lower())
+    return "".join(core)
 
 
 def looks_like_salesforce(ids: Iterable[str]) -> bool:
