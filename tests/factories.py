@@ -18,6 +18,7 @@ from crm_core.models import (
     CompanyAccountTeam,
     Opportunity,
     OpportunityAccountTeam,
+    Region,
     Stakeholder,
     StakeholderMeddpiccRole,
     StakeholderOpportunity,
@@ -43,6 +44,13 @@ def add_user(session: Session, name: str, *, email: str | None = None,
     session.add(user)
     session.flush()
     return user
+
+
+def add_region(session: Session, name: str) -> Region:
+    region = Region(name=name)
+    session.add(region)
+    session.flush()
+    return region
 
 
 def add_company(session: Session, name: str, *, industry: str | None = "Software",

@@ -47,9 +47,10 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 class Writer:
     """Applies file plans in batch order, resolving pending references to the new ids."""
 
-    def __init__(self, session: Session, actor: Actor, directory: Directory,
-                 on_progress: Callable[[int], None] | None = None):
+    def __init__(self, session: Session, actor: Actor, directory: Directory, *,
+                 restore: bool = False, on_progress: Callable[[int], None] | None = None):
         self.session = session
+        self.restore = restore
         self.actor = actor
         self.directory = directory
         self.ids: dict[Pending, int] = {}
@@ -124,10 +125,12 @@ class Writer:
                 self._progress(len(chunk))
 
     def _set_managers(self, plan: FilePlan) -> None:
-        """Reporting lines, set once every user of the file exists."""
+        """Reporting lines, set once every user of the file exists (a restore keeps the
+        exported versions)."""
         table = User.__table__
+        bump = {} if self.restore else {"version": table.c.version + 1}
         stmt = (update(table).where(table.c.id == bindparam("user_id"))
-                .values(manager_id=bindparam("new_manager_id"), version=table.c.version + 1))
+                .values(manager_id=bindparam("new_manager_id"), **bump))
         rows = [(self.resolve(u), self.resolve(m), self.resolve(b), line)
                 for u, m, b, line in plan.managers]
         for chunk in _chunks(rows):

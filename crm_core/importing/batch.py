@@ -212,7 +212,7 @@ def _write(session: Session, actor: Actor, plans: list[FilePlan],
         if on_progress:
             on_progress(written, total, "Writing")
 
-    writer = Writer(session, actor, directory, on_progress=wrote)
+    writer = Writer(session, actor, directory, restore=restore, on_progress=wrote)
     for plan in plans:
         writer.apply(plan)
     counts = {p.name: {"entity": p.entity, "created": p.created, "updated": p.updated,
