@@ -76,6 +76,10 @@ class FilePlan:
     without_amount: list[int] = field(default_factory=list)
 
 
+class RowRejected(ValidationError):
+    """Every problem of a row, as one error."""
+
+
 class RowErrors:
     """Every problem of one row, so the report shows them all rather than the first."""
 
@@ -92,8 +96,8 @@ class RowErrors:
     def raise_any(self) -> None:
         if self.errors:
             fields = [e.field for e in self.errors if e.field]
-            raise ValidationError("; ".join(dict.fromkeys(e.message for e in self.errors)),
-                                  field=", ".join(dict.fromkeys(fields)) or None)
+            raise RowRejected("; ".join(dict.fromkeys(e.message for e in self.errors)),
+                              field=", ".join(dict.fromkeys(fields)) or None)
 
 
 class Planner:
@@ -132,12 +136,14 @@ class Planner:
                 row = {k: cells[i] for k, i in positions.items() if i < len(cells) and cells[i]}
                 handler(self, plan, row, line)
             except ValidationError as error:
-                self.errors.errors.append(error)
-                try:
-                    self.errors.raise_any()
-                except ValidationError as combined:
-                    plan.rejected.append(Rejection(line, combined.message, combined.field,
-                                                   " | ".join(cells)))
+                if not isinstance(error, RowRejected):  # a later check: after the others
+                    self.errors.errors.append(error)
+                    try:
+                        self.errors.raise_any()
+                    except RowRejected as combined:
+                        error = combined
+                plan.rejected.append(Rejection(line, error.message, error.field,
+                                               " | ".join(cells)))
             if on_row:
                 on_row()
         finish_file(self, plan, {line: cells for line, cells in table.rows})
