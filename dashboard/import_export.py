@@ -26,6 +26,7 @@ from crm_core.importing import (
 from crm_core.importing.columns import template_csv
 from crm_core.importing.formats import DAY_FIRST, MONTH_FIRST
 from crm_core.importing.reading import SourceTable
+from crm_core.importing.terms import TERMS
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.format import markdown_text
 from dashboard.tables import download_csv
@@ -101,14 +102,15 @@ def _options(entity: str | None) -> dict:
              ",": "Comma (1.234,56)"}
     options = {
         "date_order": left.selectbox("Dates like 03/04/2026", list(orders),
-                                     format_func=orders.get, key="import_option_date_order"),
+                                     format_func=orders.get, key="import_option_date_order",
+                                     help=TERMS["date order"]),
         "decimal_mark": middle.selectbox("Decimal mark of amounts", list(marks),
-                                         format_func=marks.get,
-                                         key="import_option_decimal_mark")}
+                                         format_func=marks.get, key="import_option_decimal_mark",
+                                         help=TERMS["decimal mark"])}
     if entity in (None, "users"):
         options["users_without_email"] = right.checkbox(
             "Users may have no email (created from a name alone; they cannot sign in)",
-            key="import_option_users_without_email")
+            key="import_option_users_without_email", help=TERMS["user from a name alone"])
     return options
 
 
