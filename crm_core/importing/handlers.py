@@ -21,6 +21,17 @@ def _owner(planner: Planner, row: Row) -> Any:
     return planner.errors.attempt(refs.owner_ref, planner.directory, row)
 
 
+def _company_and_owner(planner: Planner, row: Row, values: dict[str, Any]) -> tuple[Any, Any]:
+    """The row's company (put into `values`) and owner; then every error of the row so far."""
+    errors = planner.errors
+    company = errors.attempt(refs.company_ref, planner.directory, row)
+    if company is not None:
+        values["company_id"] = company
+    owner = _owner(planner, row)
+    errors.raise_any()
+    return company, owner
+
+
 def _count_link(plan: FilePlan, unchanged_before: int, new: bool) -> None:
     """A record row unchanged in itself whose links are new counts as updated."""
     if new and plan.unchanged > unchanged_before:
@@ -59,11 +70,7 @@ def plan_stakeholder(planner: Planner, plan: FilePlan, row: Row, line: int) -> N
     values = parsed(errors, STAKEHOLDER_FIELDS, row, ("job_title", "email", "phone"))
     if name := person_name(row):
         values["name"] = errors.attempt(STAKEHOLDER_FIELDS["name"], name)
-    company = errors.attempt(refs.company_ref, directory, row)
-    if company is not None:
-        values["company_id"] = company
-    owner = _owner(planner, row)
-    errors.raise_any()
+    company, owner = _company_and_owner(planner, row, values)
 
     def natural() -> set:
         if values.get("email") and values["email"] in directory.by_email["stakeholders"]:
@@ -121,11 +128,7 @@ def plan_opportunity(planner: Planner, plan: FilePlan, row: Row, line: int) -> N
                 values[key] = value
     if "name" in row:
         values["name"] = text_value(errors, row, "name", "Name")
-    company = errors.attempt(refs.company_ref, directory, row)
-    if company is not None:
-        values["company_id"] = company
-    owner = _owner(planner, row)
-    errors.raise_any()
+    company, owner = _company_and_owner(planner, row, values)
 
     def natural() -> set:
         if company is None or not values.get("name"):

@@ -35,6 +35,15 @@ def _count(plan: FilePlan, new: bool) -> None:
         plan.unchanged += 1
 
 
+def _both(planner: Planner, row: Row, first: tuple, second: tuple) -> tuple[Ref, Ref]:
+    """Two references a link row must name, each (lookup, what, field): both errors at once."""
+    found = [planner.errors.attempt(lookup, planner.directory, row)
+             for lookup, _, _ in (first, second)]
+    planner.errors.raise_any()
+    return tuple(refs.require(ref, what, field)
+                 for ref, (_, what, field) in zip(found, (first, second), strict=True))
+
+
 def _once(planner: Planner, plan: FilePlan, key: tuple, line: int) -> None:
     planner.check_duplicate(plan, key)
     planner.mark_seen(plan, key, line)
@@ -42,12 +51,8 @@ def _once(planner: Planner, plan: FilePlan, key: tuple, line: int) -> None:
 
 def plan_account_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
     """A user on a company's account team."""
-    errors = planner.errors
-    user = errors.attempt(refs.user_ref, planner.directory, row)
-    company = errors.attempt(refs.company_ref, planner.directory, row)
-    errors.raise_any()
-    user = refs.require(user, "user (email or id)", "user_email")
-    company = refs.require(company, "company (name, website or id)", "company_name")
+    user, company = _both(planner, row, (refs.user_ref, "user (email or id)", "user_email"),
+                          (refs.company_ref, "company (name, website or id)", "company_name"))
     _once(planner, plan, ("account_team", user, company), line)
     _count(plan, add_link(planner, plan, "company_account_teams",
                       {"user_id": user, "company_id": company}, row, line))
@@ -134,12 +139,9 @@ def plan_meddpicc_roles(planner: Planner, plan: FilePlan, row: Row, line: int) -
 
 def plan_relationship_owner(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
     """A user owns the relationship with a stakeholder."""
-    errors = planner.errors
-    stakeholder = errors.attempt(refs.stakeholder_ref, planner.directory, row)
-    user = errors.attempt(refs.user_ref, planner.directory, row)
-    errors.raise_any()
-    stakeholder = refs.require(stakeholder, "stakeholder (email or id)", "stakeholder_email")
-    user = refs.require(user, "user (email or id)", "user_email")
+    stakeholder, user = _both(
+        planner, row, (refs.stakeholder_ref, "stakeholder (email or id)", "stakeholder_email"),
+        (refs.user_ref, "user (email or id)", "user_email"))
     _once(planner, plan, ("relationship_owner", stakeholder, user), line)
     _count(plan, add_link(planner, plan, "stakeholder_relationship_owners",
                       {"stakeholder_id": stakeholder, "user_id": user}, row, line))

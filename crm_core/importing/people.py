@@ -40,11 +40,7 @@ def _region(planner: Planner, plan: FilePlan, row: Row, line: int) -> Ref | None
     directory = planner.directory
     directory.load("regions")
     if "region_id" in row:
-        found = directory.by_reference_id("regions", row["region_id"])
-        if found is None:
-            raise ValidationError(f"Unknown region: there is no region with id "
-                                  f"{row['region_id']}.", field="region_id")
-        return found
+        return refs.by_id(directory, "regions", row, "region_id", "region")
     name = validation.text(row["region_name"], field="region_name", label="Region",
                            max_length=100)
     known = directory.by_name["regions"].get(name.lower())
@@ -119,11 +115,7 @@ def plan_user(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
 def _resolve_manager(planner: Planner, plan: FilePlan, cells: Row, line: int) -> Ref:
     directory = planner.directory
     if "manager_id" in cells:
-        found = directory.by_reference_id("users", cells["manager_id"])
-        if found is None:
-            raise ValidationError(f"Unknown manager: there is no user with id "
-                                  f"{cells['manager_id']}.", field="manager_id")
-        return found
+        return refs.by_id(directory, "users", cells, "manager_id", "manager")
     try:
         return refs.person_ref(directory, cells, prefix="manager", what="manager")
     except ValidationError:

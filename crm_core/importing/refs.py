@@ -14,7 +14,8 @@ from crm_core.importing.values import did_you_mean, website_host
 Row = Mapping[str, str]
 
 
-def _by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
+def by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
+    """The record a row names by this database's id (or, restoring, the export's)."""
     raw = row[field]
     validation.identifier(raw, field=field, label=f"{what.capitalize()} id")
     found = directory.by_reference_id(entity, raw)
@@ -52,7 +53,7 @@ def company_ref(directory: Directory, row: Row) -> Ref | None:
     """The company a row names (company_id, source id, website or name), None if it names none."""
     directory.load("companies")
     if "company_id" in row:
-        return _by_id(directory, "companies", row, "company_id", "company")
+        return by_id(directory, "companies", row, "company_id", "company")
     if "company_source_id" in row:
         return _by_source_id(directory, "companies", row, "company_source_id", "company")
     if "company_website" in row:
@@ -78,7 +79,7 @@ def user_ref(directory: Directory, row: Row) -> Ref | None:
     """The user a row names (user_id, source id or email)."""
     directory.load("users")
     if "user_id" in row:
-        return _by_id(directory, "users", row, "user_id", "user")
+        return by_id(directory, "users", row, "user_id", "user")
     if "user_source_id" in row:
         return _by_source_id(directory, "users", row, "user_source_id", "user")
     if "user_email" in row:
@@ -126,7 +127,7 @@ def stakeholder_ref(directory: Directory, row: Row) -> Ref | None:
     """The stakeholder a row names (stakeholder_id, source id or email)."""
     directory.load("stakeholders")
     if "stakeholder_id" in row:
-        return _by_id(directory, "stakeholders", row, "stakeholder_id", "stakeholder")
+        return by_id(directory, "stakeholders", row, "stakeholder_id", "stakeholder")
     if "stakeholder_source_id" in row:
         return _by_source_id(directory, "stakeholders", row, "stakeholder_source_id",
                              "stakeholder")
@@ -145,7 +146,7 @@ def opportunity_ref(directory: Directory, row: Row, *, company: Ref | None) -> R
     """The opportunity a row names (id, source id, or its name within `company`)."""
     directory.load("opportunities")
     if "opportunity_id" in row:
-        return _by_id(directory, "opportunities", row, "opportunity_id", "opportunity")
+        return by_id(directory, "opportunities", row, "opportunity_id", "opportunity")
     if "opportunity_source_id" in row:
         return _by_source_id(directory, "opportunities", row, "opportunity_source_id",
                              "opportunity")

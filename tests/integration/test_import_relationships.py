@@ -3,9 +3,6 @@ and relationship owners, by natural key and by Salesforce ids within one ZIP bat
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +20,14 @@ from crm_core.models import (
     StakeholderRelationshipOwner,
     User,
 )
-from tests.factories import MANAGER, add_company, add_opportunity, add_stakeholder, add_user
+from tests.factories import (
+    MANAGER,
+    add_company,
+    add_opportunity,
+    add_stakeholder,
+    add_user,
+    zip_of,
+)
 
 
 @pytest.fixture
@@ -119,14 +123,6 @@ def test_reimporting_relationships_changes_nothing(crm):
     assert (again.created, again.unchanged) == (0, 1)
 
 
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 SALESFORCE_BATCH = {
     # Files in any order: the import takes records before the relationships that use them.
     "OpportunityContactRole.csv": "ContactId,OpportunityId,Role\n"
@@ -147,7 +143,7 @@ SALESFORCE_BATCH = {
 
 
 def test_a_salesforce_zip_resolves_its_own_ids_across_files(crm):
-    data = _zip(SALESFORCE_BATCH)
+    data = zip_of(SALESFORCE_BATCH)
     dry = _import(crm, data, None, mode="dry_run", name="salesforce.zip")
     assert [(f.file, f.created, f.rejected) for f in dry.files] == [
         ("User.csv", 2, 0), ("Account.csv", 1, 0), ("Contact.csv", 2, 0),

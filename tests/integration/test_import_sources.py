@@ -5,8 +5,6 @@ name told apart by their source ids (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 
 from sqlalchemy import select
@@ -25,17 +23,9 @@ from crm_core.models import (
     User,
     utcnow,
 )
-from tests.factories import MANAGER, add_user
+from tests.factories import MANAGER, add_user, zip_of
 
 TODAY = utcnow().date()
-
-
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _import(engine, data: bytes, *, entity: str | None = None, name: str = "export.zip",
@@ -80,7 +70,7 @@ SALESFORCE_CONTACTS = ("Id,FirstName,LastName,Email,AccountId,OwnerId\n"
 
 
 def test_a_salesforce_export_arrives_whole(engine):
-    report = _import(engine, _zip(SALESFORCE), name="salesforce.zip")
+    report = _import(engine, zip_of(SALESFORCE), name="salesforce.zip")
     assert (report.created, report.rejected) == (7, 0)
     users = _rows(engine, select(User.name, User.job_title, User.manager_id, User.departed_on)
                   .order_by(User.id))
@@ -106,14 +96,14 @@ def test_a_salesforce_export_arrives_whole(engine):
 
 
 def test_a_later_salesforce_file_resolves_against_the_first_import(engine):
-    _import(engine, _zip(SALESFORCE), name="salesforce.zip")
+    _import(engine, zip_of(SALESFORCE), name="salesforce.zip")
     report = _import(engine, SALESFORCE_CONTACTS.encode(), entity="stakeholders",
                      name="Contact.csv", mode="all_or_nothing")
     assert (report.created, report.rejected) == (1, 0)
     assert _rows(engine, select(Stakeholder.name, Stakeholder.company_id, User.name)
                  .select_from(StakeholderRelationshipOwner).join(Stakeholder).join(User)) == [
         ("Milton Waddams", 2, "Peggy Pen")]
-    again = _import(engine, _zip(SALESFORCE), name="salesforce.zip")
+    again = _import(engine, zip_of(SALESFORCE), name="salesforce.zip")
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 7, 0)
 
 
@@ -135,7 +125,7 @@ def test_a_hubspot_zip_with_its_own_file_names_imports(engine):
             "701,Renewal,12000,Verbal Commit,2027-01-31,9001,Ann Alder\n"
             "702,Renewal,,appointmentscheduled,2027-02-28,9002,Ann Alder\n",
     }
-    report = _import(engine, _zip(hubspot), name="hubspot-export.zip", mode="all_or_nothing",
+    report = _import(engine, zip_of(hubspot), name="hubspot-export.zip", mode="all_or_nothing",
                      values=ValueMapping(stages={**DEFAULT_STAGE_MAPPING,
                                                  "Verbal Commit": "negotiation"}))
     assert [(f.entity, f.created, f.rejected) for f in report.files] == [
@@ -174,7 +164,7 @@ def test_a_flat_team_file_needs_the_mapping_to_create_users_from_names(engine):
 def test_flat_spreadsheets_of_reps_accounts_and_deals_arrive_whole(engine):
     files = {"sales_teams.csv": FLAT_TEAM, "accounts.csv": FLAT_ACCOUNTS,
              "sales_pipeline.csv": FLAT_PIPELINE}
-    report = _import(engine, _zip(files), name="pipeline.zip", mode="all_or_nothing",
+    report = _import(engine, zip_of(files), name="pipeline.zip", mode="all_or_nothing",
                      values=ValueMapping(users_without_email=True,
                                          stages={**DEFAULT_STAGE_MAPPING,
                                                  "Engaging": "discovery"}))

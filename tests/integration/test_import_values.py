@@ -42,20 +42,17 @@ def _close_dates(engine) -> dict[str, date]:
 HEADER = "Name,Stage,Close Date,Account\n"
 
 
-def test_a_day_first_file_is_read_day_first_throughout(crm):
+@pytest.mark.parametrize(("second_row", "expected"), [
+    ("31/12/2026", {"A": date(2026, 12, 3), "B": date(2026, 12, 31)}),   # day-first
+    ("12/31/2026", {"A": date(2026, 3, 12), "B": date(2026, 12, 31)}),   # month-first
+])
+def test_a_file_is_read_in_the_date_order_its_column_shows_throughout(crm, second_row,
+                                                                     expected):
     rows = ("A,Won,03/12/2026,Bouchet Engineering Groupe\n"
-            "B,Won,31/12/2026,Bouchet Engineering Groupe\n")
+            f"B,Won,{second_row},Bouchet Engineering Groupe\n")
     report = _import(crm, HEADER + rows, "opportunities", mode="all_or_nothing")
     assert report.rejected == 0
-    assert _close_dates(crm) == {"A": date(2026, 12, 3), "B": date(2026, 12, 31)}
-
-
-def test_a_month_first_file_is_read_month_first_throughout(crm):
-    rows = ("A,Won,03/12/2026,Bouchet Engineering Groupe\n"
-            "B,Won,12/31/2026,Bouchet Engineering Groupe\n")
-    report = _import(crm, HEADER + rows, "opportunities", mode="all_or_nothing")
-    assert report.rejected == 0
-    assert _close_dates(crm) == {"A": date(2026, 3, 12), "B": date(2026, 12, 31)}
+    assert _close_dates(crm) == expected
 
 
 def test_a_column_mixing_both_orders_is_refused_and_an_undecidable_one_needs_the_mapping(crm):

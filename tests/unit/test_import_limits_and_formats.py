@@ -4,7 +4,6 @@ file's encoding is told and said, and values whose reading depends on their whol
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 import zipfile
 from datetime import date
@@ -34,20 +33,19 @@ def _zip(files: dict[str, bytes | str]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_small_zip_inflating_to_a_million_rows_is_refused_quickly_and_without_the_memory():
+def test_a_small_zip_inflating_to_a_million_rows_is_refused_without_the_memory():
     bomb = _zip({"stakeholders.csv": "name,email\n" + "a,b\n" * 1_000_000})
     assert len(bomb) < 16 * 1024  # a few KiB on the wire
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(ValidationError) as error:
         read_archive(bomb, name="bomb.zip")
-    seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert error.value.message == (f"An import takes at most {MAX_ROWS:,} rows; "
                                    "stakeholders.csv goes past that. Split the data into "
                                    "smaller files.")
-    assert seconds < 5 and peak < 200 * 1024 * 1024
+    # The rows past the limit are never built (reading all of them took 916 MiB).
+    assert peak < 200 * 1024 * 1024
 
 
 def test_a_zip_unpacking_past_the_size_limit_is_refused_while_it_is_read():
