@@ -63,11 +63,10 @@ class Writer:
 
     def apply(self, plan: FilePlan) -> None:
         """Write one file's creates, updates and link inserts (and their audit events)."""
-        entity = singular(plan.entity)
         if plan.creates:
             self._insert_records(plan)
         if plan.updates:
-            self._update_records(plan, entity)
+            self._update_records(plan)
         if plan.managers:
             self._set_managers(plan)
         if plan.identities:
@@ -103,12 +102,12 @@ class Writer:
                                 f"line {create.line}", after=values)
                 self._progress(len(chunk))
 
-    def _update_records(self, plan: FilePlan, entity: str) -> None:
-        table = _table(plan.entity)
-        groups: dict[frozenset[str], list] = defaultdict(list)
+    def _update_records(self, plan: FilePlan) -> None:
+        groups: dict[tuple[str, frozenset[str]], list] = defaultdict(list)
         for change in plan.updates:
-            groups[frozenset(change.changes)].append(change)
-        for columns, changes in groups.items():
+            groups[(change.entity or plan.entity, frozenset(change.changes))].append(change)
+        for (table_name, columns), changes in groups.items():
+            table, entity = _table(table_name), singular(table_name)
             stmt = (update(table).where(table.c.id == bindparam("record_id"))
                     .values({**{c: bindparam(f"new_{c}") for c in columns},
                              "version": table.c.version + 1}))

@@ -21,6 +21,7 @@ from crm_core.importing.columns import (
     recognise_columns,
 )
 from crm_core.importing.directory import Directory
+from crm_core.importing.links import team_roles_as_job_titles
 from crm_core.importing.plan import FilePlan, Planner
 from crm_core.importing.reading import (
     SourceTable,
@@ -43,7 +44,7 @@ from crm_core.importing.restore import (
     database_is_empty,
     restore_table,
 )
-from crm_core.importing.sources import FILE, SOURCE_SYSTEMS, detect_system
+from crm_core.importing.sources import FILE, SOURCE_SYSTEMS, detect_system, identity_note
 from crm_core.importing.values import ValueMapping
 
 Mode = Literal["dry_run", "all_or_nothing", "valid_only"]
@@ -169,7 +170,10 @@ def run_import(session: Session, *, actor: Actor, files: Sequence[ImportFile],
             on_progress(done, total, "Checking rows")
 
     plans = [planner.plan_file(f.table, f.entity, f.columns, on_row=row_done) for f in files]
-    notes += planner.notes + differing_roles(planner)
+    notes += (planner.notes + differing_roles(planner)
+              + team_roles_as_job_titles(planner, plans))
+    if any(p.identities for p in plans):
+        notes.insert(0, identity_note(system))
     rejected = sum(len(p.rejected) for p in plans)
     apply = mode == "valid_only" or (mode == "all_or_nothing" and rejected == 0)
     if apply:

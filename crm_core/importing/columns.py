@@ -94,6 +94,10 @@ def _owner(what: str, *names: str) -> tuple[Field, ...]:
 MANAGER = _person("manager", "Manager", source_ids=("managerid",), emails=("manageremail",),
                   names=("manager", "managername", "reportsto"))
 
+# A team member's role (Salesforce TeamMemberRole) is what they do: their job title.
+TEAM_ROLE = _f("team_role", "Team member role (job title of a user who has none)",
+               "teammemberrole", "teamrole")
+
 # A rep named in a spreadsheet of deals ("Sales agent") is the deal's owner.
 _REP = ("salesrep", "rep", "salesagent", "agent", "salesperson", "accountexecutive")
 
@@ -158,10 +162,10 @@ ENTITIES: dict[str, EntitySpec] = {spec.key: spec for spec in (
            "productline"),
         CREATED_AT, VERSION), ("opportunity", "deal", "deals", "salespipeline", "pipeline")),
     EntitySpec("account_teams", "company_account_teams", "Account teams", (
-        *USER_REFS, *COMPANY_REFS, CREATED_AT),
+        *USER_REFS, *COMPANY_REFS, TEAM_ROLE, CREATED_AT),
         ("accountteammember", "accountteammembers", "company_teams")),
     EntitySpec("opportunity_teams", "opportunity_account_teams", "Opportunity teams", (
-        *USER_REFS, *OPPORTUNITY_REFS, *COMPANY_REFS, CREATED_AT),
+        *USER_REFS, *OPPORTUNITY_REFS, *COMPANY_REFS, TEAM_ROLE, CREATED_AT),
         ("opportunityteammember", "opportunityteammembers")),
     EntitySpec("stakeholder_opportunities", "stakeholder_opportunities",
                "Stakeholder ↔ opportunity links", (

@@ -1,5 +1,6 @@
 """The dry run of relationship files: account and opportunity teams, stakeholder links, MEDDPICC
-roles and relationship owners. A link is created or already there; it is never 'updated'.
+roles and relationship owners. A link is created or already there; it is never 'updated' (a
+team member's role may give a user without one their job title).
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from crm_core.errors import ValidationError
 from crm_core.importing import refs
-from crm_core.importing.directory import Ref
+from crm_core.importing.directory import Pending, Ref
+from crm_core.importing.plan import Update
 
 if TYPE_CHECKING:
     from crm_core.importing.plan import FilePlan, Planner, Row
@@ -44,6 +46,38 @@ def _both(planner: Planner, row: Row, first: tuple, second: tuple) -> tuple[Ref,
                  for ref, (_, what, field) in zip(found, (first, second), strict=True))
 
 
+def _team_role(planner: Planner, plan: FilePlan, row: Row, user: Ref, line: int) -> None:
+    if row.get("team_role"):
+        planner.team_roles.setdefault(user, []).append((row["team_role"], plan, line))
+
+
+def team_roles_as_job_titles(planner: Planner, plans: list[FilePlan]) -> list[str]:
+    """A team member's role becomes the job title of a user who has none (titles live on the
+    person, never on a team seat); notes for roles that could not be kept that way."""
+    directory, notes = planner.directory, []
+    creates = {c.ref: c for p in plans for c in p.creates}
+    for user, seats in planner.team_roles.items():
+        roles = list(dict.fromkeys(role for role, _, _ in seats))
+        name = directory.name_of("users", user)
+        values = (creates[user].values if isinstance(user, Pending)
+                  else directory.records["users"][user])
+        title = values.get("job_title")
+        if title:
+            if roles != [title]:
+                notes.append(f"{name}'s team role ({', '.join(roles)}) differs from their job "
+                             f"title '{title}', which is kept.")
+            continue
+        if len(roles) > 1:
+            notes.append(f"{name} has several team roles ({', '.join(roles)}); their job title "
+                         f"becomes the first, '{roles[0]}'.")
+        _, plan, line = seats[0]
+        if isinstance(user, int):
+            plan.updates.append(Update(user, {"job_title": roles[0]}, {"job_title": None},
+                                       line, entity="users"))
+        values["job_title"] = roles[0]
+    return notes
+
+
 def _once(planner: Planner, plan: FilePlan, key: tuple, line: int) -> None:
     planner.check_duplicate(plan, key)
     planner.mark_seen(plan, key, line)
@@ -54,6 +88,7 @@ def plan_account_team(planner: Planner, plan: FilePlan, row: Row, line: int) -> 
     user, company = _both(planner, row, (refs.user_ref, "user (email or id)", "user_email"),
                           (refs.company_ref, "company (name, website or id)", "company_name"))
     _once(planner, plan, ("account_team", user, company), line)
+    _team_role(planner, plan, row, user, line)
     _count(plan, add_link(planner, plan, "company_account_teams",
                       {"user_id": user, "company_id": company}, row, line))
 
@@ -80,6 +115,7 @@ def plan_opportunity_team(planner: Planner, plan: FilePlan, row: Row, line: int)
     user = refs.require(user, "user (email or id)", "user_email")
     opportunity = refs.require(opportunity, "opportunity (name or id)", "opportunity_name")
     _once(planner, plan, ("opportunity_team", user, opportunity), line)
+    _team_role(planner, plan, row, user, line)
     _count(plan, opportunity_team_link(planner, plan, user, opportunity, row, line))
 
 

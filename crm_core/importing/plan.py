@@ -54,6 +54,7 @@ class Update:
     changes: dict[str, Any]
     before: dict[str, Any]
     line: int
+    entity: str | None = None  # another entity than the file's (a team file's job titles)
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Planner:
         self.role_sets: dict[Ref, dict[str, tuple[str, ...]]] = {}
         self.notes: list[str] = []
         self.manager_cells: dict[int, Row] = {}
+        self.team_roles: dict[Ref, list[tuple[str, FilePlan, int]]] = {}
 
     def plan_file(self, table: SourceTable, entity: str, columns: Mapping[str, str | None], *,
                   on_row: Callable[[], None] | None = None) -> FilePlan:

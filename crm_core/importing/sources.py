@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 SALESFORCE, HUBSPOT, FILE = "salesforce", "hubspot", "file"
 SOURCE_SYSTEMS = (SALESFORCE, HUBSPOT, FILE)
+SYSTEM_LABELS = {SALESFORCE: "Salesforce", HUBSPOT: "HubSpot", FILE: "a spreadsheet"}
 
 # Our entity -> the object it is in each source system.
 _OBJECTS = {
@@ -61,3 +62,9 @@ def detect_system(files) -> str:
         ids += [cells[i] for _, cells in table.rows[:20] for i in positions
                 if i < len(cells) and cells[i]]
     return SALESFORCE if looks_like_salesforce(ids) else FILE
+
+
+def identity_note(system: str) -> str:
+    """What the report says when the import keeps the source's ids."""
+    return (f"Read as an export of {SYSTEM_LABELS[system]}: each record keeps its id there, so "
+            "a later import finds it by that id.")

@@ -224,3 +224,30 @@ def test_records_of_one_name_are_told_apart_by_their_source_ids(engine):
                      name="more.csv", mode="dry_run")
     assert _rejections(report) == [
         (2, "2 companies are named 'Globex'; give their websites to tell them apart.")]
+
+
+def test_team_member_roles_become_the_job_titles_of_users_who_have_none(engine):
+    files = {
+        "User.csv": "Id,Name,Email,Title\n"
+                    "005A000003BiLLl,Bill Lumbergh,bill@ourco.example,VP Sales\n"
+                    "005A000003ToMsS,Tom Smykowski,tom@ourco.example,\n",
+        "Account.csv": "Id,Name\n001A000001AbCdE,Initech\n",
+        "AccountTeamMember.csv": "UserId,AccountId,TeamMemberRole\n"
+                                 "005A000003BiLLl,001A000001AbCdE,Account Manager\n"
+                                 "005A000003ToMsS,001A000001AbCdE,Sales Engineer\n",
+    }
+    report = _import(engine, zip_of(files), name="salesforce.zip", mode="all_or_nothing")
+    assert report.notes == (
+        "Read as an export of Salesforce: each record keeps its id there, so a later import "
+        "finds it by that id.",
+        "Bill Lumbergh's team role (Account Manager) differs from their job title 'VP Sales', "
+        "which is kept.")
+    assert _rows(engine, select(User.name, User.job_title).order_by(User.id)) == [
+        ("Bill Lumbergh", "VP Sales"), ("Tom Smykowski", "Sales Engineer")]
+    # An existing user without a title gets it from a later team file too.
+    with write_session(engine) as session:
+        session.get(User, 2).job_title = None
+    later = "UserId,AccountId,TeamMemberRole\n005A000003ToMsS,001A000001AbCdE,Pre-sales\n"
+    _import(engine, later.encode(), entity="account_teams", name="AccountTeamMember.csv",
+            mode="all_or_nothing")
+    assert _rows(engine, select(User.job_title).where(User.id == 2)) == [("Pre-sales",)]
