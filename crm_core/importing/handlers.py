@@ -102,9 +102,7 @@ def _deal_name(planner: Planner, row: Row, company: Any) -> str | None:
     """A name for a deal the file leaves unnamed: its account and product, or its id there."""
     if company is None:
         return None
-    record = planner.directory.records["companies"].get(company) if isinstance(
-        company, int) else None
-    account = row.get("company_name") or (record or {}).get("name") or "Deal"
+    account = row.get("company_name") or planner.directory.name_of("companies", company)
     detail = row.get("product") or (f"#{row['source_id']}" if row.get("source_id") else None)
     return f"{account} – {detail}" if detail else None
 

@@ -59,21 +59,12 @@ def _active(raw: str) -> bool:
     raise ValidationError(f"Active '{raw}' is not true or false.", field="is_active")
 
 
-def _email(planner: Planner, row: Row) -> str | None:
-    if "email" in row:
-        return validation.email(row["email"])
-    if planner.values.users_without_email:
-        return None
-    raise ValidationError("Email is required (or let the value mapping create users from a "
-                          "name alone).", field="email")
-
-
 def plan_user(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
     """A user row; its manager is resolved at the end of the file (finish_users)."""
     directory, errors = planner.directory, planner.errors
     directory.load("users")
     values: dict[str, Any] = parsed(errors, USER_FIELDS, row, ("job_title",))
-    email = errors.attempt(_email, planner, row)
+    email = errors.attempt(validation.email, row["email"]) if "email" in row else None
     if email:
         values["email"] = email
     if name := person_name(row):
@@ -95,6 +86,9 @@ def plan_user(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
 
     target = planner.match("users", row, natural, ambiguous=f" are named "
                            f"'{values.get('name')}'; give their emails or ids")
+    if target is None and not email and not planner.values.users_without_email:
+        raise ValidationError("Email is required (or let the value mapping create users from "
+                              "a name alone).", field="email")
     if "region_id" in row or "region_name" in row:
         values["region_id"] = _region(planner, plan, row, line)
     if departed is not None or active is not None:
