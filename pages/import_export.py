@@ -7,7 +7,7 @@ from crm_core.access import Permission
 from crm_core.errors import CrmError
 from crm_core.importing import ENTITIES, ValueMapping, import_data
 from crm_core.importing.columns import guess_entity
-from crm_core.importing.reading import is_zip, read_table
+from crm_core.importing.reading import check_archive, is_zip, read_table
 from crm_core.importing.values import unknown_stages
 from dashboard.auth import current_actor
 from dashboard.data import engine, write
@@ -68,6 +68,7 @@ def import_section() -> None:
     entity, columns, unknown = None, None, {}
     try:
         if is_zip(data):
+            check_archive(data, name=uploaded.name)
             st.caption("A ZIP: each CSV is imported as the entity its file name names, records "
                        "before the relationships between them; ids of the source CRM (e.g. "
                        "Salesforce AccountId) are resolved across the files.")

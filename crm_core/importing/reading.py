@@ -151,16 +151,25 @@ def _open_archive(data: bytes, name: str) -> zipfile.ZipFile:
         raise ValidationError(f"{name} is not a ZIP file.") from None
 
 
+def check_archive(data: bytes, *, name: str) -> None:
+    """Refuse at once what only looks like a ZIP of CSVs (a workbook, a broken archive)."""
+    with _open_archive(data, name) as archive:
+        _refuse_office(archive, name)
+
+
+def _refuse_office(archive: zipfile.ZipFile, name: str) -> None:
+    if "[Content_Types].xml" in archive.namelist():
+        raise ValidationError(f"{name} is an Excel or other Office file, not CSV: save each "
+                              "sheet as CSV first.")
+
+
 def read_archive(data: bytes, *, name: str = "export.zip") -> list[SourceTable]:
     """Every CSV inside a ZIP file, in the archive's order, within the upload's limits."""
     tables: list[SourceTable] = []
     budget, rows_left = MAX_BYTES, MAX_ROWS
     with _open_archive(data, name) as archive:
-        members = archive.infolist()
-        if any(m.filename == "[Content_Types].xml" for m in members):
-            raise ValidationError(f"{name} is an Excel or other Office file, not CSV: save "
-                                  "each sheet as CSV first.")
-        for info in members:
+        _refuse_office(archive, name)
+        for info in archive.infolist():
             path = PurePosixPath(info.filename)
             if info.is_dir() or path.suffix.lower() != ".csv" or path.name.startswith("."):
                 continue

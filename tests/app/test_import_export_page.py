@@ -131,8 +131,7 @@ def test_a_file_that_is_not_a_zip_or_csv_shows_an_error_and_the_export_stays(app
     at = app_as("manager", page=PAGE)
     at.file_uploader(key="import_upload").set_value(("broken.zip", b"PK\x03\x04garbage",
                                                      "application/zip")).run()
-    at.button(key="import_dry_run").click().run()
-    assert not at.exception
+    assert not at.exception  # refused on upload: no dry run to offer
     assert [e.value for e in at.error] == [markdown_text("broken.zip is not a ZIP file.")]
     assert at.get("download_button")[-1].proto.label == "Download full export (ZIP)"
 
@@ -164,3 +163,19 @@ def test_an_unknown_stage_gets_a_suggested_stage_in_the_value_mapping(app_as):
     assert at.dataframe[-1].value["changes"].tolist() == [
         "value: 80000.0; probability: 85; expected_close_date: 2027-03-31; stage: negotiation; "
         "company_id: Acme Corp"]
+
+
+def test_a_workbook_or_a_binary_file_is_refused_as_not_csv_on_upload(app_as):
+    from tests.factories import zip_of
+
+    at = app_as("manager", page=PAGE)
+    workbook = zip_of({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+    at.file_uploader(key="import_upload").set_value(
+        ("deals.zip", workbook, "application/zip")).run()  # a workbook renamed .zip
+    assert [e.value for e in at.error] == [markdown_text(
+        "deals.zip is an Excel or other Office file, not CSV: save each sheet as CSV first.")]
+    at.file_uploader(key="import_upload").set_value(
+        ("logo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/csv")).run()
+    assert [e.value for e in at.error] == [markdown_text(
+        "logo.csv is not a CSV file (it holds binary data; a spreadsheet must be saved as CSV "
+        "first).")]
