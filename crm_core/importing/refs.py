@@ -86,7 +86,8 @@ def user_ref(directory: Directory, row: Row) -> Ref | None:
         email = validation.email(row["user_email"], field="user_email", label="User email")
         found = directory.by_email["users"].get(email)
         if found is None:
-            raise ValidationError(f"Unknown user: no user has the email {email}.",
+            raise ValidationError(f"Unknown user: no user has the email {email}"
+                                  f"{did_you_mean(email, list(directory.by_email['users']))}.",
                                   field="user_email")
         return found
     return None

@@ -93,14 +93,17 @@ def test_contact_roles_link_stakeholders_and_record_their_meddpicc_roles(crm):
 def test_meddpicc_roles_owners_and_teams_import_by_email_and_name(crm):
     roles = b"Email,MEDDPICC roles\ndana@acme.example,Champion; Technical Buyer\n"
     owners = (b"stakeholder_email,owner_email\ndana@acme.example,bob@ourco.example\n"
-              b"eli@acme.example,nobody@ourco.example\n")
+              b"eli@acme.example,nobody@ourco.example\n"
+              b"eli@acme.example,bobb@ourco.example\n")
     teams = b"User Email,Account Name\nbob@ourco.example,Globex\nbob@ourco.example,Globex\n"
     deal_team = (b"User.Email,Opportunity.Name\nbob@ourco.example,Acme Platform\n"
                  b"alice@ourco.example,Acme Platform\n")  # Alice inherits it from Acme's team
     assert _import(crm, roles, "meddpicc_roles").created == 1
     report = _import(crm, owners, "relationship_owners")
     assert _rejections(report) == [
-        (3, "Unknown user: no user has the email nobody@ourco.example.")]
+        (3, "Unknown user: no user has the email nobody@ourco.example."),
+        (4, "Unknown user: no user has the email bobb@ourco.example (did you mean "
+            "'bob@ourco.example'?).")]
     report = _import(crm, teams, "account_teams", name="AccountTeamMember.csv")
     assert (report.created, _rejections(report)) == (1, [(3, "Duplicate of line 2.")])
     report = _import(crm, deal_team, "opportunity_teams")
