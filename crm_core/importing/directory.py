@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.importing.sources import FILE, source_object
-from crm_core.importing.values import website_host
+from crm_core.importing.values import did_you_mean, website_host
 from crm_core.models import (
     Company,
     CompanyAccountTeam,
@@ -36,6 +36,9 @@ class Pending:
 
 
 Ref = int | Pending
+# Suggestions cost a fuzzy search over every name: a file of thousands of unknown names gets
+# them for its first few hundred distinct ones.
+SUGGESTIONS_PER_IMPORT = 300
 
 RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
     "regions": ("name",),
@@ -81,7 +84,8 @@ class Directory:
         self.stored_identities: set[tuple[str, str]] = set()
         self.managers: dict[Ref, Ref | None] = {}
         self.restored_ids: dict[tuple[str, str], Ref] = {}
-        self.pending_names: dict[Pending, str | None] = {}  # our own export's ids, restored
+        self.pending_names: dict[Pending, str | None] = {}
+        self._suggested: dict[tuple[str, str, str], str] = {}  # our own export's ids, restored
         self._counters: dict[str, int] = defaultdict(int)
 
     # --- loading -------------------------------------------------------------------------------
@@ -174,6 +178,17 @@ class Directory:
         return {r for r in refs if self.claimed.get((entity, r), source_id) == source_id}
 
     # --- looking up ----------------------------------------------------------------------------
+
+    def suggestion(self, entity: str, raw: str, *, by: str = "name") -> str:
+        """' (did you mean 'X'?)' for an unknown name or email of the entity, else ''."""
+        key = (entity, by, raw.lower())
+        if key not in self._suggested:
+            if len(self._suggested) >= SUGGESTIONS_PER_IMPORT:
+                return ""
+            known = (list(self.by_email[entity]) if by == "email" else
+                     [r["name"] for r in self.records[entity].values() if r.get("name")])
+            self._suggested[key] = did_you_mean(raw, known)
+        return self._suggested[key]
 
     def name_of(self, entity: str, ref: Ref) -> str:
         """The name of a record, existing or to be created."""

@@ -9,7 +9,7 @@ from crm_core import validation
 from crm_core.errors import ValidationError
 from crm_core.importing.directory import Directory, Ref
 from crm_core.importing.sources import external_id
-from crm_core.importing.values import did_you_mean, website_host
+from crm_core.importing.values import website_host
 
 Row = Mapping[str, str]
 
@@ -39,10 +39,6 @@ def _by_source_id(directory: Directory, entity: str, row: Row, field: str, what:
     return found
 
 
-def _names(directory: Directory, entity: str) -> list[str]:
-    return [r["name"] for r in directory.records[entity].values() if r.get("name")]
-
-
 def _unique(refs: set[Ref], what: str, name: str, field: str, hint: str) -> Ref | None:
     if len(refs) > 1:
         raise ValidationError(f"{len(refs)} {what} are named '{name}'; {hint}.", field=field)
@@ -66,7 +62,7 @@ def company_ref(directory: Directory, row: Row) -> Ref | None:
                         name, "company_name", "give the company's website or id instead")
         if found is None:
             raise ValidationError(f"Unknown company '{name}'"
-                                  f"{did_you_mean(name, _names(directory, 'companies'))}.",
+                                  f"{directory.suggestion('companies', name)}.",
                                   field="company_name")
         return found
     if "company_website" in row:
@@ -87,7 +83,7 @@ def user_ref(directory: Directory, row: Row) -> Ref | None:
         found = directory.by_email["users"].get(email)
         if found is None:
             raise ValidationError(f"Unknown user: no user has the email {email}"
-                                  f"{did_you_mean(email, list(directory.by_email['users']))}.",
+                                  f"{directory.suggestion('users', email, by='email')}.",
                                   field="user_email")
         return found
     return None
@@ -115,7 +111,7 @@ def person_ref(directory: Directory, row: Row, *, prefix: str = "owner",
                         field, f"give the {what}'s email instead")
     if found is None:
         raise ValidationError(f"Unknown {what}: no user is '{raw}'"
-                              f"{did_you_mean(raw, _names(directory, 'users'))}.", field=field)
+                              f"{directory.suggestion('users', raw)}.", field=field)
     return found
 
 
