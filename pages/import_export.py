@@ -56,11 +56,13 @@ def import_section() -> None:
         "CSV file, or a ZIP of CSV files", type=["csv", "txt", "zip"], key="import_upload",
         help="Exports of Salesforce, HubSpot or a spreadsheet; comma or semicolon separated. "
              "A ZIP holds one CSV per entity, named like the entity (e.g. Account.csv, "
-             "Contact.csv, stakeholders.csv) — or this app's full export.")
+             "Contact.csv, HubSpot's all-deals export, stakeholders.csv) — or this app's full "
+             "export.")
     if uploaded is None:
         st.caption("Nothing is written until you have seen the dry run and chosen to apply. "
-                   "Rows match existing records by id, email, website or name, so importing "
-                   "the same file twice creates nothing twice.")
+                   "Rows match existing records by id (also their id in the CRM they come "
+                   "from, remembered from earlier imports), then email, website or name, so "
+                   "importing the same file twice creates nothing twice.")
         template_download()
         return
     data = uploaded.getvalue()
@@ -71,7 +73,8 @@ def import_section() -> None:
             check_archive(data, name=uploaded.name)
             st.caption("A ZIP: each CSV is imported as the entity its file name names, records "
                        "before the relationships between them; ids of the source CRM (e.g. "
-                       "Salesforce AccountId) are resolved across the files.")
+                       "Salesforce AccountId) are resolved across the files and earlier "
+                       "imports.")
         else:
             table = read_table(data, name=uploaded.name)
             entity = st.selectbox("The file holds", list(ENTITIES),
@@ -125,6 +128,7 @@ else:
             icon=":material/lock:")
 
 st.subheader("Export")
-st.caption("Every table as one CSV (our column names) in a ZIP. Importing it into an empty "
-           "database restores the same data, ids included.")
+st.caption("Every table as one CSV (our column names) in a ZIP; text a spreadsheet would run "
+           "as a formula starts with an apostrophe. Importing it into an empty database "
+           "restores the same data, ids included.")
 export_button(engine(), actor)
