@@ -53,7 +53,9 @@ def _company_id(v: Any) -> int:
 
 USER_FIELDS: Parsers = {
     "name": _name,
-    "email": lambda v: validation.email(v),
+    # Optional: a rep known by name alone (e.g. imported from a spreadsheet) has none, and is
+    # then never matched to a signed-in person.
+    "email": lambda v: validation.email(v, required=False),
     "job_title": _job_title,
 }
 COMPANY_FIELDS: Parsers = {
@@ -131,7 +133,7 @@ def _update(session: Session, actor: Actor, record: Base, entity_type: str,
 # --- users -------------------------------------------------------------------------------------
 
 def create_user(session: Session, *, actor: Actor, **values: Any) -> User:
-    """Add an account team member (name, email, job_title)."""
+    """Add an account team member (name, email if known, job_title)."""
     actor.require(Permission.EDIT)
     parsed = _parse(USER_FIELDS, values, partial=False)
     _ensure_email_free(session, User, parsed["email"], None)

@@ -133,3 +133,14 @@ def test_two_deals_of_one_company_may_share_a_name(engine):
         assert session.execute(select(Opportunity.name, Opportunity.stage)
                                .order_by(Opportunity.id)).all() == [
             ("Renewal", "qualification"), ("Renewal", "proposal")]
+
+
+def test_a_user_known_by_name_alone_can_be_edited_without_an_email(engine):
+    with write_session(engine) as session:
+        rep = records.create_user(session, actor=MANAGER, name="Anna Snelling", email="",
+                                  job_title="")
+        records.update_user(session, actor=MANAGER, user_id=rep.id, name="Anna Snelling",
+                            email="", job_title="Sales agent")
+    with read_session(engine) as session:
+        assert session.execute(select(User.name, User.email, User.job_title)).all() == [
+            ("Anna Snelling", None, "Sales agent")]
