@@ -7,6 +7,8 @@ search over 200,000 stakeholders sorts only its matches and joins only the page 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
@@ -90,7 +92,15 @@ def search_opportunities(session: Session, *, text: str = "",
                                   Company.name.label("company"))
                            .join(Company, Company.id == Opportunity.company_id)
                            .where(Opportunity.id.in_(ids))).all()
-    return _in_order(ids, {r.id: f"{r.name} · {r.company} · {STAGES.label(r.stage)} · "
-                                 f"${r.value:,.0f} · closes {_or_dash(r.expected_close_date)}"
-                           for r in rows})
+    return _in_order(ids, {r.id: deal_label(r.name, r.stage, r.value, r.expected_close_date,
+                                            company=r.company) for r in rows})
+
+
+def deal_label(name: str, stage: str, value: float, close: date | None, *,
+               company: str | None = None) -> str:
+    """'Renewal · Acme · Proposal · $5,000 · closes 2027-01-31': deals of one company may share
+    a name, so a picker tells them apart by stage, value and close date."""
+    parts = [name, company, STAGES.label(stage), f"${value:,.0f}",
+             f"closes {close.isoformat() if close else '—'}"]
+    return " · ".join(p for p in parts if p)
 
