@@ -17,19 +17,21 @@ from crm_core.services.records import COMPANY_FIELDS, STAKEHOLDER_FIELDS
 from crm_core.vocab import default_probability
 
 
-def _owner(planner: Planner, row: Row) -> Any:
-    return planner.errors.attempt(refs.owner_ref, planner.directory, row)
+def _owner(planner: Planner, row: Row, what: str) -> Any:
+    return planner.errors.attempt(refs.person_ref, planner.directory, row, what=what)
 
 
-def _company_and_owner(planner: Planner, row: Row, values: dict[str, Any]) -> tuple[Any, Any]:
-    """The row's company (put into `values`) and owner; then every error of the row so far."""
+def _company_and_owner(planner: Planner, row: Row, values: dict[str, Any], *,
+                       owner: str) -> tuple[Any, Any]:
+    """The row's company (put into `values`) and owner (`owner` says which kind); then every
+    error of the row so far."""
     errors = planner.errors
     company = errors.attempt(refs.company_ref, planner.directory, row)
     if company is not None:
         values["company_id"] = company
-    owner = _owner(planner, row)
+    found = _owner(planner, row, owner)
     errors.raise_any()
-    return company, owner
+    return company, found
 
 
 def _count_link(plan: FilePlan, unchanged_before: int, new: bool) -> None:
@@ -43,7 +45,7 @@ def plan_company(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
     directory, errors = planner.directory, planner.errors
     directory.load("companies")
     values = parsed(errors, COMPANY_FIELDS, row, ("name", "industry", "website"))
-    owner = _owner(planner, row)
+    owner = _owner(planner, row, "account owner")
     errors.raise_any()
 
     def natural() -> set:
@@ -70,7 +72,7 @@ def plan_stakeholder(planner: Planner, plan: FilePlan, row: Row, line: int) -> N
     values = parsed(errors, STAKEHOLDER_FIELDS, row, ("job_title", "email", "phone"))
     if name := person_name(row):
         values["name"] = errors.attempt(STAKEHOLDER_FIELDS["name"], name)
-    company, owner = _company_and_owner(planner, row, values)
+    company, owner = _company_and_owner(planner, row, values, owner="relationship owner")
 
     def natural() -> set:
         if values.get("email") and values["email"] in directory.by_email["stakeholders"]:
@@ -126,7 +128,7 @@ def plan_opportunity(planner: Planner, plan: FilePlan, row: Row, line: int) -> N
                 values[key] = value
     if "name" in row:
         values["name"] = text_value(errors, row, "name", "Name")
-    company, owner = _company_and_owner(planner, row, values)
+    company, owner = _company_and_owner(planner, row, values, owner="deal owner")
 
     def natural() -> set:
         if company is None or not values.get("name"):

@@ -97,7 +97,7 @@ class RowErrors:
     def raise_any(self) -> None:
         if self.errors:
             fields = [e.field for e in self.errors if e.field]
-            raise RowRejected("; ".join(dict.fromkeys(e.message for e in self.errors)),
+            raise RowRejected(" ".join(dict.fromkeys(e.message for e in self.errors)),
                               field=", ".join(dict.fromkeys(fields)) or None)
 
 

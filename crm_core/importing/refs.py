@@ -115,11 +115,6 @@ def person_ref(directory: Directory, row: Row, *, prefix: str = "owner",
     return found
 
 
-def owner_ref(directory: Directory, row: Row) -> Ref | None:
-    """The relationship owner a stakeholder row names (email, name, or source CRM user id)."""
-    return person_ref(directory, row)
-
-
 def stakeholder_ref(directory: Directory, row: Row) -> Ref | None:
     """The stakeholder a row names (stakeholder_id, source id or email)."""
     directory.load("stakeholders")

@@ -10,6 +10,8 @@ Revises: 0004
 Create Date: 2026-12-03 09:30:00
 """
 
+import warnings
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,17 +36,23 @@ def upgrade() -> None:
     )
     op.create_index('ix_source_identities_record', 'source_identities',
                     ['record_table', 'record_id'], unique=False)
-    # SQLite rebuilds the table in batch mode and would lose the expression index.
+    _users_email(nullable=True)
+
+
+def _users_email(*, nullable: bool) -> None:
+    # SQLite rebuilds the table in batch mode and would lose the expression index: drop it
+    # first, build it again afterwards. Reflecting users also reflects the regions it points
+    # at, whose expression index SQLAlchemy cannot reflect (and need not: regions stays as is).
     op.drop_index('uq_users_email_lower', table_name='users')
-    with op.batch_alter_table('users') as batch:
-        batch.alter_column('email', existing_type=sa.String(length=320), nullable=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based "
+                                "index", sa.exc.SAWarning)
+        with op.batch_alter_table('users') as batch:
+            batch.alter_column('email', existing_type=sa.String(length=320), nullable=nullable)
     op.create_index('uq_users_email_lower', 'users', [sa.text('lower(email)')], unique=True)
 
 
 def downgrade() -> None:
-    op.drop_index('uq_users_email_lower', table_name='users')
-    with op.batch_alter_table('users') as batch:
-        batch.alter_column('email', existing_type=sa.String(length=320), nullable=False)
-    op.create_index('uq_users_email_lower', 'users', [sa.text('lower(email)')], unique=True)
+    _users_email(nullable=False)
     op.drop_index('ix_source_identities_record', table_name='source_identities')
     op.drop_table('source_identities')

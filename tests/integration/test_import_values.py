@@ -74,7 +74,7 @@ def test_a_column_mixing_both_orders_is_refused_and_an_undecidable_one_needs_the
 def test_every_error_of_a_row_is_reported_and_an_unknown_company_gets_a_suggestion(crm):
     deals = ("Name,Stage,Probability,Close Date,Amount,Account\n"
              "A,Closed Wonn,150,next week,1.234,Bouchet Engineering Group\n")
-    assert _rejections(_import(crm, deals, "opportunities")) == [(2, "; ".join([
+    assert _rejections(_import(crm, deals, "opportunities")) == [(2, " ".join([
         "Stage 'Closed Wonn' is not known (did you mean 'Closed Won'?); add it to the value "
         "mapping.",
         "Value '1.234' could be 1234 or 1.234; name the decimal mark in the value mapping.",
