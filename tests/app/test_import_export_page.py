@@ -3,7 +3,7 @@ viewers see only the export."""
 
 from sqlalchemy import func, select
 
-from crm_core.models import Stakeholder
+from crm_core.models import Stakeholder, User
 from dashboard.format import markdown_text
 from tests.app.manage_helpers import read
 
@@ -179,3 +179,23 @@ def test_a_workbook_or_a_binary_file_is_refused_as_not_csv_on_upload(app_as):
     assert [e.value for e in at.error] == [markdown_text(
         "logo.csv is not a CSV file (it holds binary data; a spreadsheet must be saved as CSV "
         "first).")]
+
+
+def test_users_from_a_name_alone_need_the_option_ticked(app_as, app_db):
+    from tests.factories import zip_of
+
+    team = "sales_agent,manager,regional_office\nAnna Snelling,Dustin Brinkmann,Central\n"
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(
+        ("team.zip", zip_of({"sales_teams.csv": team}), "application/zip")).run()
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 0 to create, 0 to update, 0 unchanged, 1 rejected."]
+    at.checkbox(key="import_option_users_without_email").check().run()
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 1 to create, 0 to update, 0 unchanged, 0 rejected."]
+    at.button(key="import_apply").click().run()
+    names = read(app_db, lambda s: s.scalars(select(User.name).where(User.email.is_(None))
+                                             .order_by(User.name)).all())
+    assert names == ["Anna Snelling", "Dustin Brinkmann"]
