@@ -86,7 +86,7 @@ def plan_user(planner: Planner, plan: FilePlan, row: Row, line: int) -> None:
 
     target = planner.match("users", row, natural, ambiguous=f" are named "
                            f"'{values.get('name')}'; give their emails or ids")
-    if target is None and not email and not planner.values.users_without_email:
+    if target is None and not (email or planner.values.users_without_email or planner.restore):
         raise ValidationError("Email is required (or let the value mapping create users from "
                               "a name alone).", field="email")
     if "region_id" in row or "region_name" in row:

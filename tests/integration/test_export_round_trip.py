@@ -172,6 +172,7 @@ def test_names_that_repeat_and_formula_like_text_restore_exactly(engine, empty_e
         rep.manager_id, rep.region_id = boss.id, north.id
         leaver = add_user(session, "Lee Leaver")
         leaver.departed_on = date(2026, 1, 31)
+        add_user(session, "Nora Noemail").email = None  # a rep known by name alone
         acme = add_company(session, "=SUM(A1)", website=None)
         twin = add_company(session, "=SUM(A1)", website=None)
         for company in (acme, twin, acme):
