@@ -23,7 +23,12 @@ from crm_core.models import (
     TaskEntity,
     User,
 )
-from crm_core.services._common import check_not_stale, get_or_raise, remove_task_links
+from crm_core.services._common import (
+    check_not_stale,
+    get_or_raise,
+    remove_source_identities,
+    remove_task_links,
+)
 from crm_core.vocab import STAGES, default_probability
 
 Parsers = Mapping[str, Callable[[Any], Any]]
@@ -162,6 +167,7 @@ def delete_user(session: Session, *, actor: Actor, user_id: int) -> None:
                        "off to another user first (Manage → Ownership), then delete.")
     impact = deletion_impact(session, entity_type="user", entity_id=user_id)
     remove_task_links(session, "user", [user_id])
+    remove_source_identities(session, "user", [user_id])
     before = audit.snapshot(user)
     session.delete(user)
     session.flush()
@@ -200,6 +206,9 @@ def delete_company(session: Session, *, actor: Actor, company_id: int) -> None:
     remove_task_links(session, "stakeholder", stakeholder_ids)
     remove_task_links(session, "opportunity", opportunity_ids)
     remove_task_links(session, "company", [company_id])
+    for entity_type, ids in (("stakeholder", stakeholder_ids),
+                             ("opportunity", opportunity_ids), ("company", [company_id])):
+        remove_source_identities(session, entity_type, ids)
     before = audit.snapshot(company)
     session.delete(company)
     session.flush()
@@ -237,6 +246,7 @@ def delete_stakeholder(session: Session, *, actor: Actor, stakeholder_id: int) -
     stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     impact = deletion_impact(session, entity_type="stakeholder", entity_id=stakeholder_id)
     remove_task_links(session, "stakeholder", [stakeholder_id])
+    remove_source_identities(session, "stakeholder", [stakeholder_id])
     before = audit.snapshot(stakeholder)
     session.delete(stakeholder)
     session.flush()
@@ -277,6 +287,7 @@ def delete_opportunity(session: Session, *, actor: Actor, opportunity_id: int) -
     opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
     impact = deletion_impact(session, entity_type="opportunity", entity_id=opportunity_id)
     remove_task_links(session, "opportunity", [opportunity_id])
+    remove_source_identities(session, "opportunity", [opportunity_id])
     before = audit.snapshot(opportunity)
     session.delete(opportunity)
     session.flush()

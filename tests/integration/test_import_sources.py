@@ -251,3 +251,32 @@ def test_team_member_roles_become_the_job_titles_of_users_who_have_none(engine):
     _import(engine, later.encode(), entity="account_teams", name="AccountTeamMember.csv",
             mode="all_or_nothing")
     assert _rows(engine, select(User.job_title).where(User.id == 2)) == [("Pre-sales",)]
+
+
+def test_a_record_deleted_since_its_import_is_created_again_and_its_id_remembered(engine):
+    from crm_core.services.records import delete_company
+
+    accounts = b"Id,Name\n001A000001AbCdE,Initech\n"
+    _import(engine, accounts, entity="companies", name="Account.csv", mode="all_or_nothing")
+    with write_session(engine) as session:
+        delete_company(session, actor=MANAGER, company_id=1)
+    report = _import(engine, accounts, entity="companies", name="Account.csv",
+                     mode="all_or_nothing")
+    assert report.created == 1
+    [(company_id, name)] = _rows(engine, select(Company.id, Company.name))
+    assert name == "Initech"
+    assert _rows(engine, select(SourceIdentity.external_id, SourceIdentity.record_id)) == [
+        ("001A000001AbCdE", company_id)]
+
+
+def test_deleting_a_record_forgets_its_source_id_so_a_reused_id_is_not_matched(engine):
+    from crm_core.services.records import delete_company
+
+    accounts = b"Id,Name\n001A000001AbCdE,Initech\n"
+    contacts = "Id,Name,Email,AccountId\n003A000002MiLtN,Milton,m@initech.example,001A000001AbCdE\n"
+    _import(engine, accounts, entity="companies", name="Account.csv", mode="all_or_nothing")
+    _import(engine, contacts.encode(), entity="stakeholders", name="Contact.csv",
+            mode="all_or_nothing")
+    with write_session(engine) as session:
+        delete_company(session, actor=MANAGER, company_id=1)
+    assert _rows(engine, select(SourceIdentity.external_id)) == []
