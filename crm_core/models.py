@@ -389,8 +389,8 @@ class AuditEvent(Base):
 class SourceIdentity(Base):
     """Where an imported record came from: another CRM's object and id -> our table and id.
 
-    Generic like task links (no foreign key on record_id): a row whose record was deleted is
-    ignored by the importer and re-pointed when the record is imported again.
+    Generic like task links (no foreign key on record_id): the delete services remove a deleted
+    record's rows, and the importer ignores (and re-points) any whose record is gone.
     """
 
     __tablename__ = "source_identities"
