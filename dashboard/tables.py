@@ -5,14 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _defuse(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+from crm_core.exporting import defuse_formula
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -21,7 +14,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(_defuse)
+            safe[column] = safe[column].map(defuse_formula)
     return safe.to_csv(index=False).encode("utf-8")
 
 
