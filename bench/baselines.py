@@ -104,7 +104,7 @@ HAND_SQL: dict[str, str] = {
     # each link of an open opportunity to a role holder gets its level once (1 unowned, 2 owned
     # off the full team, 3 owned by a member of the company team or the deal's added members);
     # the best level per role, the stage's required roles (4: not required), the coverage score
-    # and the value at risk, most value at risk first.
+    # (none for a deal that is not gated) and the value at risk, most value at risk first.
     "MEDDPICC gap matrix": f"""
         WITH flags AS (
           SELECT stakeholder_id, sum({_ROLE_BITS}) AS roles
@@ -143,7 +143,7 @@ HAND_SQL: dict[str, str] = {
           WHERE op.stage IN ({_OPEN}))
         SELECT id, name, company, stage, value, weighted_value,
                CASE WHEN owned < required THEN value ELSE 0 END AS value_at_risk,
-               CASE WHEN required = 0 THEN 1.0 ELSE owned * 1.0 / required END AS coverage_score,
+               CASE WHEN required > 0 THEN owned * 1.0 / required END AS coverage_score,
                {", ".join(f'"{role}"' for role in MEDDPICC_ROLES)}
         FROM (SELECT cells.*, {_OWNED_CELLS} AS owned FROM cells) scored
         ORDER BY value_at_risk DESC, value DESC, id""",
@@ -268,7 +268,7 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
                      "company": opportunity.company.name, "stage": opportunity.stage,
                      "value": value, "weighted_value": value * opportunity.probability / 100,
                      "value_at_risk": value if owned < needed else 0.0,
-                     "coverage_score": owned / needed if needed else 1.0, **cells})
+                     "coverage_score": owned / needed if needed else None, **cells})
     rows.sort(key=lambda r: (-r["value_at_risk"], -r["value"], r["id"]))
     return pd.DataFrame(rows)
 
