@@ -4,6 +4,7 @@ its opportunities with MEDDPICC coverage, the relationship map and open tasks.""
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries import detail_company as q
 from crm_core.queries.detail_search import search_companies
 from crm_core.queries.meddpicc import opportunity_gap_list
@@ -54,7 +55,7 @@ link_list(team, "user", id_column="user_id", name_column="name", icon=":material
 owners = load(q.company_owners, company_id=company_id)
 off_team = owners[~owners["on_account_team"]] if not owners.empty else owners
 if not off_team.empty:
-    st.warning(f"{len(off_team)} relationship owner(s) outside the account team own "
+    st.warning(f"{len(off_team)} relationship owner(s) off the account team own "
                f"{int(off_team['owned_here'].sum())} stakeholder relationship(s) here: see "
                "Relationship owners below.", icon=":material/person_alert:")
 
@@ -76,9 +77,8 @@ show_table(opportunities, key="company_opportunities",
                     "expected_close_date": st.column_config.DateColumn("Close date"),
                     "stakeholders": "Stakeholders",
                     "coverage": st.column_config.ProgressColumn(
-                        "MEDDPICC coverage", min_value=0.0, max_value=1.0, format="percent",
-                        help="Share of the stage's required roles held by a linked stakeholder "
-                             "whom someone on the team owns (open opportunities)"),
+                        name("coverage_score"), min_value=0.0, max_value=1.0, format="percent",
+                        help=help_text("coverage_score")),
                     "gaps": "Gaps"})
 
 st.subheader("Stakeholders", anchor=False)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import (
     coverage_by_company,
     coverage_by_industry,
@@ -60,7 +61,7 @@ else:
 st.subheader("Where to act", anchor=False)
 SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned:,})",
             "single": f"Single owner ({summary.single_owner:,})",
-            "off_team": "Off-team owners", "accounts": "Largest accounts",
+            "off_team": name("off_account_team"), "accounts": "Largest accounts",
             "owner_load": "Owner load", "roles": "MEDDPICC roles",
             "team": "Account team members"}
 section = st.segmented_control("Section", list(SECTIONS), default="orphaned",
@@ -96,9 +97,10 @@ elif section == "owner_load":
                columns={"name": "User", "job_title": "Job title",
                         "stakeholders_owned": "Stakeholders owned",
                         "sole_owner_of": st.column_config.NumberColumn(
-                            "Sole owner of", help="Stakeholders nobody else owns"),
+                            "Sole owner of", help=help_text("sole_owner")),
                         "companies_touched": "Companies",
-                        "open_opportunities": "Open deals",
+                        "open_opportunities": st.column_config.NumberColumn(
+                            name("open_deals_via_owned"), help=help_text("open_deals_via_owned")),
                         "open_pipeline": st.column_config.NumberColumn(
                             "Open pipeline", help="Each linked open opportunity counted once",
                             **MONEY),

@@ -4,6 +4,7 @@ and (for managers) the scorecard and the fixes that close a gap."""
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import help_text, name
 from crm_core.queries.meddpicc import opportunity_gaps, opportunity_scorecard
 from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
 from crm_core.queries.meddpicc_screen import gap_screen
@@ -84,12 +85,13 @@ if gaps is None:
     st.stop()
 link_to("opportunity", opportunity_id, labels[opportunity_id], icon=":material/handshake:")
 cells = st.columns(4)
-cells[0].metric("Coverage score", percent(gaps.coverage_score), border=True)
+cells[0].metric(name("coverage_score"), percent(gaps.coverage_score), border=True,
+                help=help_text("coverage_score"))
 cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True)
 cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
 cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True)
 st.caption("Required at this stage: " + (", ".join(
-    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or "no roles"))
+    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or f"no roles ({name('not_gated')})"))
 if gaps.gaps_in_words:
     st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
 

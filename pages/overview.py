@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import coverage_summary
 from crm_core.queries.meddpicc import gap_summary
 from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
@@ -52,10 +53,10 @@ with owned_column:
     st.caption(f"{coverage.orphaned:,} orphaned · {coverage.single_owner:,} single-owner")
     link_to_page("pages/coverage.py", label="Relationship coverage", actor=actor)
 with meddpicc_column:
-    st.metric("Fully covered deals", percent(gaps.fully_covered_share), border=True,
-              help="Share of open opportunities where every MEDDPICC role their stage requires "
-                   "is held by a linked stakeholder we own.")
-    st.caption(f"{money(gaps.value_at_risk)} of pipeline at risk")
+    st.metric(f"{name('fully_covered')} deals", percent(gaps.fully_covered_share), border=True,
+              help=help_text("fully_covered"))
+    st.caption(f"{gaps.fully_covered:,} of {gaps.gated:,} gated deals · "
+               f"{money(gaps.value_at_risk)} of pipeline at risk")
     link_to_page("pages/meddpicc.py", label="MEDDPICC gaps", actor=actor)
 with tasks_column:
     st.metric("Overdue tasks", f"{tasks.overdue:,}", border=True,
@@ -77,8 +78,11 @@ with share_column:
         st.caption("No stakeholders yet.")
     st.subheader("MEDDPICC coverage of the pipeline")
     if gaps.pipeline:
-        st.caption("Share of open pipeline value whose required MEDDPICC roles are covered")
-        show_chart(pipeline_risk_chart, pipeline=gaps.pipeline, value_at_risk=gaps.value_at_risk)
+        st.caption("Share of open pipeline value in fully covered, at-risk and not gated deals "
+                   f"({gaps.not_gated:,} open deals are not gated)",
+                   help=help_text("not_gated"))
+        show_chart(pipeline_risk_chart, pipeline=gaps.pipeline, value_at_risk=gaps.value_at_risk,
+                   not_gated=gaps.not_gated_pipeline)
     else:
         st.caption("No open pipeline yet.")
 

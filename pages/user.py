@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from crm_core.glossary import help_text, name, term
 from crm_core.queries import detail_user as q
 from crm_core.queries.detail_search import search_users
 from crm_core.vocab import STAGES
@@ -45,17 +46,18 @@ cells[0].metric("Owned", f"{workload.owned:,}",
                 delta_color="off", border=True,
                 help=f"Stakeholder relationships owned. The team ({team.size} users) "
                      f"owns {team.average_owned:.1f} per user on average.")
-cells[1].metric("Sole owner", f"{workload.sole_owned:,}",
+cells[1].metric(name("sole_owner"), f"{workload.sole_owned:,}",
                 delta=f"{workload.sole_owned - team.average_sole_owned:+.1f} vs average",
                 delta_color="off", border=True,
                 help="Stakeholders nobody else owns: they depend on this user alone. "
                      f"Team average {team.average_sole_owned:.1f}.")
-cells[2].metric("Off-team", f"{workload.owned_off_team:,}", border=True,
-                help="Owned stakeholders at companies whose account team they are not on.")
+cells[2].metric(name("off_account_team"), f"{workload.owned_off_team:,}", border=True,
+                help="Stakeholders they own at companies whose account team they are not on. "
+                     + term("off_account_team").rule)
 cells[3].metric("Account teams", f"{workload.companies:,}", border=True)
-cells[4].metric("Open deals", f"{workload.open_opportunities:,}", border=True,
-                help=f"Open opportunities on whose team they are ({workload.opportunities:,} "
-                     "in all, open or closed).")
+cells[4].metric(name("open_deals_on_team"), f"{workload.open_opportunities:,}", border=True,
+                help=f"{help_text('open_deals_on_team')} {workload.opportunities:,} in all, "
+                     "open or closed.")
 times_average = team.times_average(workload.owned)
 if times_average is not None:
     st.caption(f"Owns {times_average:.1f}× the team's average of "

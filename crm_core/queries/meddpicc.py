@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Float, Select, cast, distinct, func, literal, select
+from sqlalchemy import Float, Select, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import User
@@ -43,6 +43,7 @@ class GapSummary:
     value_at_risk: float
     weighted_value_at_risk: float
     single_threaded: int = 0
+    not_gated_pipeline: float = 0.0
 
     @property
     def not_gated(self) -> int:
@@ -89,11 +90,14 @@ def gap_summary(session: Session, **filters) -> GapSummary:
         func.count(), func.coalesce(func.sum(rows.c.gated), 0),
         func.coalesce(func.sum(rows.c.gated - rows.c.at_risk), 0),
         *(cast(m, Float) for m in money),
-        func.coalesce(func.sum(rows.c.single_threaded), 0))).one()
+        func.coalesce(func.sum(rows.c.single_threaded), 0),
+        cast(func.coalesce(func.sum(case((rows.c.gated == 0, rows.c.value), else_=0.0)), 0.0),
+             Float))).one()
     return GapSummary(open_opportunities=int(row[0]), gated=int(row[1]),
                       fully_covered=int(row[2]), pipeline=float(row[3]),
                       weighted_pipeline=float(row[4]), value_at_risk=float(row[5]),
-                      weighted_value_at_risk=float(row[6]), single_threaded=int(row[7]))
+                      weighted_value_at_risk=float(row[6]), single_threaded=int(row[7]),
+                      not_gated_pipeline=float(row[8]))
 
 
 def _ordered(stmt: Select, rows) -> Select:

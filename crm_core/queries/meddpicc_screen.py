@@ -106,4 +106,6 @@ def _summary(by_stage: pd.DataFrame) -> GapSummary:
         weighted_pipeline=float(by_stage["weighted_pipeline"].sum()),
         value_at_risk=float(by_stage["value_at_risk"].sum()),
         weighted_value_at_risk=float(by_stage["weighted_value_at_risk"].sum()),
-        single_threaded=int(by_stage["single_threaded"].sum()))
+        single_threaded=int(by_stage["single_threaded"].sum()),
+        # A stage's required roles gate all its deals or none of them.
+        not_gated_pipeline=float(by_stage.loc[by_stage["gated"] == 0, "pipeline"].sum()))
