@@ -342,19 +342,23 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PAGE_COLUMNS, dtype=object)
 
 
-def task_counts(session: Session, *, priorities: Sequence[str] = (),
+def task_counts(session: Session, *, statuses: Sequence[str] = (),
+                priorities: Sequence[str] = (), due_windows: Sequence[str] = (),
                 next_step_types: Sequence[str] = (), task_types: Sequence[str] = ("task",),
                 entity_type: str | None = None, entity_id: int | None = None,
                 user_id: int | None = None, search: str | None = None,
-                sequence_id: int | None = None, today: date | None = None) -> TaskCounts:
-    """Unfinished tasks matching the filters: open, overdue, due soon and blocked.
+                sequence_id: int | None = None, blocked_only: bool = False,
+                today: date | None = None) -> TaskCounts:
+    """Of the tasks `task_page` lists under the same filters: how many are unfinished (open),
+    overdue, due soon and blocked; so a count beside the list is a count of that list.
 
     Sequences (the parents) are left out by default: their steps are the work.
     """
     filters = TaskFilters(
-        priorities=priorities, next_step_types=next_step_types, task_types=task_types,
-        entity_type=entity_type, entity_id=entity_id, user_id=user_id, search=search,
-        sequence_id=sequence_id, today=today or date.today())
+        statuses=statuses, priorities=priorities, due_windows=due_windows,
+        next_step_types=next_step_types, task_types=task_types, entity_type=entity_type,
+        entity_id=entity_id, user_id=user_id, search=search, sequence_id=sequence_id,
+        blocked_only=blocked_only, today=today or date.today())
     row = session.execute(_counts_statement(filters.shape()), filters.params()).one()
     return TaskCounts(open=row[0], overdue=row[1], due_soon=row[2], blocked=row[3])
 
