@@ -15,7 +15,7 @@ from crm_core.queries.coverage_scope import RowsPage, filter_choices
 from crm_core.queries.owner_load import off_account_team_owners
 from crm_core.services.assignments import assign_owner
 from crm_core.vocab import MEDDPICC_ROLES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table
 from dashboard.format import markdown_text, percent
 from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
@@ -102,7 +102,8 @@ def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
     page = _page(orphaned_stakeholders, filters, key="coverage_orphans_page")
     show_table(page.rows, key="coverage_orphans", file_name="orphaned-stakeholders",
                empty="No orphaned stakeholder matches the filters: every one has an owner.",
-               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
+               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS,
+               whole=whole_list(orphaned_stakeholders, **filters))
     if can_edit and not page.rows.empty:
         _assign_form(page)
 
@@ -154,7 +155,8 @@ def show_single_owner(filters: dict[str, Any]) -> None:
     show_table(page.rows, key="coverage_single", file_name="single-owner-stakeholders",
                empty="No single-owner stakeholder matches the filters.",
                links={**STAKEHOLDER_LINKS, "owner": ("user", "owner_id")},
-               columns={**STAKEHOLDER_COLUMNS, "owner": "Only owner"})
+               columns={**STAKEHOLDER_COLUMNS, "owner": "Only owner"},
+               whole=whole_list(single_owner_stakeholders, **filters))
 
 
 def show_off_team(filters: dict[str, Any]) -> None:
@@ -169,7 +171,8 @@ def show_off_team(filters: dict[str, Any]) -> None:
                         "company": "Company", "meddpicc_roles": "MEDDPICC roles",
                         "owner": "Owner (off the account team)",
                         "owner_since": st.column_config.DatetimeColumn(
-                            "Owner since", format="YYYY-MM-DD")})
+                            "Owner since", format="YYYY-MM-DD")},
+               whole=whole_list(off_account_team_owners, **filters))
 
 
 def _page(query: Callable[..., RowsPage], filters: dict[str, Any], *, key: str) -> RowsPage:

@@ -13,7 +13,7 @@ from crm_core.queries.meddpicc import GapSummary, opportunity_gap_list
 from crm_core.queries.meddpicc_rollups import gaps_by_company, gaps_by_team_member
 from crm_core.queries.meddpicc_sql import GAP_TYPES
 from crm_core.vocab import OPEN_STAGES, STAGES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table, yes_no_column
 from dashboard.format import money, percent
 
@@ -79,6 +79,12 @@ def show_headline(summary: GapSummary) -> None:
                     help=help_text("single_threaded"))
 
 
+def _as_shown(gap_list: pd.DataFrame) -> pd.DataFrame:
+    """Gap list rows as the table shows them: stage labels, a dash for no gap."""
+    return gap_list.assign(stage=gap_list["stage"].map(STAGES.label),
+                           gaps=gap_list["gaps"].replace("", "—"))
+
+
 def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> None:
     """The opportunities with their gaps in words, most value at risk first, paginated.
 
@@ -86,12 +92,11 @@ def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> No
     """
     offset = pager(total, key="meddpicc_table_page", page_size=PAGE_SIZE)
     if offset + PAGE_SIZE <= len(top) or len(top) < TOP_ROWS:
-        frame = top.iloc[offset:offset + PAGE_SIZE].copy()
+        frame = top.iloc[offset:offset + PAGE_SIZE]
     else:
-        frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters).copy()
-    frame["stage"] = frame["stage"].map(STAGES.label)
-    frame["gaps"] = frame["gaps"].replace("", "—")
-    show_table(frame, key="meddpicc_gap_table", file_name="meddpicc-gaps",
+        frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters)
+    show_table(_as_shown(frame), key="meddpicc_gap_table", file_name="meddpicc-gaps",
+               whole=whole_list(opportunity_gap_list, shape=_as_shown, **filters),
                empty="No open opportunity matches the filters.",
                links={"name": ("opportunity", "opportunity_id"),
                       "company": ("company", "company_id")},

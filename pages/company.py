@@ -9,7 +9,7 @@ from crm_core.queries import detail_company as q
 from crm_core.queries.detail_search import search_companies
 from crm_core.queries.meddpicc import opportunity_gap_list
 from crm_core.vocab import STAGES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import (
     MONEY,
     link_list,
@@ -87,16 +87,21 @@ total = profile.orphaned if orphans_only else profile.stakeholders
 offset = pager(total, key="company_stakeholders_page", page_size=PAGE_SIZE)
 stakeholders = load(q.company_stakeholders, company_id=company_id, orphaned_only=orphans_only,
                     limit=PAGE_SIZE, offset=offset)
-if not stakeholders.empty:
-    stakeholders["status"] = ["Orphaned" if o else "Owned" for o in stakeholders["orphaned"]]
+
+
+def _with_status(stakeholders: pd.DataFrame) -> pd.DataFrame:
+    return stakeholders.assign(status=["Orphaned" if o else "Owned"
+                                       for o in stakeholders["orphaned"]])
 
 
 def _highlight_orphans(frame: pd.DataFrame):
     return frame.style.map(lambda v: ORPHAN_STYLE if v == "Orphaned" else "", subset=["status"])
 
 
-show_table(stakeholders, key="company_stakeholders",
+show_table(_with_status(stakeholders), key="company_stakeholders",
            file_name=f"company-{company_id}-stakeholders", empty="No stakeholders yet.",
+           whole=whole_list(q.company_stakeholders, shape=_with_status, company_id=company_id,
+                            orphaned_only=orphans_only),
            links={"stakeholder": ("stakeholder", "stakeholder_id")}, styler=_highlight_orphans,
            columns={"stakeholder": "Stakeholder", "job_title": "Job title",
                     "status": st.column_config.TextColumn(

@@ -13,11 +13,11 @@ from crm_core.glossary import help_text, name
 from crm_core.queries.task_details import user_id_for_email
 from crm_core.queries.task_rollups import completed_per_week, due_by_company, due_by_user
 from crm_core.queries.task_sequences import sequence_steps
-from crm_core.queries.tasks import task_counts, task_page
+from crm_core.queries.tasks import task_counts, task_list_chunks, task_page
 from dashboard.auth import current_actor
 from dashboard.charting import show_chart
 from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import pager
 from dashboard.format import markdown_text
 from dashboard.links import name_link_column, with_name_links
@@ -76,7 +76,8 @@ if list_tab.open:
         event = st.dataframe(shown, hide_index=True, key="tasks_table", on_select="rerun",
                              selection_mode="multi-row", column_config=table_columns())
         download_csv(csv_frame(rows, shown), file_name="tasks", key="tasks_csv",
-                     label="Download this page as CSV")
+                     whole=whole_list(task_list_chunks, shape=lambda chunk: csv_frame(
+                         chunk, table_frame(chunk, today)), **filters))
         selected = [int(rows.iloc[i]["id"]) for i in event.selection.rows if i < len(rows)]
         # The Sequences tab opens on the sequence of the step or sequence selected here.
         st.session_state.pop(SELECTED_SEQUENCE, None)

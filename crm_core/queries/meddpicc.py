@@ -11,6 +11,7 @@ from sqlalchemy import Float, Select, case, cast, distinct, func, literal, selec
 from sqlalchemy.orm import Session
 
 from crm_core.models import User
+from crm_core.queries.detail_common import id_chunks
 from crm_core.queries.meddpicc_scorecard import opportunity_scorecard
 from crm_core.queries.meddpicc_sql import (
     CELL_STATES,
@@ -143,20 +144,21 @@ def gap_words(cells: dict[str, int]) -> list[str]:
 
 def _team_names(session: Session, opportunity_ids: list[int]) -> dict[int, str]:
     team = full_team_select().subquery()
-    rows = session.execute(select(distinct(team.c.opportunity_id), User.name)
-                           .join(User, User.id == team.c.user_id)
-                           .where(team.c.opportunity_id.in_(opportunity_ids))
-                           .order_by(team.c.opportunity_id, User.name)).all()
+    rows = [row for chunk in id_chunks(opportunity_ids) for row in session.execute(
+        select(distinct(team.c.opportunity_id), User.name)
+        .join(User, User.id == team.c.user_id).where(team.c.opportunity_id.in_(chunk))
+        .order_by(team.c.opportunity_id, User.name)).all()]
     names: dict[int, list[str]] = {}
     for opportunity_id, name in rows:
         names.setdefault(opportunity_id, []).append(name)
     return {k: ", ".join(v) for k, v in names.items()}
 
 
-def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
+def opportunity_gap_list(session: Session, *, limit: int | None = 50, offset: int = 0,
                          **filters) -> pd.DataFrame:
-    """A page of opportunities, most value at risk first, with their gaps in words, their full
-    team and the cell state of each MEDDPICC role (so one page can feed the heatmap too)."""
+    """A page of opportunities (limit=None: all of them), most value at risk first, with their
+    gaps in words, their full team and the cell state of each MEDDPICC role (so one page can
+    feed the heatmap too)."""
     rows = gap_rows(**filters).subquery()
     stmt = _ordered(select(rows), rows).limit(limit).offset(offset)
     result = session.execute(stmt)
@@ -171,8 +173,9 @@ def described_gap_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
                "value_at_risk", "weighted_value_at_risk", *MEDDPICC_ROLES]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    frame["gaps"] = ["; ".join(gap_words({r: row[c] for r, c in ROLE_COLUMNS.items()}))
-                     for _, row in frame.iterrows()]
+    codes = zip(*(frame[c] for c in ROLE_COLUMNS.values()), strict=True)
+    frame["gaps"] = ["; ".join(gap_words(dict(zip(ROLE_COLUMNS, row, strict=True))))
+                     for row in codes]
     frame["single_threaded"] = frame["single_threaded"].astype(bool)
     teams = _team_names(session, [int(i) for i in frame["opportunity_id"]])
     frame["team"] = [teams.get(int(i), "") for i in frame["opportunity_id"]]

@@ -240,6 +240,21 @@ def test_counts_are_counts_of_the_list_under_the_same_filters_and_search(built):
         assert tasks.task_page(session, today=TODAY, **open_only).total == 10
 
 
+def test_the_whole_list_comes_in_chunks_in_the_order_of_the_pages(built):
+    engine, ids = built
+    with read_session(engine) as session:
+        chunks = list(tasks.task_list_chunks(session, chunk_size=5, today=TODAY,
+                                             statuses=("open", "in_progress"),
+                                             task_types=("task",)))
+        first_page = tasks.task_page(session, today=TODAY, statuses=("open", "in_progress"),
+                                     task_types=("task",), limit=5)
+    assert [len(c) for c in chunks] == [5, 5, 2]        # the 12 unfinished tasks and steps
+    assert chunks[0]["id"].tolist() == first_page.rows["id"].tolist()
+    assert chunks[0]["id"].tolist() == [ids["overdue"], ids["T1"], ids["today"], ids["week"],
+                                        ids["later"]]
+    assert chunks[2]["id"].tolist() == [ids["S5"], ids["none"]]
+
+
 def test_overdue_and_due_soon_roll_up_per_user_and_per_company(built):
     engine, ids = built
     with read_session(engine) as session:
