@@ -3,17 +3,14 @@ its filters, with text a spreadsheet would run as a formula defused."""
 
 from __future__ import annotations
 
-import tempfile
+import io
 from collections.abc import Callable, Iterable
-from typing import IO
 
 import pandas as pd
 import streamlit as st
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A whole list is written to memory up to this size, then to a temporary file.
-_SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _defuse(value: object) -> object:
@@ -38,18 +35,17 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return defused(frame).to_csv(index=False).encode("utf-8")
 
 
-def csv_file(chunks: Iterable[pd.DataFrame]) -> IO[bytes]:
+def chunks_csv_bytes(chunks: Iterable[pd.DataFrame]) -> bytes:
     """The chunks, one list in order, as one defused UTF-8 CSV (header once), written chunk by
-    chunk to a file read from its start. A list without rows is just its header."""
-    out = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+    chunk, so only one chunk is a DataFrame at a time. A list without rows is its header."""
+    out = io.BytesIO()
     header = True
     for chunk in chunks:
         if chunk.empty and not header:
             continue
         out.write(defused(chunk).to_csv(index=False, header=header).encode("utf-8"))
         header = False
-    out.seek(0)
-    return out
+    return out.getvalue()
 
 
 def download_csv(frame: pd.DataFrame, *, file_name: str, key: str,
@@ -61,8 +57,8 @@ def download_csv(frame: pd.DataFrame, *, file_name: str, key: str,
     frame is only the page shown. The CSV is written when the button is clicked, not on every
     render of the page.
     """
-    data: Callable[[], bytes | IO[bytes]] = (
-        (lambda: csv_bytes(frame)) if whole is None else (lambda: csv_file(whole())))
+    data: Callable[[], bytes] = (
+        (lambda: csv_bytes(frame)) if whole is None else (lambda: chunks_csv_bytes(whole())))
     st.download_button(label, data=data,
                        file_name=file_name if file_name.endswith(".csv") else f"{file_name}.csv",
                        mime="text/csv", key=key, icon=":material/download:",

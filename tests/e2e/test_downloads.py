@@ -1,0 +1,57 @@
+"""In a real browser: a list's Download CSV holds the whole list under the filters (not the
+page shown), with text a spreadsheet would run as a formula defused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from crm_core.db import make_engine, write_session
+from tests.app.dataset import build_known_dataset
+from tests.e2e.conftest import assert_no_exception, start_streamlit, wait_until_idle
+from tests.factories import add_company, add_stakeholder
+
+pytestmark = pytest.mark.e2e
+
+DOWNLOAD_TIMEOUT_MS = 120_000  # the machine may be busy: wait for the file, however long
+
+
+@pytest.fixture
+def app_with_many_orphans(tmp_path, sqlite_template) -> Iterator[str]:
+    """The known dataset (2 orphans) plus Initech's 30 orphaned stakeholders, one of them
+    named like a spreadsheet formula: 32 orphans, more than one page of 25."""
+    shutil.copy(sqlite_template, tmp_path / "crm.db")
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    engine = make_engine(url)
+    with write_session(engine) as session:
+        build_known_dataset(session)
+        initech = add_company(session, "Initech", industry="Software")
+        add_stakeholder(session, initech, '=HYPERLINK("http://evil.example","Open")')
+        for n in range(1, 30):
+            add_stakeholder(session, initech, f"Orphan {n:02d}")
+    engine.dispose()
+    process, base_url = start_streamlit(url, tmp_path / "streamlit.log")
+    yield base_url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_the_orphan_download_holds_every_orphan_with_formulas_defused(page,
+                                                                      app_with_many_orphans):
+    page.goto(f"{app_with_many_orphans}/coverage")
+    wait_until_idle(page)
+    assert_no_exception(page, app_with_many_orphans)
+    page.get_by_text("Showing 1–25 of 32").wait_for()
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
+        page.locator('[data-testid="stDownloadButton"] button').first.click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8"))))
+
+    assert len(rows) == 32
+    names = {row["Stakeholder"] for row in rows}
+    assert {"Fay Fox", "Hana Hill", "Orphan 01", "Orphan 29"} <= names
+    assert "'=HYPERLINK(\"http://evil.example\",\"Open\")" in names
+    assert download.value.suggested_filename == "orphaned-stakeholders.csv"
