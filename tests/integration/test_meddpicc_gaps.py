@@ -111,6 +111,23 @@ def test_the_summary_counts_open_opportunities_pipeline_and_value_at_risk(engine
     assert summary.single_threaded == 3
 
 
+def test_a_deal_closing_exactly_on_a_boundary_date_is_inside_the_window(engine, world):
+    # Solution closes in exactly 90 days, every other open deal in exactly 30: both ends of
+    # the close-date window are inclusive.
+    day_30, day_90 = TODAY + timedelta(days=30), TODAY + timedelta(days=90)
+    with read_session(engine) as session:
+        def names(**filters):
+            return set(opportunity_gap_list(session, **filters)["name"])
+
+        everyone = names()
+        assert names(close_from=day_90) == {"Solution"}
+        assert names(close_to=day_90) == everyone
+        assert names(close_from=day_30, close_to=day_30) == everyone - {"Solution"}
+        assert names(close_to=day_30 - timedelta(days=1)) == set()
+        assert names(close_from=day_90 + timedelta(days=1)) == set()
+        assert gap_summary(session, close_from=day_90, close_to=day_90).pipeline == 200_000
+
+
 def test_filters_narrow_the_opportunities(engine, world):
     with read_session(engine) as session:
         def names(**filters):
