@@ -120,11 +120,6 @@ def is_overdue(task: TaskLike, today: date) -> ColumnElement[bool]:
     return and_(is_unfinished(task), overdue_dates(task, today))
 
 
-def is_due_soon(task: TaskLike, today: date) -> ColumnElement[bool]:
-    """Unfinished and due today or within the next DUE_SOON_DAYS days."""
-    return and_(is_unfinished(task), due_soon_dates(task, today))
-
-
 def overdue_dates(task: TaskLike, today: date) -> ColumnElement[bool]:
     """The due dates of overdue tasks (before today), for a query that selects unfinished ones."""
     return task.due_date < today
