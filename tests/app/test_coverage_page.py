@@ -111,8 +111,9 @@ def test_a_managers_assignment_updates_the_figures_on_the_next_run(app_as):
     choose(at, "coverage_assign_user", "Carol Chen")
     next(b for b in at.button if b.label == "Assign owner").click().run()
     assert not at.exception
-    assert any("Carol Chen now owns the relationship with Fay Fox" in s.value
-               for s in at.success)
+    assert [s.value for s in at.success] == [
+        "Carol Chen now owns the relationship with Fay Fox\\."]   # markdown-escaped
+    assert not at.toast                  # said once, in the banner
     assert metric(at, "Orphaned").value == "1"
     assert metric(at, "Single owner").value == "3"
     assert section_labels(at)[:2] == ["Orphaned (1)", "Single owner (3)"]
