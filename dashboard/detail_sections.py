@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import name
 from crm_core.queries.audit_log import audit_events
 from crm_core.queries.relationship_map import relationship_map
 from crm_core.queries.tasks import task_list_chunks, task_page
@@ -101,10 +102,12 @@ def relationship_map_section(*, company_id: int | None = None,
     if edges.empty:
         st.caption("No stakeholders to map yet.")
         return
-    team = "account team" if company_id is not None else "opportunity team"
-    st.graphviz_chart(relationship_map_dot(edges, missing_roles=missing_roles, team_label=team))
+    team = "account team" if company_id is not None else "deal team"
+    off = name("off_account_team") if company_id is not None else name("off_deal_team")
+    st.graphviz_chart(relationship_map_dot(edges, missing_roles=missing_roles, off_label=off))
     shown = edges["stakeholder_id"].nunique()
-    note = ("Blue: our people on the " + team + "; orange: owners outside it; red dashed: "
+    note = ("Blue: our people on the " + team + "; orange: owners " + off.lower()
+            + "; red dashed: "
             "orphaned stakeholders" + (" and missing required roles" if missing_roles else "")
             + ". Click a name to open it.")
     if shown < total_stakeholders:
