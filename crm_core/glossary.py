@@ -108,8 +108,8 @@ ENTRIES: tuple[Entry, ...] = (
     _E("meddpicc", "MEDDPICC",
        "Metrics, Economic buyer, Decision criteria, Decision process, Paper process, Identify "
        "pain, Champion, Competition: the method used to qualify a deal.",
-       "The stakeholder roles below are the buying-committee roles that give evidence for "
-       "these elements.", "MEDDPICC"),
+       "The seven stakeholder roles (economic buyer, decision maker, champion, ...) are "
+       "buying-committee roles whose holders give evidence for these elements.", "MEDDPICC"),
     _E("meddpicc_role", "MEDDPICC role",
        "A buying-committee role a stakeholder plays (economic buyer, decision maker, "
        "champion, ...).",

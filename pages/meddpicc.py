@@ -4,7 +4,7 @@ and (for managers) the scorecard and the fixes that close a gap."""
 import streamlit as st
 
 from crm_core.access import Permission
-from crm_core.glossary import help_text, name
+from crm_core.glossary import help_text, name, term
 from crm_core.queries.meddpicc import opportunity_gaps, opportunity_scorecard
 from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
 from crm_core.queries.meddpicc_screen import gap_screen
@@ -30,6 +30,7 @@ from dashboard.meddpicc_view import (
 )
 
 st.title("MEDDPICC")
+st.caption(f"{term('meddpicc').help} The Glossary explains every term.")
 actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
