@@ -168,7 +168,7 @@ ENTRIES: tuple[Entry, ...] = (
        "(confirmed: owned by the deal's team; identified: held but not owned by it); "
        "managers record the other six.", "MEDDPICC"),
     # Tasks
-    _E("open_task", "Open (tasks)", "Tasks and steps not finished yet.",
+    _E("open_task", "Open", "Tasks and steps not finished yet.",
        "Status open or in progress; sequences are counted through their steps.", "Tasks"),
     _E("overdue", "Overdue", "Unfinished and due before today.",
        "Done and cancelled tasks are never overdue.", "Tasks"),

@@ -50,7 +50,7 @@ for figure, key, count in ((figures[0], "open_task", counts.open),
                            (figures[1], "overdue", counts.overdue),
                            (figures[2], "due_soon", counts.due_soon),
                            (figures[3], "blocked", counts.blocked)):
-    figure.metric(name(key).removesuffix(" (tasks)"), f"{count:,}", border=True,
+    figure.metric(name(key), f"{count:,}", border=True,
                   help=f"{help_text(key)} Counted in the list below.")
 
 # Only the open tab runs (a switch reruns the page): a cold render computes the list, not the
