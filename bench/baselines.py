@@ -32,7 +32,8 @@ _ROLE_BITS = "CASE meddpicc_role " + " ".join(
 _ROLE_LEVELS = ",\n".join(
     f"  max(CASE WHEN (roles & {1 << bit}) <> 0 THEN level ELSE 0 END) AS \"{role}\""
     for bit, role in enumerate(MEDDPICC_ROLES))
-# Cell codes as gap_rows computes them: 0 missing, 1 unowned, 2 off-team, 3 owned, 4 not required.
+# Cell codes as gap_rows computes them: 0 missing, 1 unowned, 2 off the deal team, 3 owned,
+# 4 not required.
 _ROLE_CELLS = ",\n".join(
     f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 4 ELSE coalesce(l.\"{role}\", 0) END "
     f"AS \"{role}\"" for bit, role in enumerate(MEDDPICC_ROLES))

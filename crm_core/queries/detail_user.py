@@ -172,8 +172,8 @@ def user_owned_stakeholders(session: Session, *, user_id: int, limit: int | None
 
 
 def user_load(session: Session, *, user_id: int) -> UserLoad:
-    """How many relationships the user owns (alone, off-team), where they sit, and their rank
-    by relationships owned."""
+    """How many relationships the user owns (alone, off the account team), where they sit,
+    and their rank by relationships owned."""
     mine = StakeholderRelationshipOwner
     other = aliased(StakeholderRelationshipOwner)
     has_other_owner = exists().where(other.stakeholder_id == mine.stakeholder_id,

@@ -162,7 +162,7 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
     linked one is unowned, the lowest and highest user owning a linked stakeholder, and per
     MEDDPICC role the best level a linked holder reaches (0 none, 1 held unowned, 2 owned
-    off-team, 3 owned by a member of the opportunity's full team).
+    off the deal team, 3 owned by a member of the opportunity's full team).
 
     One statement grouped by opportunity: a row per link, owner of its stakeholder and role
     the stakeholder holds, each with the owner's full-team rows (primary keys, so no extra

@@ -55,7 +55,7 @@ def test_each_section_shows_only_its_own_list_or_chart(app_as):
     at = app_as("viewer", PAGE)
     show_section(at, "off_team")
     assert not at.exception
-    assert len(table_with(at, "owner_since")) == 1  # Bob owns Gus off-team
+    assert len(table_with(at, "owner_since")) == 1  # Bob owns Gus off the account team
     show_section(at, "owner_load")
     assert len(at.get("vega_lite_chart")) == 2  # coverage bars, owner load
     assert len(table_with(at, "stakeholders_owned")) == 3
