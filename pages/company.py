@@ -41,7 +41,7 @@ with website:
 cells = st.columns(4)
 cells[0].metric("Stakeholders", f"{profile.stakeholders:,}", border=True)
 cells[1].metric("Orphaned", f"{profile.orphaned:,}", border=True,
-                help="Stakeholders nobody on our side owns.")
+                help=help_text("orphaned"))
 cells[2].metric("Open opportunities", f"{profile.open_opportunities:,}", border=True)
 cells[3].metric("Open pipeline", money(profile.open_pipeline), border=True,
                 help=f"{money(profile.weighted_open_pipeline)} weighted by probability.")
@@ -105,7 +105,7 @@ show_table(_with_status(stakeholders), key="company_stakeholders",
            links={"stakeholder": ("stakeholder", "stakeholder_id")}, styler=_highlight_orphans,
            columns={"stakeholder": "Stakeholder", "job_title": "Job title",
                     "status": st.column_config.TextColumn(
-                        "Ownership", help="Orphaned: nobody on our side owns the relationship"),
+                        "Ownership", help=help_text("orphaned")),
                     "roles": "MEDDPICC roles", "owners": "Relationship owners",
                     "opportunities": st.column_config.NumberColumn(
                         "Opportunities", help="Opportunities the stakeholder is linked to")})

@@ -27,7 +27,7 @@ from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.manage import show_confirmation
 
 SHARE = st.column_config.NumberColumn("Owned", format="percent",
-                                      help="Share of stakeholders with at least one owner")
+                                      help=help_text("owned"))
 
 st.title("Coverage")
 st.caption("Where our customer relationships are owned, by whom, and where they are not.")
@@ -102,7 +102,8 @@ elif section == "owner_load":
                         "open_opportunities": st.column_config.NumberColumn(
                             name("open_deals_via_owned"), help=help_text("open_deals_via_owned")),
                         "open_pipeline": st.column_config.NumberColumn(
-                            "Open pipeline", help="Each linked open opportunity counted once",
+                            "Open pipeline", help="The value of the open deals via owned "
+                            "stakeholders, each deal counted once",
                             **MONEY),
                         "owns_nobody": yes_no_column("Owns nobody")})
 elif section == "roles":

@@ -38,7 +38,7 @@ cells = st.columns(3)
 cells[0].metric("Value", money(profile.value), border=True)
 cells[1].metric("Probability", f"{profile.probability}%", border=True)
 cells[2].metric("Weighted value", money(profile.weighted_value), border=True,
-                help="Value × probability.")
+                help=help_text("weighted_value"))
 
 gaps = load(opportunity_gaps, opportunity_id=opportunity_id)
 st.subheader("MEDDPICC", anchor=False)
@@ -87,7 +87,7 @@ show_table(committee, key="opportunity_stakeholders",
            links={"stakeholder": ("stakeholder", "stakeholder_id")},
            columns={"stakeholder": "Stakeholder", "job_title": "Job title",
                     "roles": "MEDDPICC roles", "owners": "Relationship owners",
-                    "orphaned": yes_no_column("Orphaned", help="Nobody on our side owns them"),
+                    "orphaned": yes_no_column(name("orphaned"), help=help_text("orphaned")),
                     "owner_on_team": yes_no_column(
                         "Owner on the team", help="One of the owners is on this opportunity's "
                                                   "full team")})

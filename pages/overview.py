@@ -38,18 +38,18 @@ pipeline, coverage, gaps, tasks, by_stage = load_together(
 open_column, weighted_column, owned_column, meddpicc_column, tasks_column = st.columns(5)
 with open_column:
     st.metric("Open pipeline", money(pipeline.pipeline), border=True,
-              help="Total value of opportunities in an open stage.")
+              help=help_text("open_pipeline"))
     st.caption(f"{pipeline.open_opportunities:,} open opportunities")
     link_to_page("pages/meddpicc.py", label="Open opportunities", actor=actor)
 with weighted_column:
     st.metric("Weighted pipeline", money(pipeline.weighted_pipeline), border=True,
-              help="Each open opportunity's value times its probability.")
+              help=help_text("weighted_value"))
     st.caption(f"{percent(share(pipeline.weighted_pipeline, pipeline.pipeline))} of the open "
                "pipeline")
     link_to_page("pages/meddpicc.py", label="By opportunity", actor=actor)
 with owned_column:
     st.metric("Ownership coverage", percent(coverage.owned_share), border=True,
-              help="Share of stakeholders with at least one relationship owner on our side.")
+              help=help_text("owned"))
     st.caption(f"{coverage.orphaned:,} orphaned · {coverage.single_owner:,} single-owner")
     link_to_page("pages/coverage.py", label="Relationship coverage", actor=actor)
 with meddpicc_column:
@@ -60,7 +60,7 @@ with meddpicc_column:
     link_to_page("pages/meddpicc.py", label="MEDDPICC gaps", actor=actor)
 with tasks_column:
     st.metric("Overdue tasks", f"{tasks.overdue:,}", border=True,
-              help="Unfinished tasks whose due date has passed.")
+              help=help_text("overdue"))
     st.caption(f"{tasks.due_soon:,} due in 7 days · {tasks.blocked:,} blocked")
     link_to_page("pages/tasks.py", label="Tasks", actor=actor)
 

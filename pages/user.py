@@ -59,7 +59,7 @@ cells[0].metric("Owned", f"{workload.owned:,}",
 cells[1].metric(name("sole_owner"), f"{workload.sole_owned:,}",
                 delta=f"{workload.sole_owned - team.average_sole_owned:+.1f} vs average",
                 delta_color="off", border=True,
-                help="Stakeholders nobody else owns: they depend on this user alone. "
+                help=help_text("sole_owner") + " "
                      f"Team average {team.average_sole_owned:.1f}.")
 cells[2].metric(name("off_account_team"), f"{workload.owned_off_team:,}", border=True,
                 help="Stakeholders they own at companies whose account team they are not on. "
