@@ -13,7 +13,7 @@ import pytest
 from crm_core.db import make_engine, write_session
 from tests.app.dataset import build_known_dataset
 from tests.e2e.conftest import assert_no_exception, start_streamlit, wait_until_idle
-from tests.factories import add_company, add_stakeholder
+from tests.factories import add_company, add_stakeholder, add_task
 
 pytestmark = pytest.mark.e2e
 
@@ -21,9 +21,10 @@ DOWNLOAD_TIMEOUT_MS = 120_000  # the machine may be busy: wait for the file, how
 
 
 @pytest.fixture
-def app_with_many_orphans(tmp_path, sqlite_template) -> Iterator[str]:
-    """The known dataset (2 orphans) plus Initech's 30 orphaned stakeholders, one of them
-    named like a spreadsheet formula: 32 orphans, more than one page of 25."""
+def app_with_long_lists(tmp_path, sqlite_template) -> Iterator[str]:
+    """The known dataset (2 orphans, 2 open tasks) plus Initech's 30 orphaned stakeholders and
+    55 open tasks, one of each named like a spreadsheet formula: 32 orphans (more than a page
+    of 25) and 57 open tasks (more than a page of 50)."""
     shutil.copy(sqlite_template, tmp_path / "crm.db")
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     engine = make_engine(url)
@@ -33,6 +34,9 @@ def app_with_many_orphans(tmp_path, sqlite_template) -> Iterator[str]:
         add_stakeholder(session, initech, '=HYPERLINK("http://evil.example","Open")')
         for n in range(1, 30):
             add_stakeholder(session, initech, f"Orphan {n:02d}")
+        add_task(session, "@SUM(1+1)", due_in_days=60, links=[("company", initech.id)])
+        for n in range(1, 55):
+            add_task(session, f"Initech task {n:02d}", due_in_days=60 + n)
     engine.dispose()
     process, base_url = start_streamlit(url, tmp_path / "streamlit.log")
     yield base_url
@@ -41,10 +45,10 @@ def app_with_many_orphans(tmp_path, sqlite_template) -> Iterator[str]:
 
 
 def test_the_orphan_download_holds_every_orphan_with_formulas_defused(page,
-                                                                      app_with_many_orphans):
-    page.goto(f"{app_with_many_orphans}/coverage")
+                                                                      app_with_long_lists):
+    page.goto(f"{app_with_long_lists}/coverage")
     wait_until_idle(page)
-    assert_no_exception(page, app_with_many_orphans)
+    assert_no_exception(page, app_with_long_lists)
     page.get_by_text("Showing 1–25 of 32").wait_for()
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.locator('[data-testid="stDownloadButton"] button').first.click()
@@ -55,3 +59,20 @@ def test_the_orphan_download_holds_every_orphan_with_formulas_defused(page,
     assert {"Fay Fox", "Hana Hill", "Orphan 01", "Orphan 29"} <= names
     assert "'=HYPERLINK(\"http://evil.example\",\"Open\")" in names
     assert download.value.suggested_filename == "orphaned-stakeholders.csv"
+
+
+def test_the_task_download_holds_every_task_of_the_list_with_linked_names(page,
+                                                                         app_with_long_lists):
+    page.goto(f"{app_with_long_lists}/tasks")
+    wait_until_idle(page)
+    assert_no_exception(page, app_with_long_lists)
+    page.get_by_text("Showing 1–50 of 57").wait_for()
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text("utf-8"))))
+
+    assert len(rows) == 57
+    assert [r["Task"] for r in rows[:3]] == ["Send pricing to Dana", "Book discovery call",
+                                             "'@SUM(1+1)"]
+    assert rows[2]["Company"] == "Initech"            # the name, not a link
+    assert rows[-1]["Task"] == "Initech task 54"
