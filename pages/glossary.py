@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from crm_core.glossary import GROUPS, entries
+from crm_core.glossary import GROUPS, entries, term
 
 st.title("Glossary")
 st.caption("Each figure and label in the app means exactly what is written here, on every "
@@ -18,8 +18,7 @@ for group in GROUPS:
         continue
     st.subheader(group, anchor=False)
     if group == "Stakeholder roles":
-        st.caption("The seven MEDDPICC roles are buying-committee roles: the people whose "
-                   "presence on a deal gives evidence for the MEDDPICC elements.")
+        st.caption(term("meddpicc").rule)
     for entry in matching:
         found += 1
         # Our own fixed text (never people's input), so markdown is safe here.

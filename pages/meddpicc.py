@@ -92,7 +92,7 @@ cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True)
 cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
 cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True)
 st.caption("Required at this stage: " + (", ".join(
-    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or f"no roles ({name('not_gated')})"))
+    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or f"no roles ({name('not_gated').lower()})"))
 if gaps.gaps_in_words:
     st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
 
