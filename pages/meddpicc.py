@@ -90,9 +90,10 @@ cells[0].metric(name("coverage_score"), percent(gaps.coverage_score), border=Tru
                 help=help_text("coverage_score"))
 cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True)
 cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
-cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True)
-st.caption("Required at this stage: " + (", ".join(
-    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or f"no roles ({name('not_gated').lower()})"))
+cells[3].metric(name("single_threaded"), "Yes" if gaps.single_threaded else "No", border=True,
+                help=help_text("single_threaded"))
+required = ", ".join(MEDDPICC_ROLES.label(r) for r in gaps.required_roles)
+st.caption(f"Required at this stage: {required or 'no roles (' + name('not_gated').lower() + ')'}")
 if gaps.gaps_in_words:
     st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
 
