@@ -25,7 +25,7 @@ class Entry:
         return f"{self.definition} {self.rule}"
 
 
-GROUPS = ("Relationships", "Teams", "Deals", "MEDDPICC", "Stakeholder roles", "Tasks")
+GROUPS = ("Relationships", "Teams", "Deals", "MEDDPICC", "Stakeholder roles", "Tasks", "Import")
 
 _OPEN_STAGE_NAMES = ", ".join(STAGES.label(s).lower() for s in OPEN_STAGES)
 
@@ -179,6 +179,27 @@ ENTRIES: tuple[Entry, ...] = (
        "it has started.", "Tasks"),
     _E("sequence", "Sequence", "A parent task whose steps run in order.",
        "Progress is its steps done of all its steps.", "Tasks"),
+    # Import
+    _E("source_identity", "Source identity",
+       "Where an imported record came from: the source system (Salesforce, HubSpot or a plain "
+       "file), the object there and its id.",
+       "A later import finds the record by it before any name.", "Import"),
+    _E("source_crm_id", "Source CRM id",
+       "A record's id in the CRM it was exported from.",
+       "Salesforce's 15- and 18-character forms are one id.", "Import"),
+    _E("date_order", "Date order",
+       "Whether a date like 03/04/2026 is day-first (3 April) or month-first (4 March).",
+       "Decided per column from all its values; never mixed.", "Import"),
+    _E("decimal_mark", "Decimal mark",
+       "The character before the cents of an amount: a point (1,234.56) or a comma (1.234,56).",
+       "Decided per column; an amount like 1.234 that could be either is refused unless it is "
+       "named.", "Import"),
+    _E("user_from_name", "User from a name alone",
+       "A user imported without an email (a rep in a spreadsheet).",
+       "On teams and owning relationships, but unable to sign in.", "Import"),
+    _E("value_mapping", "Value mapping",
+       "Their stage and contact-role names mapped onto our stages and MEDDPICC roles.",
+       "Unknown values get a suggested match; nothing is guessed silently.", "Import"),
 )
 
 _BY_KEY = {e.key: e for e in ENTRIES}

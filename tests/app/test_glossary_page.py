@@ -14,7 +14,7 @@ def test_every_role_reaches_the_glossary_with_every_term(app_as):
                             "Decision process, Paper process, Identify pain, Champion, "
                             "Competition") for s in shown)
     assert [h.value for h in at.subheader] == ["Relationships", "Teams", "Deals", "MEDDPICC",
-                                               "Stakeholder roles", "Tasks"]
+                                               "Stakeholder roles", "Tasks", "Import"]
     assert ("**Champion** — Sells for us inside the customer and has the power to do so."
             in shown)
 
