@@ -90,7 +90,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
+    # None for a user imported from a name alone (a rep in a spreadsheet): they cannot sign in.
+    email: Mapped[str | None] = mapped_column(String(320))
     job_title: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = _created_at()
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -383,6 +384,26 @@ class AuditEvent(Base):
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SourceIdentity(Base):
+    """Where an imported record came from: another CRM's object and id -> our table and id.
+
+    Generic like task links (no foreign key on record_id): the delete services remove a deleted
+    record's rows, and the importer ignores (and re-points) any whose record is gone.
+    """
+
+    __tablename__ = "source_identities"
+    __table_args__ = (
+        Index("ix_source_identities_record", "record_table", "record_id"),
+    )
+
+    source_system: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source_object: Mapped[str] = mapped_column(String(80), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    record_table: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _created_at()
 
 
 class AccessGrant(Base):

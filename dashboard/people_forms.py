@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.access import Actor
+from crm_core.glossary import help_text, name
 from crm_core.queries.people import people, regions
 from crm_core.services import people as people_services
 from crm_core.services import regions as region_services
-from crm_core.team_terms import TEAM_TERMS, definition
 from dashboard.data import load
 from dashboard.manage import field_error, form_errors, seen, set_error, show_values, submit
 from dashboard.navigation import link_to_page
@@ -54,14 +54,14 @@ def placement_form(row: pd.Series) -> None:
         identity=user_id, meta={"version": int(row.version)})
     with st.form(f"{PLACEMENT_FORM}_form"):
         st.markdown("**Reporting line and region**")
-        st.selectbox(TEAM_TERMS.label("manager"), list(managers), index=None,
+        st.selectbox(name("manager"), list(managers), index=None,
                      format_func=lambda i: managers.get(i, f"user {i}"), key="people_manager_id",
                      placeholder="Nobody (top of the organisation)",
-                     help=definition("manager"))
+                     help=help_text("manager"))
         field_error(PLACEMENT_FORM, "manager_id")
-        st.selectbox(TEAM_TERMS.label("region"), list(region_names), index=None,
+        st.selectbox(name("region"), list(region_names), index=None,
                      format_func=lambda i: region_names.get(i, f"region {i}"),
-                     key="people_region_id", placeholder="No region", help=definition("region"))
+                     key="people_region_id", placeholder="No region", help=help_text("region"))
         field_error(PLACEMENT_FORM, "region_id")
         st.form_submit_button("Save", type="primary", key="people_placement_save",
                               on_click=_save_placement, args=(user_id,))
@@ -100,7 +100,7 @@ def departure_form(row: pd.Series, actor: Actor) -> None:
                      actor=actor, icon=":material/swap_horiz:",
                      query_params={"from_user": str(user_id)})
     with st.form(f"{DEPART_FORM}_form"):
-        st.markdown(f"**{TEAM_TERMS.label('departed')}**")
+        st.markdown(f"**{name('departed')}**")
         st.date_input("Departed on", key="people_departed_on", format="YYYY-MM-DD",
                       max_value=date.today())
         field_error(DEPART_FORM, "departed_on")

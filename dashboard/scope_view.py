@@ -11,11 +11,11 @@ import streamlit as st
 
 from crm_core.access import Actor
 from crm_core.errors import ValidationError
+from crm_core.glossary import help_text, name
 from crm_core.queries.people import people, regions
 from crm_core.queries.scope import WHOLE, Scope
 from crm_core.queries.task_details import user_id_for_email
 from crm_core.queries.team_comparison import team_comparison
-from crm_core.team_terms import TEAM_TERMS, definition
 from dashboard.data import load
 from dashboard.detail import MONEY, show_table
 
@@ -30,11 +30,11 @@ def _choices(actor: Actor) -> tuple[dict[str, str], str]:
     staff, areas = load(people), load(regions)
     me = load(user_id_for_email, email=actor.email)
     mine = staff[(staff["user_id"] == me) & (staff["reports"] > 0)]
-    labels = {WHOLE: TEAM_TERMS.label("organisation")}
+    labels = {WHOLE: name("organisation")}
     default = WHOLE
     if not mine.empty:
         default = f"team:{me}"
-        labels[default] = f"{TEAM_TERMS.label('my_team')} ({mine.iloc[0]['name']})"
+        labels[default] = f"{name('my_team')} ({mine.iloc[0]['name']})"
     for row in areas.itertuples():
         labels[f"region:{row.region_id}"] = f"Region · {row.name}"
     for row in staff[staff["reports"] > 0].itertuples():
@@ -99,8 +99,8 @@ def scope_control(actor: Actor) -> str:
         st.query_params[PARAM] = wanted  # the address bar always names the scope shown
     st.session_state[KEY] = wanted
     st.session_state[REMEMBERED] = wanted
-    st.selectbox(TEAM_TERMS.label("scope"), list(labels), format_func=labels.get, key=KEY,
-                 on_change=to_url, args=(KEY, PARAM), help=definition("scope"))
+    st.selectbox(name("scope"), list(labels), format_func=labels.get, key=KEY,
+                 on_change=to_url, args=(KEY, PARAM), help=help_text("scope"))
     return wanted
 
 
@@ -110,7 +110,7 @@ def team_comparison_section(scope: str, *, today: date) -> None:
     parsed = Scope.parse(scope)
     if parsed.kind != "team":
         return
-    section = st.expander(TEAM_TERMS.label("team_comparison"), key=COMPARISON,
+    section = st.expander(name("team_comparison"), key=COMPARISON,
                           bind="query-params", icon=":material/compare_arrows:")
     if not section.open:
         return
@@ -123,7 +123,7 @@ def show_team_comparison(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.caption("Nobody reports to this manager directly.")
         return
-    st.caption(definition("team_comparison"))
+    st.caption(help_text("team_comparison"))
     # Each row opens the Overview on that team, with its own comparison open.
     frame = frame.assign(team=[f"/overview?{PARAM}={s}&{COMPARISON}=true"
                                for s in frame["scope"]])
@@ -142,7 +142,7 @@ def show_team_comparison(frame: pd.DataFrame) -> None:
                         "orphaned": "Orphaned",
                         "orphaned_owner_departed": st.column_config.NumberColumn(
                             "Orphaned (owner departed)",
-                            help=definition("orphaned_owner_departed")),
+                            help=help_text("orphaned_owner_departed")),
                         "open_opportunities": "Open deals",
                         "value_at_risk": st.column_config.NumberColumn(
                             "Value at risk", **MONEY,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import (
     coverage_by_company,
     coverage_by_industry,
@@ -12,7 +13,6 @@ from crm_core.queries.coverage import (
 )
 from crm_core.queries.owner_load import coverage_matrix, owner_load
 from crm_core.queries.scope import WHOLE
-from crm_core.team_terms import TEAM_TERMS
 from dashboard.auth import current_actor
 from dashboard.charting import show_chart
 from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
@@ -29,7 +29,7 @@ from dashboard.manage import show_confirmation
 from dashboard.scope_view import from_url, scope_control, to_url
 
 SHARE = st.column_config.NumberColumn("Owned", format="percent",
-                                      help="Share of stakeholders with at least one owner")
+                                      help=help_text("owned"))
 
 st.title("Coverage")
 st.caption("Where our customer relationships are owned, by whom, and where they are not.")
@@ -65,9 +65,9 @@ else:
 st.subheader("Where to act", anchor=False)
 SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned - summary.orphaned_owner_departed:,})",
             "single": f"Single owner ({summary.single_owner:,})",
-            "owner_departed": f"{TEAM_TERMS.label('orphaned_owner_departed')} "
+            "owner_departed": f"{name('orphaned_owner_departed')} "
                               f"({summary.orphaned_owner_departed:,})",
-            "off_team": "Off-team owners", "accounts": "Largest accounts",
+            "off_team": name("off_account_team"), "accounts": "Largest accounts",
             "owner_load": "Owner load", "roles": "MEDDPICC roles",
             "team": "Account team members"}
 # ?section=single opens on that section; a change is a step the back button returns from.
@@ -108,11 +108,13 @@ elif section == "owner_load":
                columns={"name": "User", "job_title": "Job title",
                         "stakeholders_owned": "Stakeholders owned",
                         "sole_owner_of": st.column_config.NumberColumn(
-                            "Sole owner of", help="Stakeholders nobody else owns"),
+                            "Sole owner of", help=help_text("sole_owner")),
                         "companies_touched": "Companies",
-                        "open_opportunities": "Open deals",
+                        "open_opportunities": st.column_config.NumberColumn(
+                            name("open_deals_via_owned"), help=help_text("open_deals_via_owned")),
                         "open_pipeline": st.column_config.NumberColumn(
-                            "Open pipeline", help="Each linked open opportunity counted once",
+                            "Open pipeline", help="The value of the open deals via owned "
+                            "stakeholders, each deal counted once",
                             **MONEY),
                         "owns_nobody": yes_no_column("Owns nobody")})
 elif section == "roles":

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import name
 from crm_core.queries.detail_search import search_users
-from crm_core.team_terms import TEAM_TERMS
 from dashboard.auth import current_actor
 from dashboard.detail import link_to, show_field
 from dashboard.manage import pick, show_confirmation
@@ -31,10 +31,10 @@ else:
         link_to("user", picked, row["name"], icon=":material/person:")
         facts = st.columns(4)
         with facts[0]:
-            show_field(TEAM_TERMS.label("manager"),
+            show_field(name("manager"),
                        row["manager"] if pd.notna(row["manager"]) else None)
         with facts[1]:
-            show_field(TEAM_TERMS.label("region"),
+            show_field(name("region"),
                        row["region"] if pd.notna(row["region"]) else None)
         with facts[2]:
             show_field("Direct reports", f"{int(row['reports']):,}")

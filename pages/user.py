@@ -3,14 +3,15 @@ tasks and their load against the team's average."""
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text, name, term
 from crm_core.queries import detail_user as q
 from crm_core.queries.detail_search import search_users
-from crm_core.team_terms import TEAM_TERMS
 from crm_core.vocab import STAGES
 from dashboard.auth import current_actor
-from dashboard.data import load, load_together
+from dashboard.data import load, load_together, whole_list
 from dashboard.detail import (
     MONEY,
     open_record,
@@ -26,6 +27,15 @@ from dashboard.scope_view import placement
 
 PAGE_SIZE = 50
 
+
+def _with_source(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Stage labels, and why the user is on each opportunity's team."""
+    return opportunities.assign(
+        stage=opportunities["stage"].map(STAGES.label),
+        source=[team_source(i, a) for i, a in zip(opportunities["inherited"],
+                                                  opportunities["added"], strict=True)])
+
+
 st.title("User")
 user_id, profile = open_record("user", q.user_profile, search_users)
 job_title, email, manager, region, departed = st.columns(5)
@@ -35,11 +45,11 @@ with email:
     show_field("Email", profile.email)
 place = placement(user_id)
 with manager:
-    show_field(TEAM_TERMS.label("manager"), place["manager"])
+    show_field(name("manager"), place["manager"])
 with region:
-    show_field(TEAM_TERMS.label("region"), place["region"])
+    show_field(name("region"), place["region"])
 with departed:
-    show_field(TEAM_TERMS.label("departed"), place["departed_on"] or "No")
+    show_field(name("departed"), place["departed_on"] or "No")
 if place["reports"]:
     link_to_page("pages/overview.py", label=f"Dashboards of their team ({place['reports']} "
                  "direct reports)", actor=current_actor(), icon=":material/groups:",
@@ -60,17 +70,18 @@ cells[0].metric("Owned", f"{workload.owned:,}",
                 delta_color="off", border=True,
                 help=f"Stakeholder relationships owned. The team ({team.size} users) "
                      f"owns {team.average_owned:.1f} per user on average.")
-cells[1].metric("Sole owner", f"{workload.sole_owned:,}",
+cells[1].metric(name("sole_owner"), f"{workload.sole_owned:,}",
                 delta=f"{workload.sole_owned - team.average_sole_owned:+.1f} vs average",
                 delta_color="off", border=True,
-                help="Stakeholders nobody else owns: they depend on this user alone. "
+                help=help_text("sole_owner") + " "
                      f"Team average {team.average_sole_owned:.1f}.")
-cells[2].metric("Off-team", f"{workload.owned_off_team:,}", border=True,
-                help="Owned stakeholders at companies whose account team they are not on.")
+cells[2].metric(name("off_account_team"), f"{workload.owned_off_team:,}", border=True,
+                help="Stakeholders they own at companies whose account team they are not on. "
+                     + term("off_account_team").rule)
 cells[3].metric("Account teams", f"{workload.companies:,}", border=True)
-cells[4].metric("Open deals", f"{workload.open_opportunities:,}", border=True,
-                help=f"Open opportunities on whose team they are ({workload.opportunities:,} "
-                     "in all, open or closed).")
+cells[4].metric(name("open_deals_on_team"), f"{workload.open_opportunities:,}", border=True,
+                help=f"{help_text('open_deals_on_team')} {workload.opportunities:,} in all, "
+                     "open or closed.")
 times_average = team.times_average(workload.owned)
 if times_average is not None:
     st.caption(f"Owns {times_average:.1f}× the team's average of "
@@ -82,6 +93,7 @@ offset = pager(workload.owned, key="user_owned_page", page_size=PAGE_SIZE)
 owned = first_owned if offset == 0 else load(
     q.user_owned_stakeholders, user_id=user_id, limit=PAGE_SIZE, offset=offset)
 show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
+           whole=whole_list(q.user_owned_stakeholders, user_id=user_id),
            empty="Owns no stakeholder relationships.",
            links={"stakeholder": ("stakeholder", "stakeholder_id"),
                   "company": ("company", "company_id")},
@@ -97,6 +109,7 @@ offset = pager(workload.companies, key="user_companies_page", page_size=PAGE_SIZ
 companies = first_companies if offset == 0 else load(
     q.user_companies, user_id=user_id, limit=PAGE_SIZE, offset=offset)
 show_table(companies, key="user_companies", file_name=f"user-{user_id}-account-teams",
+           whole=whole_list(q.user_companies, user_id=user_id),
            empty="On no company's account team.",
            links={"company": ("company", "company_id")},
            columns={"company": "Company", "industry": "Industry",
@@ -112,13 +125,10 @@ if offset == 0 and open_only == last_open_only:
 else:
     opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
                          limit=PAGE_SIZE, offset=offset)
-if not opportunities.empty:
-    opportunities["stage"] = opportunities["stage"].map(STAGES.label)
-    opportunities["source"] = [team_source(i, a) for i, a in
-                               zip(opportunities["inherited"], opportunities["added"],
-                                   strict=True)]
-show_table(opportunities, key="user_opportunities",
+show_table(_with_source(opportunities), key="user_opportunities",
            file_name=f"user-{user_id}-opportunity-teams",
+           whole=whole_list(q.user_opportunities, shape=_with_source, user_id=user_id,
+                            open_only=open_only),
            empty="On no opportunity's team.",
            links={"opportunity": ("opportunity", "opportunity_id"),
                   "company": ("company", "company_id")},

@@ -6,6 +6,8 @@ the objects they built, and state their expected answers by name.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from itertools import count
@@ -120,3 +122,12 @@ def add_task(session: Session, description: str, *, due_in_days: int | None = 7,
         session.add(TaskEntity(task_id=task.id, entity_type=entity_type, entity_id=entity_id))
     session.flush()
     return task
+
+
+def zip_of(files: dict[str, str | bytes]) -> bytes:
+    """A ZIP archive holding the files (name -> content), as an upload would bring it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()

@@ -79,7 +79,7 @@ class RowsPage:
 
     rows: pd.DataFrame
     total: int
-    limit: int
+    limit: int | None  # None: the whole list
     offset: int
 
 

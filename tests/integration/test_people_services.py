@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import Conflict, PermissionDenied, ValidationError
-from crm_core.models import AuditEvent, Region, User
+from crm_core.models import AuditEvent, Region, Stakeholder, User
 from crm_core.queries.meddpicc_scorecard import owner_candidates
 from crm_core.queries.people import departed_on_for_email, people, regions
 from crm_core.queries.team_comparison import team_size
@@ -98,11 +98,13 @@ def test_departed_users_are_refused_as_new_owners_members_and_receivers(engine, 
         write(engine, assignments.assign_owner, actor=MANAGER, stakeholder_id=world.nina.id,
               user_id=gus)
     with pytest.raises(ValidationError, match="Gus Gone departed on"):
-        write(engine, assignments.add_company_team_member, actor=MANAGER,
-              company_id=world.bolt.id, user_id=gus)
+        write(engine, assignment_sets.set_opportunity_team, actor=MANAGER,
+              opportunity_id=world.core_deal.id, user_ids=[world.ray.id, gus])
+    with read_session(engine) as session:
+        al = session.scalar(select(Stakeholder.id).where(Stakeholder.name == "Al Owned"))
     with pytest.raises(ValidationError, match="Gus Gone departed on"):
-        write(engine, assignments.add_opportunity_team_member, actor=MANAGER,
-              opportunity_id=world.core_deal.id, user_id=gus)
+        write(engine, assignments.replace_owner, actor=MANAGER, stakeholder_id=al,
+              old_user_id=world.ray.id, new_user_id=gus)
     with pytest.raises(ValidationError, match="Gus Gone departed on"):
         write(engine, assignment_sets.set_company_team, actor=MANAGER, company_id=world.acme.id,
               user_ids=[world.ray.id, gus])
