@@ -36,11 +36,11 @@ def _choices(actor: Actor) -> tuple[dict[str, str], str]:
         default = f"team:{me}"
         labels[default] = f"{name('my_team')} ({mine.iloc[0]['name']})"
     for row in areas.itertuples():
-        labels[f"region:{row.region_id}"] = f"Region · {row.name}"
+        labels[f"region:{row.region_id}"] = f"{name('region')} · {row.name}"
     for row in staff[staff["reports"] > 0].itertuples():
-        labels.setdefault(f"team:{row.user_id}", f"Team of {row.name}")
+        labels.setdefault(f"team:{row.user_id}", f"{name('team')} of {row.name}")
     for row in staff.itertuples():
-        gone = " (departed)" if pd.notna(row.departed_on) else ""
+        gone = f" ({name('departed').lower()})" if pd.notna(row.departed_on) else ""
         labels[f"person:{row.user_id}"] = f"{row.name}{gone}"
     return labels, default
 
