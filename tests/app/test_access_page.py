@@ -101,6 +101,7 @@ def test_a_revoked_admin_loses_access_on_the_next_run(app_as, open_app, app_db):
     at = app_as("admin", page="pages/access.py")
     at.selectbox(key="access_change_email").select("manager@example.com")
     next(b for b in at.button if b.label == "Revoke access").click().run()
-    manager = open_app(user={"is_logged_in": True, "email": "manager@example.com"},
+    manager = open_app(user={"is_logged_in": True, "email_verified": True,
+                             "email": "manager@example.com"},
                        secrets=OIDC_SECRETS)
     assert manager.warning[0].value.startswith("You have no access to this app yet.")

@@ -25,7 +25,8 @@ def counts(url: str) -> tuple[int, int]:
 def open_home() -> AppTest:
     """Run Home.py once as a signed-in admin."""
     at = AppTest.from_file(HOME, default_timeout=APP_TIMEOUT)
-    at.user = {"is_logged_in": True, "email": "admin@example.com", "name": "Admin"}
+    at.user = {"is_logged_in": True, "email_verified": True,
+               "email": "admin@example.com", "name": "Admin"}
     return at.run()
 
 

@@ -1,4 +1,5 @@
-"""Browser end-to-end harness: `streamlit run Home.py` on a free port against a temporary
+"""Browser end-to-end harness: `streamlit run app.py` (Home.py with the response headers of
+production) on a free port against a temporary
 SQLite database holding the known dataset, driven by Debian's Chromium through Playwright.
 
 Without [auth] configured and served on 127.0.0.1, the browser is the local admin.
@@ -32,7 +33,7 @@ SERVER_LOGS: dict[str, Path] = {}  # base URL -> that server's log (tracebacks e
 def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None = None,
                     cwd: Path = ROOT, secrets: str = "",
                     port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run Home.py` on a free loopback port; return (process, base URL).
+    """Start `streamlit run app.py` on a free loopback port; return (process, base URL).
 
     `secrets` is the whole secrets.toml of this server (default: none, so sign-in is off and
     a developer's own .streamlit/secrets.toml is never read). The project's
@@ -46,7 +47,7 @@ def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None
     env.update(extra_env or {})
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets_path)],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
