@@ -122,6 +122,30 @@ def test_a_stale_scorecard_form_is_refused_with_who_changed_it(app_as, app_db):
     assert card.loc["Metrics", "note"] == "Signed off"
 
 
+def test_a_form_opened_before_the_first_entry_is_refused_when_a_colleague_records_it(
+        app_as, app_db):
+    from crm_core.access import Actor
+    from crm_core.db import make_engine, write_session
+    from crm_core.services.scorecard import record_scorecard_entry
+
+    at = app_as("manager", PAGE)
+    at.selectbox(key="meddpicc_scorecard_element").set_value("paper_process").run()
+    assert at.text_area(key="meddpicc_scorecard_note").value == ""   # nothing recorded yet
+    engine = make_engine(app_db)
+    with write_session(engine) as session:   # a colleague records it before we submit
+        record_scorecard_entry(session, actor=Actor("colleague@example.com", "manager"),
+                               opportunity_id=1, element="paper_process", status="confirmed",
+                               note="Legal signed off")
+    engine.dispose()
+    at.text_area(key="meddpicc_scorecard_note").input("Not started")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("Paper process of 'Acme Platform' was changed by colleague@example" in e.value
+               for e in at.error)
+    assert at.text_area(key="meddpicc_scorecard_note").value == "Not started"
+    card = table_with(at, "status_label").set_index("label")
+    assert card.loc["Paper process", "note"] == "Legal signed off"
+
+
 def test_the_gap_type_filter_narrows_every_figure(app_as):
     at = app_as("viewer", PAGE)
     at.multiselect(key="meddpicc_gap_types").select("off_team").run()
