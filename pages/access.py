@@ -116,7 +116,7 @@ with change_column, st.form("access_change_form"):
     _error("change", "form")
 
 st.subheader("Recent access changes")
-history = load(audit_events, entity_type="access_grant", limit=20).events
+history = load(audit_events, entity_type="access_grant", with_access_events=True, limit=20).events
 if history.empty:
     st.caption("No access changes yet.")
 else:

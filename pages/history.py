@@ -5,15 +5,21 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from crm_core.queries.audit_log import audit_actors, audit_events
+from crm_core.access import Permission
+from crm_core.queries.audit_log import ACCESS_EVENTS, audit_actors, audit_events
 from crm_core.vocab import ENTITY_TYPES
+from dashboard.auth import current_actor
 from dashboard.data import load
 from dashboard.detail import DETAIL_SCRIPTS, pager, show_table
 
 PAGE_SIZE = 50
 OTHER_TYPES = {"task": "Task", "access_grant": "Access grant", "setting": "Setting",
                "import": "Import", "database": "Database"}
-TYPE_LABELS = {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}
+# Who got which access role is an admin's business.
+SEES_ACCESS = current_actor().can(Permission.ADMINISTER)
+TYPE_LABELS = {t: label for t, label in
+               {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}.items()
+               if SEES_ACCESS or t != ACCESS_EVENTS}
 
 st.title("History")
 st.caption("Every change made through the app, newest first: who made it, when, and what it "
@@ -46,7 +52,7 @@ if entity_id_text.strip():
 since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
 
 filters = {"entity_type": entity_type, "entity_id": entity_id, "actor_email": actor,
-           "since": since, "until": until or since}
+           "since": since, "until": until or since, "with_access_events": SEES_ACCESS}
 first = load(audit_events, **filters, limit=PAGE_SIZE)
 st.subheader(f"{first.total:,} change(s)", anchor=False)
 offset = pager(first.total, key="history_page", page_size=PAGE_SIZE)

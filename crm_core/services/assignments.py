@@ -2,6 +2,10 @@
 
 Assignment rows are pure relationships with composite keys; adding one that exists already is
 a no-op (so a double click adds one row), and every real change is audited.
+
+Lock order: a change to a set (a stakeholder's owners, roles and deals, a company's or an
+opportunity's team) first locks the record the set belongs to, as the set forms do, so two
+writers of one set queue up instead of deadlocking on each other's rows.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def _remove_link(session: Session, actor: Actor, model: type, row: dict[str, obj
 def assign_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id: int) -> bool:
     """Make a user a relationship owner of a stakeholder. Returns False if they already were."""
     actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     return _add_link(session, actor, StakeholderRelationshipOwner,
                      {"stakeholder_id": stakeholder_id, "user_id": user_id},
@@ -60,7 +64,7 @@ def assign_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id
 def remove_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id: int) -> bool:
     """Remove a relationship owner. Returns False if the user was not an owner."""
     actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     return _remove_link(session, actor, StakeholderRelationshipOwner,
                         {"stakeholder_id": stakeholder_id, "user_id": user_id},
@@ -74,7 +78,7 @@ def add_company_team_member(session: Session, *, actor: Actor, company_id: int,
                             user_id: int) -> bool:
     """Put a user on a company's account team. Returns False if already there."""
     actor.require(Permission.EDIT)
-    company = get_or_raise(session, Company, company_id)
+    company = get_or_raise(session, Company, company_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     return _add_link(session, actor, CompanyAccountTeam,
                      {"company_id": company_id, "user_id": user_id},
@@ -86,7 +90,7 @@ def remove_company_team_member(session: Session, *, actor: Actor, company_id: in
                                user_id: int) -> bool:
     """Take a user off a company's account team. Returns False if they were not on it."""
     actor.require(Permission.EDIT)
-    company = get_or_raise(session, Company, company_id)
+    company = get_or_raise(session, Company, company_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     return _remove_link(session, actor, CompanyAccountTeam,
                         {"company_id": company_id, "user_id": user_id},
@@ -103,7 +107,7 @@ def add_opportunity_team_member(session: Session, *, actor: Actor, opportunity_i
     account team, so the opportunity has them already and nothing is stored twice).
     """
     actor.require(Permission.EDIT)
-    opportunity = get_or_raise(session, Opportunity, opportunity_id)
+    opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     inherited = session.scalar(select(CompanyAccountTeam.user_id).where(
         CompanyAccountTeam.company_id == opportunity.company_id,
@@ -122,7 +126,7 @@ def remove_opportunity_team_member(session: Session, *, actor: Actor, opportunit
                                    user_id: int) -> bool:
     """Remove a user added to an opportunity (inherited members leave via the company team)."""
     actor.require(Permission.EDIT)
-    opportunity = get_or_raise(session, Opportunity, opportunity_id)
+    opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     return _remove_link(session, actor, OpportunityAccountTeam,
                         {"opportunity_id": opportunity_id, "user_id": user_id},
@@ -135,7 +139,7 @@ def link_stakeholder_to_opportunity(session: Session, *, actor: Actor, stakehold
                                     opportunity_id: int) -> bool:
     """Put a stakeholder on an opportunity's buying committee (same company only)."""
     actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     opportunity = get_or_raise(session, Opportunity, opportunity_id)
     if stakeholder.company_id != opportunity.company_id:
         raise ValidationError(f"{stakeholder.name} works at another company than the "
@@ -151,7 +155,7 @@ def unlink_stakeholder_from_opportunity(session: Session, *, actor: Actor, stake
                                         opportunity_id: int) -> bool:
     """Take a stakeholder off an opportunity's buying committee."""
     actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     opportunity = get_or_raise(session, Opportunity, opportunity_id)
     return _remove_link(session, actor, StakeholderOpportunity,
                         {"stakeholder_id": stakeholder_id, "opportunity_id": opportunity_id},
@@ -166,7 +170,7 @@ def add_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
     actor.require(Permission.EDIT)
     role = validation.choice(meddpicc_role, MEDDPICC_ROLES, field="meddpicc_role",
                              label="MEDDPICC role")
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     return _add_link(session, actor, StakeholderMeddpiccRole,
                      {"stakeholder_id": stakeholder_id, "meddpicc_role": role},
                      action="meddpicc_role.added", entity_type="stakeholder",
@@ -180,7 +184,7 @@ def remove_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
     actor.require(Permission.EDIT)
     role = validation.choice(meddpicc_role, MEDDPICC_ROLES, field="meddpicc_role",
                              label="MEDDPICC role")
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     return _remove_link(session, actor, StakeholderMeddpiccRole,
                         {"stakeholder_id": stakeholder_id, "meddpicc_role": role},
                         action="meddpicc_role.removed", entity_type="stakeholder",
