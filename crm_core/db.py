@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
 from crm_core.errors import Conflict
@@ -34,11 +35,36 @@ CONNECT_TIMEOUT_S = 10
 STATEMENT_TIMEOUT_MS = 120_000
 WRITE_ATTEMPTS = 3
 RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+# What a database that is down, unreachable, or too slow to answer raises.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+def default_database_url() -> str:
+    """The SQLite file data/crm.db, the local demo's database."""
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def database_url() -> str:
     """The configured database: CRM_DATABASE_URL, else the SQLite file data/crm.db."""
-    return os.environ.get("CRM_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return os.environ.get("CRM_DATABASE_URL") or default_database_url()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def is_reachable(engine: Engine) -> bool:
+    """True when the database answers a trivial query (within the connect timeout)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(select(1))
+        return True
+    except UNAVAILABLE_ERRORS:
+        return False
 
 
 def is_sqlite(engine_or_url: Engine | str) -> bool:

@@ -21,8 +21,8 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from crm_core.audit import data_version
-from crm_core.db import database_url, make_engine, read_session, run_write
-from crm_core.errors import PermissionDenied
+from crm_core.db import UNAVAILABLE_ERRORS, database_url, make_engine, read_session, run_write
+from crm_core.errors import PermissionDenied, Unavailable
 
 T = TypeVar("T")
 
@@ -111,7 +111,12 @@ def write(service: Callable[..., T], **kwargs: Any) -> T:
     """
     from dashboard.auth import resolve_actor
 
-    actor = resolve_actor()
-    if actor is None:
-        raise PermissionDenied("You are signed out or no longer have access; sign in again.")
-    return run_write(engine(), lambda session: service(session, actor=actor, **kwargs))
+    try:
+        actor = resolve_actor()
+        if actor is None:
+            raise PermissionDenied("You are signed out or no longer have access; sign in "
+                                   "again.")
+        return run_write(engine(), lambda session: service(session, actor=actor, **kwargs))
+    except UNAVAILABLE_ERRORS as error:
+        raise Unavailable("The database cannot be reached or did not answer in time, so "
+                          "nothing was saved. Try again in a moment.") from error

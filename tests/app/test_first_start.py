@@ -33,6 +33,7 @@ def open_home() -> AppTest:
 def test_the_first_start_on_a_new_database_creates_it_and_loads_the_demo(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'first-start.db'}"
     monkeypatch.setenv("CRM_DATABASE_URL", url)
+    monkeypatch.setenv("CRM_SEED_DEMO", "1")  # a named database gets the demo only when asked
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -45,6 +46,7 @@ def test_the_first_start_on_a_new_database_creates_it_and_loads_the_demo(tmp_pat
 def test_a_restart_does_not_seed_again(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'restart.db'}"
     monkeypatch.setenv("CRM_DATABASE_URL", url)
+    monkeypatch.setenv("CRM_SEED_DEMO", "1")
     st.cache_data.clear()
     st.cache_resource.clear()
     open_home()

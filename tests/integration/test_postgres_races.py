@@ -6,31 +6,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 
 from crm_core.access import Actor
-from crm_core.db import make_engine, read_session, run_write, write_session
+from crm_core.db import read_session, run_write, write_session
 from crm_core.errors import Conflict, ValidationError
 from crm_core.models import AccessGrant, User
 from crm_core.services.access import revoke_access
 from crm_core.services.records import create_user
-from tests.conftest import fresh_database_url
 
 ANN = Actor(email="ann@example.com", role="admin", name="Ann")
 BEN = Actor(email="ben@example.com", role="admin", name="Ben")
-
-
-@pytest.fixture
-def pg_engine(request, tmp_path) -> Iterator[Engine]:
-    urls = fresh_database_url("postgresql", request, tmp_path)
-    engine = make_engine(next(urls))
-    yield engine
-    engine.dispose()
-    next(urls, None)
 
 
 def _blocked_or_done(engine: Engine, future: Future, timeout: float = 30) -> None:
@@ -61,35 +51,35 @@ def _second_while_first_is_open(engine: Engine, first: Callable, second: Callabl
     return future
 
 
-def test_two_admins_taking_admin_from_each_other_leave_one_admin(pg_engine):
-    with write_session(pg_engine) as session:
+def test_two_admins_taking_admin_from_each_other_leave_one_admin(postgres_engine):
+    with write_session(postgres_engine) as session:
         session.add_all([AccessGrant(email=a.email, access_role="admin", granted_by="tests")
                          for a in (ANN, BEN)])
     future = _second_while_first_is_open(
-        pg_engine, lambda s: revoke_access(s, actor=BEN, email=ANN.email),
+        postgres_engine, lambda s: revoke_access(s, actor=BEN, email=ANN.email),
         lambda s: revoke_access(s, actor=ANN, email=BEN.email))
     with pytest.raises(Conflict, match="ben@example.com is the last admin"):
         future.result()
-    with read_session(pg_engine) as session:
+    with read_session(postgres_engine) as session:
         assert list(session.scalars(select(AccessGrant.email))) == [BEN.email]
 
 
-def test_the_same_email_created_twice_at_once_gets_the_services_own_message(pg_engine):
+def test_the_same_email_created_twice_at_once_gets_the_services_own_message(postgres_engine):
     def create(name: str):
         return lambda s: create_user(s, actor=ANN, name=name, email="Sam@ourco.example",
                                      job_title="Account Executive")
 
-    future = _second_while_first_is_open(pg_engine, create("Sam Smith"), create("Sam Other"))
+    future = _second_while_first_is_open(postgres_engine, create("Sam Smith"), create("Sam Other"))
     with pytest.raises(ValidationError) as error:
         future.result()
     assert error.value.field == "email"
     assert error.value.message == "Email sam@ourco.example already belongs to Sam Smith."
-    with read_session(pg_engine) as session:
+    with read_session(postgres_engine) as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
 
 
-def test_a_transaction_chosen_as_a_deadlock_victim_is_run_again(pg_engine):
-    with write_session(pg_engine) as session:
+def test_a_transaction_chosen_as_a_deadlock_victim_is_run_again(postgres_engine):
+    with write_session(postgres_engine) as session:
         session.add_all([User(name=n, email=f"{n}@ourco.example") for n in ("one", "two")])
     both_hold_one = threading.Barrier(2, timeout=30)
     runs = {"one": 0, "two": 0}
@@ -107,10 +97,10 @@ def test_a_transaction_chosen_as_a_deadlock_victim_is_run_again(pg_engine):
         return work
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = [pool.submit(run_write, pg_engine, rename_both("one", "two")),
-                pool.submit(run_write, pg_engine, rename_both("two", "one"))]
+        done = [pool.submit(run_write, postgres_engine, rename_both("one", "two")),
+                pool.submit(run_write, postgres_engine, rename_both("two", "one"))]
         assert sorted(f.result(timeout=60) for f in done) == ["one", "two"]
     assert sorted(runs.values()) == [1, 2]  # the victim ran twice, and then both committed
-    with read_session(pg_engine) as session:
+    with read_session(postgres_engine) as session:
         titles = set(session.scalars(select(User.job_title)))
     assert len(titles) == 1 and titles <= {"by one", "by two"}
