@@ -1,8 +1,10 @@
-"""Formatting numbers for people: money, percentages, counts."""
+"""Formatting for people: money, percentages, counts, and user text made safe to show."""
 
 from __future__ import annotations
 
 import math
+
+from crm_core.validation import UNSTORABLE_RE
 
 
 def money(value: float | None) -> str:
@@ -34,3 +36,10 @@ def markdown_text(text: object) -> str:
     """Text safe to put in markdown (headers, page_link labels): every markdown character is
     backslash-escaped, so a name like '**Acme** [x](y)' shows exactly as typed."""
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in str(text))
+
+
+def shown_input(text: object, *, limit: int = 40) -> str:
+    """What someone typed (or put in a URL), cut to `limit` characters, for a message quoting
+    it; characters that are not text are left out."""
+    clean = UNSTORABLE_RE.sub("", str(text))
+    return clean if len(clean) <= limit else clean[:limit - 1] + "…"

@@ -11,6 +11,7 @@ import streamlit as st
 
 from crm_core.errors import CrmError, NotFound, ValidationError
 from crm_core.queries.lookups import user_options
+from crm_core.validation import record_id
 from dashboard.data import load, write
 from dashboard.format import markdown_text
 
@@ -29,8 +30,7 @@ def _remember_pick(param: str, key: str) -> None:
 
 def picked_id(param: str) -> int | None:
     """The record id the page's URL names (?stakeholder=42), None without a valid one."""
-    raw = st.query_params.get(param)
-    return int(raw) if raw and raw.strip().isdigit() and int(raw) > 0 else None
+    return record_id(st.query_params.get(param))
 
 
 def pick(param: str, search: Callable[..., pd.DataFrame], *, label: str, plural: str,

@@ -54,7 +54,7 @@ def test_a_long_history_pages_by_fifty(app_as, app_db):
 def test_a_record_id_that_is_not_a_number_is_explained(app_as):
     at = app_as("viewer", PAGE)
     at.text_input(key="history_entity_id").input("abc").run()
-    assert texts(at.error) == ["A record id is a whole number."]
+    assert texts(at.error) == ["A record id is a whole number from 1 to 2,147,483,647."]
 
 
 def test_who_got_which_access_role_is_shown_to_admins_only(app_as, app_db):
