@@ -46,7 +46,8 @@ def test_a_link_to_a_sequence_that_does_not_exist_says_so(app_as):
 SEARCHES = [  # (page, the search box's key)
     ("pages/user.py", "user_search"), ("pages/stakeholder.py", "stakeholder_search"),
     ("pages/company.py", "company_search"), ("pages/opportunity.py", "opportunity_search"),
-    ("pages/tasks.py", "tasks_search"), ("pages/manage_ownership.py", "ownership_stakeholder_search"),
+    ("pages/tasks.py", "tasks_search"),
+    ("pages/manage_ownership.py", "ownership_stakeholder_search"),
 ]
 ODD_TEXTS = ["x" * 100_000, "%_" * 50_000, "Acme\x00", "\x00"]
 
