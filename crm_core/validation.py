@@ -73,9 +73,17 @@ def url(value: Any, *, field: str = "website", label: str = "Website") -> str | 
     if result is None:
         return None
     candidate = result if "://" in result else f"https://{result}"
-    parsed = urlparse(candidate)
-    host = parsed.hostname or ""
-    if parsed.scheme not in ("http", "https") or "." not in host or " " in candidate:
+    try:
+        parsed = urlparse(candidate)
+        scheme, host, user_info = parsed.scheme, parsed.hostname or "", parsed.username
+    except ValueError:  # e.g. a bracketed host that is no IPv6 address
+        scheme, host, user_info = "", "", None
+    if user_info is not None:
+        # https://trusted.example@evil.example/ goes to evil.example: a phishing disguise.
+        raise ValidationError(f"{label} '{result}' names a user before '@'; a website is only "
+                              "its address (e.g. https://example.com).", field=field)
+    if scheme not in ("http", "https") or "." not in host or " " in candidate \
+            or "\\" in candidate:
         raise ValidationError(f"{label} '{result}' is not a valid web address "
                               "(e.g. https://example.com).", field=field)
     return candidate

@@ -104,7 +104,7 @@ def value_mapping(entity: str | None) -> ValueMapping | None:
     try:
         return ValueMapping(stages=stages, roles=roles)
     except ValidationError as error:
-        st.error(error.message)
+        st.error(markdown_text(error.message))
         return None
 
 

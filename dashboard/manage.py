@@ -72,7 +72,7 @@ def load_record(query: Callable[..., Any], **filters: Any) -> Any:
     try:
         return load(query, **filters)
     except NotFound as error:
-        st.warning(str(error), icon=":material/search_off:")
+        st.warning(markdown_text(error), icon=":material/search_off:")
         return None
 
 
@@ -116,10 +116,13 @@ def form_errors(form: str, fields: Iterable[str]) -> None:
 
 
 def show_confirmation() -> None:
-    """The confirmation of the last successful save (once), as a banner and a toast."""
+    """The confirmation of the last successful save (once), as a banner and a toast.
+
+    Confirmations quote names people typed: they are shown as text, never as markdown.
+    """
     if done := st.session_state.pop(DONE, None):
-        st.success(done, icon=":material/check_circle:")
-        st.toast(done, icon=":material/check_circle:")
+        st.success(markdown_text(done), icon=":material/check_circle:")
+        st.toast(markdown_text(done), icon=":material/check_circle:")
 
 
 # --- forms that remember what they showed ------------------------------------------------

@@ -35,7 +35,7 @@ def _apply(current: str, **kwargs) -> None:
 
     def progress(done: int, total: int, message: str) -> None:
         bar.progress(min(done / total, 1.0) if total else 1.0,
-                     text=f"{message}: {done:,} of {total:,}")
+                     text=markdown_text(f"{message}: {done:,} of {total:,}"))
 
     try:
         result = write(import_data, on_progress=progress, **kwargs)
