@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.manage_helpers import texts
+from tests.app.manage_helpers import as_colleague, texts
 
 PAGE = "pages/meddpicc.py"
 
@@ -127,18 +127,14 @@ def test_a_stale_scorecard_form_is_refused_with_who_changed_it(app_as, app_db):
 def test_a_form_opened_before_the_first_entry_is_refused_when_a_colleague_records_it(
         app_as, app_db):
     from crm_core.access import Actor
-    from crm_core.db import make_engine, write_session
     from crm_core.services.scorecard import record_scorecard_entry
 
     at = app_as("manager", PAGE)
     at.selectbox(key="meddpicc_scorecard_element").set_value("paper_process").run()
     assert at.text_area(key="meddpicc_scorecard_note").value == ""   # nothing recorded yet
-    engine = make_engine(app_db)
-    with write_session(engine) as session:   # a colleague records it before we submit
-        record_scorecard_entry(session, actor=Actor("colleague@example.com", "manager"),
-                               opportunity_id=1, element="paper_process", status="confirmed",
-                               note="Legal signed off")
-    engine.dispose()
+    as_colleague(app_db, record_scorecard_entry, actor=Actor("colleague@example.com", "manager"),
+                 opportunity_id=1, element="paper_process", status="confirmed",
+                 note="Legal signed off")  # before we submit
     at.text_area(key="meddpicc_scorecard_note").input("Not started")
     next(b for b in at.button if b.label == "Save").click().run()
     assert any("Paper process of 'Acme Platform' was changed by colleague@example.com" in e

@@ -13,10 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bench.serve import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, wait_for_health
 from crm_core.db import make_engine, write_session
@@ -61,14 +62,24 @@ def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None
     return process, base_url
 
 
-def _serve_known_dataset(folder: Path, template: str) -> Iterator[str]:
+def known_dataset_url(folder: Path, template: str,
+                      add: Callable[[Session], object] | None = None) -> str:
+    """The URL of a new SQLite file in `folder` holding the known dataset (and what `add`
+    writes in the same transaction)."""
     db_path = folder / "crm.db"
     shutil.copy(template, db_path)
     url = f"sqlite:///{db_path}"
     engine = make_engine(url)
     with write_session(engine) as session:
         build_known_dataset(session)
+        if add is not None:
+            add(session)
     engine.dispose()
+    return url
+
+
+def _serve_known_dataset(folder: Path, template: str) -> Iterator[str]:
+    url = known_dataset_url(folder, template)
     process, base_url = start_streamlit(url, folder / "streamlit.log")
     yield base_url
     process.terminate()

@@ -4,7 +4,6 @@ with [auth] pointing at it."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -13,10 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from crm_core.db import make_engine, write_session
 from crm_core.models import AccessGrant
-from tests.app.dataset import build_known_dataset
-from tests.e2e.conftest import free_port, start_streamlit, wait_until_idle
+from tests.e2e.conftest import free_port, known_dataset_url, start_streamlit, wait_until_idle
 
 
 def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
@@ -59,15 +56,9 @@ def app_signing_in_with(folder: Path, template: str, provider_url: str, *,
                         grants: dict[str, str], provider_settings: str = "") -> Iterator[str]:
     """The app with [auth] pointing at the provider, these grants {email: access role}, and
     extra lines for the [auth] section (e.g. `verifies_emails = true`)."""
-    db_path = folder / "crm.db"
-    shutil.copy(template, db_path)
-    url = f"sqlite:///{db_path}"
-    engine = make_engine(url)
-    with write_session(engine) as session:
-        build_known_dataset(session)
-        for email, role in grants.items():
-            session.add(AccessGrant(email=email, access_role=role, granted_by="tests"))
-    engine.dispose()
+    url = known_dataset_url(folder, template, lambda session: session.add_all(
+        [AccessGrant(email=email, access_role=role, granted_by="tests")
+         for email, role in grants.items()]))
     secrets = "\n".join([
         "[auth]",
         'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"',

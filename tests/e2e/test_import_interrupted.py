@@ -3,15 +3,18 @@ the browser reconnects to (a new server on the same address) says what became of
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import func, select
 
-from crm_core.db import make_engine, read_session, write_session
+from crm_core.db import make_engine, read_session
 from crm_core.models import Stakeholder
-from tests.app.dataset import build_known_dataset
-from tests.e2e.conftest import assert_no_exception, free_port, start_streamlit, wait_until_idle
+from tests.e2e.conftest import (
+    assert_no_exception,
+    free_port,
+    known_dataset_url,
+    start_streamlit,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -33,13 +36,7 @@ def _stakeholders(url: str) -> int:
 
 
 def test_the_page_says_an_interrupted_import_wrote_nothing(page, tmp_path, sqlite_template):
-    db_path = tmp_path / "crm.db"
-    shutil.copy(sqlite_template, db_path)
-    url = f"sqlite:///{db_path}"
-    engine = make_engine(url)
-    with write_session(engine) as session:
-        build_known_dataset(session)
-    engine.dispose()
+    url = known_dataset_url(tmp_path, sqlite_template)
     before = _stakeholders(url)
     port = free_port()
     process, base_url = start_streamlit(url, tmp_path / "first.log", port=port)

@@ -3,15 +3,17 @@ colour, icon, image or link is made from them, and nothing is fetched from a hos
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-from crm_core.db import make_engine, write_session
 from dashboard.navigation import PAGES
-from tests.app.dataset import build_known_dataset
-from tests.e2e.conftest import assert_no_exception, start_streamlit, wait_until_idle
+from tests.e2e.conftest import (
+    assert_no_exception,
+    known_dataset_url,
+    start_streamlit,
+    wait_until_idle,
+)
 from tests.factories import add_company, add_opportunity, add_stakeholder, add_task, add_user
 
 HOSTILE = ("<img src=x onerror=alert(1)> **bold** :red[red] :material/skull: "
@@ -25,12 +27,9 @@ pytestmark = pytest.mark.e2e
 def hostile_app(tmp_path, sqlite_template) -> Iterator[tuple[str, dict[str, int]]]:
     """An app whose user, company, stakeholder, opportunity, task and sequence are all named
     HOSTILE (job titles too)."""
-    db_path = tmp_path / "crm.db"
-    shutil.copy(sqlite_template, db_path)
-    url = f"sqlite:///{db_path}"
-    engine = make_engine(url)
-    with write_session(engine) as session:
-        build_known_dataset(session)
+    ids: dict[str, int] = {}
+
+    def add_hostile_records(session) -> None:
         user = add_user(session, HOSTILE, email="hostile@ourco.example", job_title=HOSTILE)
         company = add_company(session, HOSTILE, industry=HOSTILE, team=[user])
         stakeholder = add_stakeholder(session, company, HOSTILE, owners=[user],
@@ -42,9 +41,10 @@ def hostile_app(tmp_path, sqlite_template) -> Iterator[tuple[str, dict[str, int]
         add_task(session, HOSTILE, links=links)
         sequence = add_task(session, HOSTILE, task_type="sequence", links=links)
         add_task(session, HOSTILE, parent=sequence, sequence_order=1, links=links)
-        ids = {"user": user.id, "company": company.id, "stakeholder": stakeholder.id,
-               "opportunity": opportunity.id, "sequence": sequence.id}
-    engine.dispose()
+        ids.update(user=user.id, company=company.id, stakeholder=stakeholder.id,
+                   opportunity=opportunity.id, sequence=sequence.id)
+
+    url = known_dataset_url(tmp_path, sqlite_template, add_hostile_records)
     process, base_url = start_streamlit(url, tmp_path / "streamlit.log")
     yield base_url, ids
     process.terminate()

@@ -141,14 +141,15 @@ def test_a_bad_status_is_refused_naming_the_field(engine, world):
 
 
 def test_a_form_that_saw_no_entry_is_refused_when_someone_recorded_it_meanwhile(engine, world):
-    with write_session(engine) as session:
-        record_scorecard_entry(session, actor=OTHER_MANAGER, opportunity_id=world["Missing"],
-                               element="paper_process", status="confirmed", note="Signed",
-                               seen_updated_at=NO_ENTRY)
-    with pytest.raises(Conflict) as error, write_session(engine) as session:
-        record_scorecard_entry(session, actor=MANAGER, opportunity_id=world["Missing"],
-                               element="paper_process", status="unknown", note="",
-                               seen_updated_at=NO_ENTRY)
+    def save_from_a_form_that_saw_nothing(actor, status: str, note: str) -> None:
+        with write_session(engine) as session:
+            record_scorecard_entry(session, actor=actor, opportunity_id=world["Missing"],
+                                   element="paper_process", status=status, note=note,
+                                   seen_updated_at=NO_ENTRY)
+
+    save_from_a_form_that_saw_nothing(OTHER_MANAGER, "confirmed", "Signed")
+    with pytest.raises(Conflict) as error:
+        save_from_a_form_that_saw_nothing(MANAGER, "unknown", "")
     assert "other@example.com" in str(error.value)
     with read_session(engine) as session:
         card = opportunity_scorecard(session, opportunity_id=world["Missing"])
