@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -36,6 +36,7 @@ def _blocked_or_done(engine: Engine, future: Future, timeout: float = 30) -> Non
             if waiting:
                 return
             conn.rollback()
+            wait([future], timeout=0.05)  # returns at once when the transaction ends
     raise TimeoutError("the second transaction neither blocked nor finished")
 
 
