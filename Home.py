@@ -13,7 +13,9 @@ from dashboard.unavailable import (
     unavailable_page,
 )
 
-st.set_page_config(page_title=APP_TITLE, page_icon=":material/hub:", layout="wide")
+# An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from Google's font
+# server, which an offline deployment cannot reach.
+st.set_page_config(page_title=APP_TITLE, page_icon="🤝", layout="wide")
 
 # Always one st.navigation call per run, even on these early exits: without it Streamlit would
 # fall back to serving every script in pages/ to anyone.

@@ -1,5 +1,6 @@
 """The full export: every table to a ZIP of CSVs (one per table, our column names), streamed
-in primary-key order; importing it into an empty database restores an identical one."""
+in primary-key order, text that a spreadsheet would run as a formula neutralised; importing it
+into an empty database restores an identical one."""
 
 from __future__ import annotations
 
@@ -17,10 +18,29 @@ from crm_core.access import Actor, Permission
 from crm_core.models import Base, utcnow
 
 FORMAT = "crm-dashboard-export"
-FORMAT_VERSION = 1
+# Version 2 neutralises spreadsheet formulas in text cells (see defuse_formula).
+FORMAT_VERSION = 2
 # Who may sign in is an admin's business; everything else anyone with read access may take out.
 ADMIN_ONLY_TABLES = ("access_grants",)
 ADMIN_ONLY_EVENTS = "access_grant"  # audit events of this entity type say who got which role
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+
+
+def defuse_formula(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (which spreadsheets
+    hide); text already starting with one gets another, so `restore_formula` undoes it exactly."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, _QUOTE)):
+        return _QUOTE + value
+    return value
+
+
+def restore_formula(cell: str) -> str:
+    """The text `defuse_formula` was given."""
+    return cell[1:] if cell.startswith(_QUOTE) else cell
 
 
 def _cell(value: Any) -> Any:
@@ -32,7 +52,7 @@ def _cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
-    return value
+    return defuse_formula(value)
 
 
 def exported_tables(actor: Actor) -> list[str]:

@@ -59,18 +59,52 @@ def _created_at() -> Mapped[datetime]:
 Money = Numeric(14, 2, asdecimal=False)
 
 
+class Region(Base):
+    """A sales region or territory that users belong to; a scope of its own on the dashboards."""
+
+    __tablename__ = "regions"
+    __table_args__ = (Index("uq_regions_name_lower", func.lower("name"), unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = _created_at()
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    users: Mapped[list[User]] = relationship(back_populates="region", viewonly=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class User(Base):
-    """Someone on our side: an account team member."""
+    """Someone on our side: an account team member, with a reporting line and a region.
+
+    A departed user (departed_on set) keeps their history but cannot sign in or be picked as a
+    new owner or team member.
+    """
 
     __tablename__ = "users"
-    __table_args__ = (Index("uq_users_email_lower", func.lower("email"), unique=True),)
+    __table_args__ = (
+        Index("uq_users_email_lower", func.lower("email"), unique=True),
+        CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
+    # None for a user imported from a name alone (a rep in a spreadsheet): they cannot sign in.
+    email: Mapped[str | None] = mapped_column(String(320))
     job_title: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = _created_at()
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="SET NULL"), index=True)
+    departed_on: Mapped[date | None] = mapped_column(Date)
+
+    manager: Mapped[User | None] = relationship(
+        remote_side=[id], back_populates="reports", viewonly=True)
+    reports: Mapped[list[User]] = relationship(back_populates="manager", viewonly=True)
+    region: Mapped[Region | None] = relationship(back_populates="users", viewonly=True)
 
     owned_stakeholders: Mapped[list[Stakeholder]] = relationship(
         secondary="stakeholder_relationship_owners", back_populates="owners", viewonly=True)
@@ -350,6 +384,26 @@ class AuditEvent(Base):
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SourceIdentity(Base):
+    """Where an imported record came from: another CRM's object and id -> our table and id.
+
+    Generic like task links (no foreign key on record_id): the delete services remove a deleted
+    record's rows, and the importer ignores (and re-points) any whose record is gone.
+    """
+
+    __tablename__ = "source_identities"
+    __table_args__ = (
+        Index("ix_source_identities_record", "record_table", "record_id"),
+    )
+
+    source_system: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source_object: Mapped[str] = mapped_column(String(80), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    record_table: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _created_at()
 
 
 class AccessGrant(Base):

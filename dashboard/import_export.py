@@ -13,6 +13,7 @@ from crm_core.access import Actor
 from crm_core.db import read_session
 from crm_core.errors import ValidationError
 from crm_core.exporting import export_file_name, export_zip
+from crm_core.glossary import help_text
 from crm_core.importing import (
     DEFAULT_ROLE_MAPPING,
     DEFAULT_STAGE_MAPPING,
@@ -24,6 +25,7 @@ from crm_core.importing import (
     unmapped_required,
 )
 from crm_core.importing.columns import template_csv
+from crm_core.importing.formats import DAY_FIRST, MONTH_FIRST
 from crm_core.importing.reading import SourceTable
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.format import markdown_text
@@ -35,8 +37,19 @@ STAGE_ENTITIES = ("opportunities",)
 ROLE_ENTITIES = ("stakeholder_opportunities", "meddpicc_roles")
 
 
+def reset_for_new_file(file_id: str) -> None:
+    """Forget the column and value choices made for another file."""
+    if st.session_state.get("import_file_id") != file_id:
+        for key in [k for k in st.session_state if str(k).startswith(
+                ("import_column_", "import_stage_mapping", "import_role_mapping",
+                 "import_option_"))]:
+            del st.session_state[key]
+        st.session_state["import_file_id"] = file_id
+
+
 def column_mapping(entity: str, table: SourceTable) -> dict[str, str | None]:
-    """One selectbox per column of the file, preset to the recognised field."""
+    """One selectbox per column of the file, preset to the recognised field; each choice is
+    kept under the column's header name (never its position)."""
     spec = ENTITIES[entity]
     recognised = recognise_columns(entity, table.headers)
     labels = {f.key: f.label for f in spec.fields}
@@ -53,7 +66,7 @@ def column_mapping(entity: str, table: SourceTable) -> dict[str, str | None]:
                 markdown_text(header) if header else f"(column {i + 1})", options,
                 index=options.index(recognised[header] or IGNORE),
                 format_func=lambda key: key if key == IGNORE else labels[key],
-                key=f"import_column_{entity}_{i}",
+                key=f"import_column_{entity}_{header or i}",
                 help=f"First value: {markdown_text(sample[:80])}" if sample
                 else "No values in this column.")
         mapping[header] = None if choice == IGNORE else choice
@@ -80,20 +93,49 @@ def _editor(mapping: dict[str, str], *, labels: dict[str, str], title: str,
             and row[title] in by_label}
 
 
-def value_mapping(entity: str | None) -> ValueMapping | None:
-    """Editable tables of stage and contact-role names (None, with an error, when invalid)."""
+def _options(entity: str | None) -> dict:
+    """How to read what the file's values cannot tell by themselves."""
+    left, middle, right = st.columns(3)
+    orders = {None: "Tell from the column's values", DAY_FIRST: "Day first (31/12/2026)",
+              MONTH_FIRST: "Month first (12/31/2026)"}
+    marks = {None: "Tell from the column's values", ".": "Point (1,234.56)",
+             ",": "Comma (1.234,56)"}
+    options = {
+        "date_order": left.selectbox("Dates like 03/04/2026", list(orders),
+                                     format_func=orders.get, key="import_option_date_order",
+                                     help=help_text("date_order")),
+        "decimal_mark": middle.selectbox("Decimal mark of amounts", list(marks),
+                                         format_func=marks.get, key="import_option_decimal_mark",
+                                         help=help_text("decimal_mark"))}
+    if entity in (None, "users"):
+        options["users_without_email"] = right.checkbox(
+            "Users may have no email (created from a name alone; they cannot sign in)",
+            key="import_option_users_without_email", help=help_text("user_from_name"))
+    return options
+
+
+def value_mapping(entity: str | None, unknown_stages: dict[str, str | None] | None = None
+                  ) -> ValueMapping | None:
+    """Editable tables of stage and contact-role names, with a suggested stage for each unknown
+    one of the file, and the reading options (None, with an error, when invalid)."""
     stages, roles = dict(DEFAULT_STAGE_MAPPING), dict(DEFAULT_ROLE_MAPPING)
     show_stages = entity is None or entity in STAGE_ENTITIES
     show_roles = entity is None or entity in ROLE_ENTITIES
-    if not (show_stages or show_roles):
-        return ValueMapping()
-    with st.expander("Value mapping: their stage and role names → ours"):
+    unknown = unknown_stages or {}
+    with st.expander("Value mapping: their stage and role names → ours, dates, amounts",
+                     expanded=bool(unknown)):
+        options = _options(entity)
+        if unknown:
+            st.warning(f"{len(unknown)} stage name(s) of the file are not known yet: "
+                       f"{markdown_text(', '.join(unknown))}. Check the suggested stage "
+                       "at the top of the table.", icon=":material/help:")
         st.caption("Our own stage and MEDDPICC role names are always understood. Add a row for "
                    "any other name in your file.")
         left, right = st.columns(2)
         if show_stages:
             with left:
-                stages = _editor(stages, labels={s: STAGES.label(s) for s in STAGES},
+                stages = _editor({**{k: v for k, v in unknown.items() if v}, **stages},
+                                 labels={s: STAGES.label(s) for s in STAGES},
                                  title="Our stage", key="import_stage_mapping")
         if show_roles:
             with right:
@@ -102,7 +144,7 @@ def value_mapping(entity: str | None) -> ValueMapping | None:
                 roles = _editor(roles, labels=role_labels, title="Our MEDDPICC role",
                                 key="import_role_mapping")
     try:
-        return ValueMapping(stages=stages, roles=roles)
+        return ValueMapping(stages=stages, roles=roles, **options)
     except ValidationError as error:
         st.error(markdown_text(error.message))
         return None
@@ -121,8 +163,7 @@ def template_download() -> None:
 
 def mapping_download(columns: dict[str, str | None] | None, values: ValueMapping) -> None:
     """The column and value mapping as JSON, for the next import or the command line."""
-    data = json.dumps({"columns": columns or {}, "stages": dict(values.stages),
-                       "roles": dict(values.roles)}, indent=2)
+    data = json.dumps({"columns": columns or {}, **values.as_dict()}, indent=2)
     st.download_button("Download this mapping (JSON)", data=data,
                        file_name="import-mapping.json", mime="application/json",
                        key="import_mapping_download", icon=":material/data_object:",

@@ -116,13 +116,11 @@ def form_errors(form: str, fields: Iterable[str]) -> None:
 
 
 def show_confirmation() -> None:
-    """The confirmation of the last successful save (once), as a banner and a toast.
-
-    Confirmations quote names people typed: they are shown as text, never as markdown.
-    """
+    """The confirmation of the last successful save, once, as one banner at the top of the page
+    (a toast as well would say it twice). Confirmations quote names people typed: they are
+    shown as text, never as markdown."""
     if done := st.session_state.pop(DONE, None):
         st.success(markdown_text(done), icon=":material/check_circle:")
-        st.toast(markdown_text(done), icon=":material/check_circle:")
 
 
 # --- forms that remember what they showed ------------------------------------------------

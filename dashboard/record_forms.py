@@ -27,7 +27,10 @@ class Field:
 
 
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "user": (Field("name", "Name"), Field("email", "Email"), Field("job_title", "Job title")),
+    "user": (Field("name", "Name"),
+             Field("email", "Email", help="Optional; without it the user is never matched to "
+                                          "a signed-in person."),
+             Field("job_title", "Job title")),
     "company": (Field("name", "Name"), Field("industry", "Industry"),
                 Field("website", "Website", help="e.g. acme.com")),
     "stakeholder": (Field("name", "Name"), Field("job_title", "Job title"),

@@ -5,9 +5,10 @@ import streamlit as st
 
 from crm_core.access import Permission
 from crm_core.errors import CrmError
-from crm_core.importing import ENTITIES, import_data
+from crm_core.importing import ENTITIES, ValueMapping, import_data
 from crm_core.importing.columns import guess_entity
-from crm_core.importing.reading import is_zip, read_table
+from crm_core.importing.reading import check_archive, is_zip, read_table
+from crm_core.importing.values import unknown_stages
 from dashboard.auth import current_actor
 from dashboard.data import engine, write
 from dashboard.format import markdown_text
@@ -15,6 +16,7 @@ from dashboard.import_export import (
     column_mapping,
     export_button,
     mapping_download,
+    reset_for_new_file,
     show_report,
     signature,
     template_download,
@@ -70,20 +72,25 @@ def import_section() -> None:
         "CSV file, or a ZIP of CSV files", type=["csv", "txt", "zip"], key="import_upload",
         help="Exports of Salesforce, HubSpot or a spreadsheet; comma or semicolon separated. "
              "A ZIP holds one CSV per entity, named like the entity (e.g. Account.csv, "
-             "Contact.csv, stakeholders.csv) — or this app's full export.")
+             "Contact.csv, HubSpot's all-deals export, stakeholders.csv) — or this app's full "
+             "export.")
     if uploaded is None:
         st.caption("Nothing is written until you have seen the dry run and chosen to apply. "
-                   "Rows match existing records by id, email, website or name, so importing "
-                   "the same file twice creates nothing twice.")
+                   "Rows match existing records by id (also their id in the CRM they come "
+                   "from, remembered from earlier imports), then email, website or name, so "
+                   "importing the same file twice creates nothing twice.")
         template_download()
         return
     data = uploaded.getvalue()
-    entity, columns = None, None
+    reset_for_new_file(uploaded.file_id)
+    entity, columns, unknown = None, None, {}
     try:
         if is_zip(data):
+            check_archive(data, name=uploaded.name)
             st.caption("A ZIP: each CSV is imported as the entity its file name names, records "
                        "before the relationships between them; ids of the source CRM (e.g. "
-                       "Salesforce AccountId) are resolved across the files.")
+                       "Salesforce AccountId) are resolved across the files and earlier "
+                       "imports.")
         else:
             table = read_table(data, name=uploaded.name)
             entity = st.selectbox("The file holds", list(ENTITIES),
@@ -92,10 +99,13 @@ def import_section() -> None:
                                   key="import_entity")
             with st.expander(f"Column mapping ({len(table.rows):,} rows)", expanded=True):
                 columns = column_mapping(entity, table)
+            stage_columns = [i for i, h in enumerate(table.headers) if columns.get(h) == "stage"]
+            unknown = unknown_stages((cells[i] for _, cells in table.rows for i in stage_columns
+                                      if i < len(cells)), ValueMapping())
     except CrmError as error:
         st.error(markdown_text(error))
         return
-    values = value_mapping(entity)
+    values = value_mapping(entity, unknown)
     request = {"data": data, "name": uploaded.name, "entity": entity, "columns": columns,
                "values": values}
     current = signature(uploaded.file_id, entity, columns, values.to_json() if values else None)
@@ -134,6 +144,7 @@ else:
             icon=":material/lock:")
 
 st.subheader("Export")
-st.caption("Every table as one CSV (our column names) in a ZIP. Importing it into an empty "
-           "database restores the same data, ids included.")
+st.caption("Every table as one CSV (our column names) in a ZIP; text a spreadsheet would run "
+           "as a formula starts with an apostrophe. Importing it into an empty database "
+           "restores the same data, ids included.")
 export_button(engine(), actor)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from crm_core.queries.assignment_sets import stakeholder_assignments
-from crm_core.queries.detail_search import search_stakeholders
+from crm_core.queries.detail_search import deal_label, search_stakeholders
 from crm_core.services.assignment_sets import (
     set_stakeholder_opportunities,
     set_stakeholder_roles,
@@ -66,7 +66,7 @@ def render(stakeholder_id: int) -> None:
                               on_click=_save_roles, args=(stakeholder_id, data.name))
         form_errors(ROLES_FORM, {"meddpicc_roles"})
     options = data.company_opportunities
-    labels = {int(r.opportunity_id): f"{r.name} · {STAGES.label(r.stage)}"
+    labels = {int(r.opportunity_id): deal_label(r.name, r.stage, r.value, r.expected_close_date)
               for r in options.itertuples()}
     with links_column, st.form(f"{LINKS_FORM}_form"):
         st.markdown(f"**Opportunities** (of {markdown_text(data.company)})")
@@ -86,7 +86,8 @@ def render(stakeholder_id: int) -> None:
                empty="Not on any opportunity's buying committee.",
                links={"name": ("opportunity", "opportunity_id")},
                columns={"name": "Opportunity", "stage": "Stage",
-                        "value": st.column_config.NumberColumn("Value", **MONEY)})
+                        "value": st.column_config.NumberColumn("Value", **MONEY),
+                        "expected_close_date": "Close date"})
 
 
 picked = pick("stakeholder", search_stakeholders, label="stakeholder", plural="stakeholders",

@@ -6,6 +6,8 @@ the objects they built, and state their expected answers by name.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from itertools import count
@@ -18,6 +20,7 @@ from crm_core.models import (
     CompanyAccountTeam,
     Opportunity,
     OpportunityAccountTeam,
+    Region,
     Stakeholder,
     StakeholderMeddpiccRole,
     StakeholderOpportunity,
@@ -43,6 +46,13 @@ def add_user(session: Session, name: str, *, email: str | None = None,
     session.add(user)
     session.flush()
     return user
+
+
+def add_region(session: Session, name: str) -> Region:
+    region = Region(name=name)
+    session.add(region)
+    session.flush()
+    return region
 
 
 def add_company(session: Session, name: str, *, industry: str | None = "Software",
@@ -110,3 +120,12 @@ def add_task(session: Session, description: str, *, due_in_days: int | None = 7,
         session.add(TaskEntity(task_id=task.id, entity_type=entity_type, entity_id=entity_id))
     session.flush()
     return task
+
+
+def zip_of(files: dict[str, str | bytes]) -> bytes:
+    """A ZIP archive holding the files (name -> content), as an upload would bring it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()

@@ -12,9 +12,10 @@ from sqlalchemy import Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 from crm_core.access import Actor
-from crm_core.importing.directory import Pending
+from crm_core.importing.directory import RECORD_COLUMNS, Directory, Pending
 from crm_core.importing.plan import FilePlan, singular
-from crm_core.models import AuditEvent, Base, utcnow
+from crm_core.importing.sources import source_object
+from crm_core.models import AuditEvent, Base, SourceIdentity, User, utcnow
 
 CHUNK = 5_000
 # Which record a link's audit event belongs to (as the assignment services do it).
@@ -25,8 +26,9 @@ LINK_AUDIT = {
     "stakeholder_meddpicc_roles": ("meddpicc_role.added", "stakeholder", "stakeholder_id"),
     "stakeholder_relationship_owners": ("owner.assigned", "stakeholder", "stakeholder_id"),
 }
-TABLES_WITH_IDS = ("users", "companies", "stakeholders", "opportunities", "tasks",
+TABLES_WITH_IDS = ("regions", "users", "companies", "stakeholders", "opportunities", "tasks",
                    "audit_events")
+_RECORD_ORDER = tuple(RECORD_COLUMNS)  # regions before the users in them
 
 
 def _table(name: str) -> Table:
@@ -45,10 +47,12 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 class Writer:
     """Applies file plans in batch order, resolving pending references to the new ids."""
 
-    def __init__(self, session: Session, actor: Actor,
-                 on_progress: Callable[[int], None] | None = None):
+    def __init__(self, session: Session, actor: Actor, directory: Directory, *,
+                 restore: bool = False, on_progress: Callable[[int], None] | None = None):
         self.session = session
+        self.restore = restore
         self.actor = actor
+        self.directory = directory
         self.ids: dict[Pending, int] = {}
         self.now = utcnow()
         self.audit_rows: list[dict[str, Any]] = []
@@ -59,11 +63,14 @@ class Writer:
 
     def apply(self, plan: FilePlan) -> None:
         """Write one file's creates, updates and link inserts (and their audit events)."""
-        entity = singular(plan.entity)
         if plan.creates:
-            self._insert_records(plan, entity)
+            self._insert_records(plan)
         if plan.updates:
-            self._update_records(plan, entity)
+            self._update_records(plan)
+        if plan.managers:
+            self._set_managers(plan)
+        if plan.identities:
+            self._remember_identities(plan)
         for table, rows in plan.inserts.items():
             self._insert_links(plan, table, rows)
 
@@ -76,15 +83,16 @@ class Writer:
             "before": _jsonable(before) if before is not None else None,
             "after": _jsonable(after) if after is not None else None})
 
-    def _insert_records(self, plan: FilePlan, entity: str) -> None:
-        table = _table(plan.entity)
-        groups: dict[tuple[str, ...], list] = defaultdict(list)
-        for create in plan.creates:
-            values = {"created_at": self.now,
-                      **{k: self.resolve(v) for k, v in create.values.items()}}
-            groups[tuple(sorted(values))].append((create, values))
-        for members in groups.values():
+    def _insert_records(self, plan: FilePlan) -> None:
+        groups: dict[tuple[str, tuple[str, ...]], list] = defaultdict(list)
+        for create in sorted(plan.creates, key=lambda c: _RECORD_ORDER.index(c.ref.entity)):
+            values = {"created_at": self.now, **create.values}
+            groups[(create.ref.entity, tuple(sorted(values)))].append((create, values))
+        for (table_name, _), members in groups.items():
+            table, entity = _table(table_name), singular(table_name)
             for chunk in _chunks(members):
+                chunk = [(create, {k: self.resolve(v) for k, v in values.items()})
+                         for create, values in chunk]
                 stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
                 new_ids = self.session.execute(stmt, [values for _, values in chunk]).scalars()
                 for (create, values), new_id in zip(chunk, new_ids, strict=True):
@@ -94,12 +102,12 @@ class Writer:
                                 f"line {create.line}", after=values)
                 self._progress(len(chunk))
 
-    def _update_records(self, plan: FilePlan, entity: str) -> None:
-        table = _table(plan.entity)
-        groups: dict[frozenset[str], list] = defaultdict(list)
+    def _update_records(self, plan: FilePlan) -> None:
+        groups: dict[tuple[str, frozenset[str]], list] = defaultdict(list)
         for change in plan.updates:
-            groups[frozenset(change.changes)].append(change)
-        for columns, changes in groups.items():
+            groups[(change.entity or plan.entity, frozenset(change.changes))].append(change)
+        for (table_name, columns), changes in groups.items():
+            table, entity = _table(table_name), singular(table_name)
             stmt = (update(table).where(table.c.id == bindparam("record_id"))
                     .values({**{c: bindparam(f"new_{c}") for c in columns},
                              "version": table.c.version + 1}))
@@ -114,6 +122,45 @@ class Writer:
                                 f"Updated {entity} from {plan.name} line {u.line}",
                                 before=u.before, after=after)
                 self._progress(len(chunk))
+
+    def _set_managers(self, plan: FilePlan) -> None:
+        """Reporting lines, set once every user of the file exists (a restore keeps the
+        exported versions)."""
+        table = User.__table__
+        bump = {} if self.restore else {"version": table.c.version + 1}
+        stmt = (update(table).where(table.c.id == bindparam("user_id"))
+                .values(manager_id=bindparam("new_manager_id"), **bump))
+        rows = [(self.resolve(u), self.resolve(m), self.resolve(b), line)
+                for u, m, b, line in plan.managers]
+        for chunk in _chunks(rows):
+            self.session.execute(stmt, [{"user_id": u, "new_manager_id": m}
+                                        for u, m, _, _ in chunk])
+            for user, manager, before, line in chunk:
+                self._event("user.updated", "user", user,
+                            f"Set the manager from {plan.name} line {line}",
+                            before={"manager_id": before}, after={"manager_id": manager})
+            self._progress(len(chunk))
+
+    def _remember_identities(self, plan: FilePlan) -> None:
+        """Each record's id in the source CRM; a stale one (its record deleted) re-pointed."""
+        system, stored = self.directory.system, self.directory.stored_identities
+        table = SourceIdentity.__table__
+        new, moved = [], []
+        for entity, external, ref in plan.identities:
+            row = {"source_system": system, "source_object": source_object(system, entity),
+                   "external_id": external, "record_table": entity,
+                   "record_id": self.resolve(ref)}
+            (moved if (entity, external) in stored else new).append(row)
+        for chunk in _chunks(new):
+            self.session.execute(insert(table), [{**r, "created_at": self.now} for r in chunk])
+        if moved:
+            self.session.execute(
+                update(table).where(table.c.source_system == bindparam("s"),
+                                    table.c.source_object == bindparam("o"),
+                                    table.c.external_id == bindparam("e"))
+                .values(record_id=bindparam("r")),
+                [{"s": r["source_system"], "o": r["source_object"], "e": r["external_id"],
+                  "r": r["record_id"]} for r in moved])
 
     def _insert_links(self, plan: FilePlan, table_name: str, rows: list) -> None:
         table = _table(table_name)

@@ -49,7 +49,7 @@ def _source_id(*synonyms: str) -> Field:
 COMPANY_REFS = (
     _f("company_id", "Company (id)"),
     _f("company_source_id", "Company (source CRM id)", "accountid", "associatedcompanyid",
-       "companyrecordid"),
+       "associatedcompanyids", "companyrecordid", "associatedcompanyrecordid"),
     _f("company_name", "Company (name)", "company", "companyname", "account", "accountname",
        "associatedcompany", "organization", "organisation"),
     _f("company_website", "Company (website)", "companywebsite", "companydomainname",
@@ -76,20 +76,59 @@ OPPORTUNITY_REFS = (
        "dealname", "deal"),
 )
 
+
+def _person(prefix: str, what: str, *, source_ids: tuple[str, ...], emails: tuple[str, ...],
+            names: tuple[str, ...]) -> tuple[Field, ...]:
+    """A user another row names by source id, email or name: an owner, or a manager."""
+    return (_f(f"{prefix}_source_id", f"{what} (source CRM id)", *source_ids),
+            _f(f"{prefix}_email", f"{what} (email)", *emails),
+            _f(f"{prefix}_name", f"{what} (name)", *names))
+
+
+def _owner(what: str, *names: str) -> tuple[Field, ...]:
+    return _person("owner", what, source_ids=("ownerid", "hubspotownerid"),
+                   emails=("owneremail", *(f"{n}email" for n in names)),
+                   names=("owner", "ownername", "ownerfullname", *names))
+
+
+MANAGER = _person("manager", "Manager", source_ids=("managerid",), emails=("manageremail",),
+                  names=("manager", "managername", "reportsto"))
+
+# A team member's role (Salesforce TeamMemberRole) is what they do: their job title.
+TEAM_ROLE = _f("team_role", "Team member role (job title of a user who has none)",
+               "teammemberrole", "teamrole")
+
+# A rep named in a spreadsheet of deals ("Sales agent") is the deal's owner.
+_REP = ("salesrep", "rep", "salesagent", "agent", "salesperson", "accountexecutive")
+
 ENTITIES: dict[str, EntitySpec] = {spec.key: spec for spec in (
+    EntitySpec("regions", "regions", "Regions", (
+        OUR_ID, _source_id("regionid"),
+        _f("name", "Name", "name", "region", "regionname", "territory"),
+        CREATED_AT, VERSION), ("region", "territories")),
     EntitySpec("users", "users", "Users (account team members)", (
         OUR_ID, _source_id("userid"),
-        _f("name", "Name", "name", "fullname", "username"),
+        # Salesforce's Username is a login, never a name.
+        _f("name", "Name", "name", "fullname", "salesagent", "salesrep", "rep", "agent"),
         _f("first_name", "First name", "firstname", "givenname"),
         _f("last_name", "Last name", "lastname", "surname", "familyname"),
         _f("email", "Email", "email", "emailaddress", "useremail"),
         _f("job_title", "Job title", "jobtitle", "title"),
-        CREATED_AT, VERSION), ("user", "owners")),
+        *MANAGER,
+        _f("manager_id", "Manager (id)"),
+        _f("region_name", "Region (name)", "region", "regionname", "regionaloffice",
+           "territory", "office"),
+        _f("region_id", "Region (id)"),
+        _f("is_active", "Active (true/false)", "isactive", "active"),
+        _f("departed_on", "Departed on", "departedon", "departuredate", "enddate",
+           "deactivateddate"),
+        CREATED_AT, VERSION), ("user", "owners", "salesteams", "sales_team", "team")),
     EntitySpec("companies", "companies", "Companies", (
         OUR_ID, _source_id("accountid", "companyid"),
         _f("name", "Name", "name", "companyname", "accountname", "company", "account"),
-        _f("industry", "Industry", "industry"),
+        _f("industry", "Industry", "industry", "sector"),
         _f("website", "Website", "website", "companydomainname", "domain", "websiteurl", "url"),
+        *_owner("Account owner", "companyowner", "accountowner"),
         CREATED_AT, VERSION), ("company", "account", "accounts")),
     EntitySpec("stakeholders", "stakeholders", "Stakeholders", (
         OUR_ID, _source_id("contactid"),
@@ -110,18 +149,23 @@ ENTITIES: dict[str, EntitySpec] = {spec.key: spec for spec in (
     EntitySpec("opportunities", "opportunities", "Opportunities", (
         OUR_ID, _source_id("opportunityid", "dealid"),
         _f("name", "Name", "name", "opportunityname", "dealname"),
-        _f("value", "Value", "value", "amount", "dealamount", "opportunityamount"),
+        _f("value", "Value", "value", "amount", "dealamount", "opportunityamount",
+           "closevalue", "dealvalue"),
         _f("probability", "Probability (%)", "probability", "probabilitypercent",
            "probabilitypct"),
         _f("expected_close_date", "Expected close date", "expectedclosedate", "closedate",
            "closingdate"),
         _f("stage", "Stage", "stage", "stagename", "dealstage", "opportunitystage"),
-        *COMPANY_REFS, CREATED_AT, VERSION), ("opportunity", "deal", "deals")),
+        *COMPANY_REFS,
+        *_owner("Deal owner", "dealowner", "opportunityowner", *_REP),
+        _f("product", "Product (names an unnamed deal)", "product", "productname",
+           "productline"),
+        CREATED_AT, VERSION), ("opportunity", "deal", "deals", "salespipeline", "pipeline")),
     EntitySpec("account_teams", "company_account_teams", "Account teams", (
-        *USER_REFS, *COMPANY_REFS, CREATED_AT),
+        *USER_REFS, *COMPANY_REFS, TEAM_ROLE, CREATED_AT),
         ("accountteammember", "accountteammembers", "company_teams")),
     EntitySpec("opportunity_teams", "opportunity_account_teams", "Opportunity teams", (
-        *USER_REFS, *OPPORTUNITY_REFS, *COMPANY_REFS, CREATED_AT),
+        *USER_REFS, *OPPORTUNITY_REFS, *COMPANY_REFS, TEAM_ROLE, CREATED_AT),
         ("opportunityteammember", "opportunityteammembers")),
     EntitySpec("stakeholder_opportunities", "stakeholder_opportunities",
                "Stakeholder ↔ opportunity links", (
@@ -158,6 +202,7 @@ def entity_for(name: str) -> EntitySpec:
 
 
 _NAME_HINTS = (("opportunitycontactrole", "stakeholder_opportunities"),
+               ("salesteam", "users"), ("pipeline", "opportunities"),
                ("accountteam", "account_teams"), ("opportunityteam", "opportunity_teams"),
                ("contact", "stakeholders"), ("stakeholder", "stakeholders"),
                ("deal", "opportunities"), ("opportunit", "opportunities"),
@@ -207,7 +252,8 @@ def recognise_columns(entity: str, headers: tuple[str, ...] | list[str]) -> dict
 
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
-    "users": ("name", "email", "job_title"),
+    "regions": ("name",),
+    "users": ("name", "email", "job_title", "manager_email", "region_name"),
     "companies": ("name", "industry", "website"),
     "stakeholders": ("name", "job_title", "email", "phone", "company_name", "owner_email"),
     "opportunities": ("name", "value", "probability", "expected_close_date", "stage",
@@ -229,7 +275,9 @@ def unmapped_required(entity: str, mapping: dict[str, str | None]) -> list[str]:
     """Labels of what the file must say but no column is mapped to (empty when fine)."""
     mapped = {key for key in mapping.values() if key}
     needs = {
-        "users": [("email",), ("name", "first_name", "last_name")],
+        "regions": [("name", "id", "source_id")],
+        "users": [("email", "id", "source_id", "name", "first_name", "last_name"),
+                  ("name", "first_name", "last_name", "id", "source_id", "email")],
         "companies": [("name", "website", "id", "source_id")],
         "stakeholders": [("name", "first_name", "last_name", "email", "id", "source_id")],
         "opportunities": [("name", "id", "source_id")],

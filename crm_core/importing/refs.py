@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from crm_core import validation
 from crm_core.errors import ValidationError
 from crm_core.importing.directory import Directory, Ref
+from crm_core.importing.sources import external_id
 from crm_core.importing.values import website_host
 
 Row = Mapping[str, str]
 
 
-def _by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
+def by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
+    """The record a row names by this database's id (or, restoring, the export's)."""
     raw = row[field]
     validation.identifier(raw, field=field, label=f"{what.capitalize()} id")
     found = directory.by_reference_id(entity, raw)
@@ -22,12 +24,18 @@ def _by_id(directory: Directory, entity: str, row: Row, field: str, what: str) -
     return found
 
 
+def source_ref(directory: Directory, entity: str, raw: str) -> Ref | None:
+    """The record a source CRM id names: in this import or an earlier one from that CRM."""
+    return directory.sources.get((entity, external_id(directory.system, raw)))
+
+
 def _by_source_id(directory: Directory, entity: str, row: Row, field: str, what: str) -> Ref:
     raw = row[field]
-    found = directory.sources.get((entity, raw))
+    found = source_ref(directory, entity, raw)
     if found is None:
-        raise ValidationError(f"Unknown {what}: source CRM id {raw} is not in this import "
-                              f"(import the {entity} file in the same batch).", field=field)
+        raise ValidationError(f"Unknown {what}: source CRM id {raw} is neither in this import "
+                              f"nor in an earlier one (import the {entity} first).",
+                              field=field)
     return found
 
 
@@ -41,7 +49,7 @@ def company_ref(directory: Directory, row: Row) -> Ref | None:
     """The company a row names (company_id, source id, website or name), None if it names none."""
     directory.load("companies")
     if "company_id" in row:
-        return _by_id(directory, "companies", row, "company_id", "company")
+        return by_id(directory, "companies", row, "company_id", "company")
     if "company_source_id" in row:
         return _by_source_id(directory, "companies", row, "company_source_id", "company")
     if "company_website" in row:
@@ -53,7 +61,9 @@ def company_ref(directory: Directory, row: Row) -> Ref | None:
         found = _unique(directory.by_name["companies"].get(name.lower(), set()), "companies",
                         name, "company_name", "give the company's website or id instead")
         if found is None:
-            raise ValidationError(f"Unknown company '{name}'.", field="company_name")
+            raise ValidationError(f"Unknown company '{name}'"
+                                  f"{directory.suggestion('companies', name)}.",
+                                  field="company_name")
         return found
     if "company_website" in row:
         raise ValidationError(f"Unknown company: no company has the website "
@@ -65,37 +75,43 @@ def user_ref(directory: Directory, row: Row) -> Ref | None:
     """The user a row names (user_id, source id or email)."""
     directory.load("users")
     if "user_id" in row:
-        return _by_id(directory, "users", row, "user_id", "user")
+        return by_id(directory, "users", row, "user_id", "user")
     if "user_source_id" in row:
         return _by_source_id(directory, "users", row, "user_source_id", "user")
     if "user_email" in row:
         email = validation.email(row["user_email"], field="user_email", label="User email")
         found = directory.by_email["users"].get(email)
         if found is None:
-            raise ValidationError(f"Unknown user: no user has the email {email}.",
+            raise ValidationError(f"Unknown user: no user has the email {email}"
+                                  f"{directory.suggestion('users', email, by='email')}.",
                                   field="user_email")
         return found
     return None
 
 
-def owner_ref(directory: Directory, row: Row) -> Ref | None:
-    """The relationship owner a stakeholder row names (email, name, or source CRM user id)."""
-    if "owner_source_id" in row:
+def person_ref(directory: Directory, row: Row, *, prefix: str = "owner",
+               what: str = "relationship owner") -> Ref | None:
+    """The user a row names in its `<prefix>_source_id`, `<prefix>_email` or `<prefix>_name`
+    column (a stakeholder's owner, a deal's owner, a user's manager)."""
+    source_field, email_field, name_field = (f"{prefix}_{k}" for k in ("source_id", "email",
+                                                                        "name"))
+    if source_field in row:
         directory.load("users")
-        return _by_source_id(directory, "users", row, "owner_source_id", "relationship owner")
-    raw = row.get("owner_email") or row.get("owner_name")
+        return _by_source_id(directory, "users", row, source_field, what)
+    raw = row.get(email_field) or row.get(name_field)
     if raw is None:
         return None
     directory.load("users")
+    field = email_field if "@" in raw else name_field
     if "@" in raw:
-        email = validation.email(raw, field="owner_email", label="Relationship owner email")
+        email = validation.email(raw, field=field, label=f"{what.capitalize()} email")
         found = directory.by_email["users"].get(email)
     else:
         found = _unique(directory.by_name["users"].get(raw.lower(), set()), "users", raw,
-                        "owner_name", "give the owner's email instead")
+                        field, f"give the {what}'s email instead")
     if found is None:
-        raise ValidationError(f"Unknown relationship owner: no user is '{raw}'.",
-                              field="owner_email" if "@" in raw else "owner_name")
+        raise ValidationError(f"Unknown {what}: no user is '{raw}'"
+                              f"{directory.suggestion('users', raw)}.", field=field)
     return found
 
 
@@ -103,7 +119,7 @@ def stakeholder_ref(directory: Directory, row: Row) -> Ref | None:
     """The stakeholder a row names (stakeholder_id, source id or email)."""
     directory.load("stakeholders")
     if "stakeholder_id" in row:
-        return _by_id(directory, "stakeholders", row, "stakeholder_id", "stakeholder")
+        return by_id(directory, "stakeholders", row, "stakeholder_id", "stakeholder")
     if "stakeholder_source_id" in row:
         return _by_source_id(directory, "stakeholders", row, "stakeholder_source_id",
                              "stakeholder")
@@ -122,7 +138,7 @@ def opportunity_ref(directory: Directory, row: Row, *, company: Ref | None) -> R
     """The opportunity a row names (id, source id, or its name within `company`)."""
     directory.load("opportunities")
     if "opportunity_id" in row:
-        return _by_id(directory, "opportunities", row, "opportunity_id", "opportunity")
+        return by_id(directory, "opportunities", row, "opportunity_id", "opportunity")
     if "opportunity_source_id" in row:
         return _by_source_id(directory, "opportunities", row, "opportunity_source_id",
                              "opportunity")
@@ -130,7 +146,9 @@ def opportunity_ref(directory: Directory, row: Row, *, company: Ref | None) -> R
         return None
     name = row["opportunity_name"]
     if company is not None:
-        found = directory.by_company_name["opportunities"].get((company, name.lower()))
+        found = _unique(directory.by_company_name["opportunities"].get(
+            (company, name.lower()), set()), "opportunities of the company", name,
+            "opportunity_name", "name it by its id instead")
     else:
         found = _unique(directory.by_name["opportunities"].get(name.lower(), set()),
                         "opportunities", name, "opportunity_name",

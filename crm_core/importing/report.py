@@ -108,7 +108,7 @@ def changes_frame(plans: list[FilePlan], directory: Directory, *,
         for update in plan.updates:
             if len(rows) >= limit:
                 break
-            record = directory.records[plan.entity][update.record_id]
+            record = directory.records[update.entity or plan.entity][update.record_id]
             details = [f"{k}: {_shown(directory, k, update.before[k])} → "
                        f"{_shown(directory, k, v)}" for k, v in update.changes.items()]
             rows.append({"file": plan.name, "line": update.line, "action": "update",

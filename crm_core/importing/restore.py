@@ -14,11 +14,11 @@ from sqlalchemy.types import JSON
 
 from crm_core.errors import ValidationError
 from crm_core.importing.reading import SourceTable
-from crm_core.models import Base, Company, Opportunity, Stakeholder, Task, User
+from crm_core.models import Base, Company, Opportunity, Region, Stakeholder, Task, User
 
 # Restored in this order (tasks before their links); settings only by an admin.
 RESTORED_AS_IS: tuple[str, ...] = ("tasks", "task_entities", "meddpicc_scorecard_entries",
-                                   "stage_required_roles")
+                                   "stage_required_roles", "source_identities")
 SETTINGS_TABLES = ("stage_required_roles",)
 # In the export for the record, never imported: history and who may sign in stay with the
 # database they belong to.
@@ -26,9 +26,9 @@ NEVER_IMPORTED = ("audit_events", "access_grants")
 
 
 def database_is_empty(session: Session) -> bool:
-    """True when no users, companies, stakeholders, opportunities or tasks exist yet."""
+    """True when no regions, users, companies, stakeholders, opportunities or tasks exist."""
     return all(session.scalar(select(func.count()).select_from(model)) == 0
-               for model in (User, Company, Stakeholder, Opportunity, Task))
+               for model in (Region, User, Company, Stakeholder, Opportunity, Task))
 
 
 def _cell(column: Column, raw: str) -> Any:

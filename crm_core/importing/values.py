@@ -3,16 +3,18 @@ mapping (Salesforce and HubSpot defaults), dates, names, websites."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
+
+from rapidfuzz import fuzz, process, utils
 
 from crm_core import validation
 from crm_core.errors import ValidationError
+from crm_core.importing.formats import DATE_ORDERS, DECIMAL_MARKS, parse_date
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 
 NO_ROLE = ""  # a contact role that is no MEDDPICC role (e.g. Salesforce "Other"): link only
@@ -85,12 +87,23 @@ def _key(raw: str) -> str:
 
 @dataclass(frozen=True)
 class ValueMapping:
-    """Source stage / role names -> our values (a role may map to '' = no MEDDPICC role)."""
+    """Source stage / role names -> our values (a role may map to '' = no MEDDPICC role), and
+    how to read what a file's values cannot tell: the date order, the decimal mark, whether a
+    user may be created from a name alone."""
 
     stages: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_STAGE_MAPPING))
     roles: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ROLE_MAPPING))
+    date_order: str | None = None
+    decimal_mark: str | None = None
+    users_without_email: bool = False
 
     def __post_init__(self):
+        if self.date_order not in (None, *DATE_ORDERS):
+            raise ValidationError(f"Date order '{self.date_order}' is not one of: "
+                                  f"{', '.join(DATE_ORDERS)}.", field="date_order")
+        if self.decimal_mark not in (None, *DECIMAL_MARKS):
+            raise ValidationError(f"Decimal mark '{self.decimal_mark}' is not '.' or ','.",
+                                  field="decimal_mark")
         for source, target in self.stages.items():
             if target not in STAGES:
                 raise ValidationError(f"Stage mapping: '{source}' maps to '{target}', which is "
@@ -136,24 +149,50 @@ class ValueMapping:
         return result
 
     def to_json(self) -> str:
-        """The mapping as JSON ({"stages": {...}, "roles": {...}}), for --mapping files."""
-        return json.dumps({"stages": dict(self.stages), "roles": dict(self.roles)}, indent=2)
+        """The mapping as JSON (see mapping_from_json), for --mapping files."""
+        return json.dumps(self.as_dict(), indent=2)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The mapping as the --mapping file holds it (options only when set)."""
+        options = {"date_order": self.date_order, "decimal_mark": self.decimal_mark,
+                   "users_without_email": self.users_without_email or None}
+        return {"stages": dict(self.stages), "roles": dict(self.roles),
+                **{k: v for k, v in options.items() if v is not None}}
+
+
+def closest(raw: str, names) -> str | None:
+    """The name most like `raw` when one is close enough to be a likely typo."""
+    found = process.extractOne(raw, names, scorer=fuzz.WRatio, processor=utils.default_process,
+                               score_cutoff=88)
+    return found[0] if found else None
+
+
+def did_you_mean(raw: str, names) -> str:
+    """' (did you mean 'X'?)' for the closest name, else ''."""
+    found = closest(raw, names)
+    return f" (did you mean '{found}'?)" if found else ""
 
 
 def _suggestion(raw: str, mapping: Mapping[str, str], vocabulary) -> str:
-    names = [*mapping, *(t.label for t in vocabulary.terms)]
-    close = difflib.get_close_matches(raw.lower(), [n.lower() for n in names], n=1, cutoff=0.75)
-    if not close:
-        return ""
-    original = next(n for n in names if n.lower() == close[0])
-    return f" (did you mean '{original}'?)"
+    return did_you_mean(raw, [*mapping, *(t.label for t in vocabulary.terms)])
+
+
+def suggested_stage(raw: str, mapping: ValueMapping) -> str | None:
+    """Our stage for an unknown stage name, when its name is close to one we know."""
+    names = {**{k: v for k, v in mapping.stages.items()},
+             **{t.label: t.value for t in STAGES.terms}}
+    found = process.extractOne(raw, list(names), scorer=fuzz.WRatio,
+                               processor=utils.default_process, score_cutoff=60)
+    return names[found[0]] if found else None
 
 
 def mapping_from_json(text: str) -> tuple[dict[str, str | None], ValueMapping]:
     """(column overrides, value mapping) from a --mapping file; missing parts keep defaults.
 
-    Format: {"columns": {"Header": "field" or null}, "stages": {...}, "roles": {...}}; stage and
-    role entries are added to (and override) the defaults.
+    Format: {"columns": {"Header": "field" or null}, "stages": {...}, "roles": {...},
+    "date_order": "day_first" | "month_first", "decimal_mark": "." | ",",
+    "users_without_email": true}; stage and role entries are added to (and override) the
+    defaults.
     """
     try:
         data = json.loads(text)
@@ -163,7 +202,10 @@ def mapping_from_json(text: str) -> tuple[dict[str, str | None], ValueMapping]:
         raise ValidationError("The mapping file must hold a JSON object.")
     columns = data.get("columns") or {}
     values = ValueMapping(stages={**DEFAULT_STAGE_MAPPING, **(data.get("stages") or {})},
-                          roles={**DEFAULT_ROLE_MAPPING, **(data.get("roles") or {})})
+                          roles={**DEFAULT_ROLE_MAPPING, **(data.get("roles") or {})},
+                          date_order=data.get("date_order"),
+                          decimal_mark=data.get("decimal_mark"),
+                          users_without_email=bool(data.get("users_without_email")))
     return dict(columns), values
 
 
@@ -176,31 +218,9 @@ def person_name(cells: Mapping[str, str]) -> str | None:
     return name or None
 
 
-def close_date(raw: str) -> date | None:
-    """A date in a usual format; a time part ('2025-03-31 00:00', ISO with zone) is dropped."""
-    try:
-        return validation.a_date(raw, field="expected_close_date", label="Expected close date")
-    except ValidationError as error:
-        head = re.split(r"[ T]", raw.strip(), maxsplit=1)[0]
-        if head == raw.strip():
-            raise
-        try:
-            return validation.a_date(head, field="expected_close_date",
-                                     label="Expected close date")
-        except ValidationError:
-            raise error from None
-
-
-def timestamp(raw: str) -> datetime | None:
-    """An ISO timestamp (our own export's created_at), naive UTC; None when blank."""
-    if not raw:
-        return None
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(f"Created at '{raw}' is not a timestamp "
-                              "(use YYYY-MM-DD HH:MM:SS).", field="created_at") from None
-    return parsed.replace(tzinfo=None)
+def close_date(raw: str, order: str | None = None) -> date | None:
+    """An expected close date (see formats.parse_date)."""
+    return parse_date(raw, order=order, field="expected_close_date", label="Expected close date")
 
 
 def website_host(value: Any) -> str | None:
@@ -210,3 +230,16 @@ def website_host(value: Any) -> str | None:
         return None
     host = re.sub(r"^[a-z]+://", "", url.lower()).split("/")[0].split(":")[0]
     return host.removeprefix("www.")
+
+
+def unknown_stages(raw_values, mapping: ValueMapping) -> dict[str, str | None]:
+    """Each distinct stage name of a file that the mapping does not know, with our stage its
+    name suggests (None when nothing is close)."""
+    unknown: dict[str, str | None] = {}
+    for raw in raw_values:
+        if raw and raw not in unknown:
+            try:
+                mapping.stage(raw)
+            except ValidationError:
+                unknown[raw] = suggested_stage(raw, mapping)
+    return unknown

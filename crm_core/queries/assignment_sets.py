@@ -69,10 +69,10 @@ def stakeholder_assignments(session: Session, *, stakeholder_id: int) -> Stakeho
         StakeholderMeddpiccRole.stakeholder_id == stakeholder_id)))
     linked = select(StakeholderOpportunity.opportunity_id).where(
         StakeholderOpportunity.stakeholder_id == stakeholder_id)
-    columns = ["opportunity_id", "name", "stage", "value"]
+    columns = ["opportunity_id", "name", "stage", "value", "expected_close_date"]
     company_opps = pd.DataFrame(session.execute(
         select(Opportunity.id, Opportunity.name, Opportunity.stage, Opportunity.value,
-               Opportunity.id.in_(linked))
+               Opportunity.expected_close_date, Opportunity.id.in_(linked))
         .where(Opportunity.company_id == row.company_id).order_by(Opportunity.name)).all(),
         columns=[*columns, "linked"])
     return StakeholderAssignments(

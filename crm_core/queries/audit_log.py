@@ -59,9 +59,10 @@ def describe_changes(before: dict | None, after: dict | None) -> str:
 def audit_events(session: Session, *, entity_type: str | None = None,
                  entity_id: int | None = None, actor_email: str | None = None,
                  since: date | datetime | None = None, until: date | datetime | None = None,
-                 with_access_events: bool = False, limit: int = 50,
+                 with_access_events: bool = False, limit: int | None = 50,
                  offset: int = 0) -> AuditPage:
-    """Audit events matching the filters, newest first, one page of them and the total.
+    """Audit events matching the filters, newest first, one page of them (limit=None: all)
+    and the total.
 
     Who got which access role is shown only `with_access_events` (to admins).
     """
@@ -84,7 +85,7 @@ def audit_events(session: Session, *, entity_type: str | None = None,
                AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.summary,
                AuditEvent.before, AuditEvent.after)
         .where(*conditions).order_by(AuditEvent.id.desc())
-        .limit(max(1, int(limit))).offset(max(0, int(offset)))).all()
+        .limit(None if limit is None else max(1, int(limit))).offset(max(0, int(offset)))).all()
     frame = pd.DataFrame(
         [(r.id, r.occurred_at, r.actor_email, r.action, r.entity_type, r.entity_id, r.summary,
           describe_changes(r.before, r.after)) for r in rows], columns=COLUMNS)

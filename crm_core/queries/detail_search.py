@@ -7,6 +7,8 @@ search over 200,000 stakeholders sorts only its matches and joins only the page 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
@@ -46,7 +48,7 @@ def search_users(session: Session, *, text: str = "", limit: int = DEFAULT_LIMIT
                    limit=limit)
     rows = session.execute(select(User.id, User.name, User.job_title, User.email)
                            .where(User.id.in_(ids))).all()
-    return _in_order(ids, {r.id: f"{r.name} · {_or_dash(r.job_title)} · {r.email}"
+    return _in_order(ids, {r.id: f"{r.name} · {_or_dash(r.job_title)} · {_or_dash(r.email)}"
                            for r in rows})
 
 
@@ -80,15 +82,26 @@ def search_companies(session: Session, *, text: str = "",
 def search_opportunities(session: Session, *, text: str = "",
                          limit: int = DEFAULT_LIMIT) -> pd.DataFrame:
     """Opportunities whose name or company contains the text (the newest without text):
-    'Acme Platform · Acme Corp · Solution'."""
+    'Acme Platform · Acme Corp · Solution · $120,000 · closes 2027-03-31' (deals of one company
+    may share a name: stage, value and close date tell them apart)."""
     ids = _top_ids(session, select(Opportunity.id).join(
         Company, Company.id == Opportunity.company_id), text=text, name_column=Opportunity.name,
         searched=(Opportunity.name, Company.name), browse_order=(Opportunity.id.desc(),),
         limit=limit)
     rows = session.execute(select(Opportunity.id, Opportunity.name, Opportunity.stage,
+                                  Opportunity.value, Opportunity.expected_close_date,
                                   Company.name.label("company"))
                            .join(Company, Company.id == Opportunity.company_id)
                            .where(Opportunity.id.in_(ids))).all()
-    return _in_order(ids, {r.id: f"{r.name} · {r.company} · {STAGES.label(r.stage)}"
-                           for r in rows})
+    return _in_order(ids, {r.id: deal_label(r.name, r.stage, r.value, r.expected_close_date,
+                                            company=r.company) for r in rows})
+
+
+def deal_label(name: str, stage: str, value: float, close: date | None, *,
+               company: str | None = None) -> str:
+    """'Renewal · Acme · Proposal · $5,000 · closes 2027-01-31': deals of one company may share
+    a name, so a picker tells them apart by stage, value and close date."""
+    parts = [name, company, STAGES.label(stage), f"${value:,.0f}",
+             f"closes {close.isoformat() if close else '—'}"]
+    return " · ".join(p for p in parts if p)
 

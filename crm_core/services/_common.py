@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crm_core.errors import Conflict, NotFound
-from crm_core.models import AuditEvent, Base, TaskEntity
+from crm_core.models import AuditEvent, Base, SourceIdentity, TaskEntity
 from crm_core.vocab import ENTITY_TYPES
 
 M = TypeVar("M", bound=Base)
@@ -76,6 +76,21 @@ def remove_task_links(session: Session, entity_type: str, entity_ids: Iterable[i
             TaskEntity.entity_type == entity_type, TaskEntity.entity_id.in_(chunk)))
         total += result.rowcount or 0
     return total
+
+
+_TABLES = {"user": "users", "company": "companies", "stakeholder": "stakeholders",
+           "opportunity": "opportunities"}
+
+
+def remove_source_identities(session: Session, entity_type: str,
+                             entity_ids: Iterable[int]) -> None:
+    """Forget where deleted records were imported from, so their ids, reused by SQLite for a
+    new record, never lead a later import to that other record."""
+    ids = list(entity_ids)
+    for start in range(0, len(ids), 500):
+        session.execute(delete(SourceIdentity).where(
+            SourceIdentity.record_table == _TABLES[entity_type],
+            SourceIdentity.record_id.in_(ids[start:start + 500])))
 
 
 def insert_ignoring_duplicates(session: Session, model: type[Base],

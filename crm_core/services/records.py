@@ -23,7 +23,12 @@ from crm_core.models import (
     TaskEntity,
     User,
 )
-from crm_core.services._common import check_not_stale, get_or_raise, remove_task_links
+from crm_core.services._common import (
+    check_not_stale,
+    get_or_raise,
+    remove_source_identities,
+    remove_task_links,
+)
 from crm_core.vocab import STAGES, default_probability
 
 Parsers = Mapping[str, Callable[[Any], Any]]
@@ -53,7 +58,9 @@ def _company_id(v: Any) -> int:
 
 USER_FIELDS: Parsers = {
     "name": _name,
-    "email": lambda v: validation.email(v),
+    # Optional: a rep known by name alone (e.g. imported from a spreadsheet) has none, and is
+    # then never matched to a signed-in person.
+    "email": lambda v: validation.email(v, required=False),
     "job_title": _job_title,
 }
 COMPANY_FIELDS: Parsers = {
@@ -105,17 +112,6 @@ def _check_company(session: Session, company_id: int | None) -> None:
         raise ValidationError(f"There is no company with id {company_id}.", field="company_id")
 
 
-def _ensure_opportunity_name_free(session: Session, name: str, company_id: int,
-                                  own_id: int | None) -> None:
-    stmt = select(Opportunity.id).where(Opportunity.company_id == company_id,
-                                        func.lower(Opportunity.name) == name.lower())
-    if own_id is not None:
-        stmt = stmt.where(Opportunity.id != own_id)
-    if session.scalar(stmt) is not None:
-        raise ValidationError(f"This company already has an opportunity named '{name}'.",
-                              field="name")
-
-
 def _create(session: Session, actor: Actor, model: type[Base], entity_type: str,
             values: dict[str, Any]) -> Any:
     record = model(**values)
@@ -142,7 +138,7 @@ def _update(session: Session, actor: Actor, record: Base, entity_type: str,
 # --- users -------------------------------------------------------------------------------------
 
 def create_user(session: Session, *, actor: Actor, **values: Any) -> User:
-    """Add an account team member (name, email, job_title)."""
+    """Add an account team member (name, email if known, job_title)."""
     actor.require(Permission.EDIT)
     parsed = _parse(USER_FIELDS, values, partial=False)
     _ensure_email_free(session, User, parsed["email"], None)
@@ -171,6 +167,7 @@ def delete_user(session: Session, *, actor: Actor, user_id: int) -> None:
                        "off to another user first (Manage → Ownership), then delete.")
     impact = deletion_impact(session, entity_type="user", entity_id=user_id)
     remove_task_links(session, "user", [user_id])
+    remove_source_identities(session, "user", [user_id])
     before = audit.snapshot(user)
     session.delete(user)
     session.flush()
@@ -209,6 +206,9 @@ def delete_company(session: Session, *, actor: Actor, company_id: int) -> None:
     remove_task_links(session, "stakeholder", stakeholder_ids)
     remove_task_links(session, "opportunity", opportunity_ids)
     remove_task_links(session, "company", [company_id])
+    for entity_type, ids in (("stakeholder", stakeholder_ids),
+                             ("opportunity", opportunity_ids), ("company", [company_id])):
+        remove_source_identities(session, entity_type, ids)
     before = audit.snapshot(company)
     session.delete(company)
     session.flush()
@@ -246,6 +246,7 @@ def delete_stakeholder(session: Session, *, actor: Actor, stakeholder_id: int) -
     stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     impact = deletion_impact(session, entity_type="stakeholder", entity_id=stakeholder_id)
     remove_task_links(session, "stakeholder", [stakeholder_id])
+    remove_source_identities(session, "stakeholder", [stakeholder_id])
     before = audit.snapshot(stakeholder)
     session.delete(stakeholder)
     session.flush()
@@ -257,7 +258,8 @@ def delete_stakeholder(session: Session, *, actor: Actor, stakeholder_id: int) -
 # --- opportunities -----------------------------------------------------------------------------
 
 def create_opportunity(session: Session, *, actor: Actor, **values: Any) -> Opportunity:
-    """Add an opportunity; probability defaults to the stage's default probability."""
+    """Add an opportunity; probability defaults to the stage's default probability. Two deals
+    of one company may share a name (as in the CRMs people come from)."""
     actor.require(Permission.EDIT)
     values = dict(values)
     if values.get("probability") in (None, ""):
@@ -265,7 +267,6 @@ def create_opportunity(session: Session, *, actor: Actor, **values: Any) -> Oppo
         values["probability"] = default_probability(stage)
     parsed = _parse(OPPORTUNITY_FIELDS, values, partial=False)
     _check_company(session, parsed["company_id"])
-    _ensure_opportunity_name_free(session, parsed["name"], parsed["company_id"], None)
     return _create(session, actor, Opportunity, "opportunity", parsed)
 
 
@@ -277,9 +278,6 @@ def update_opportunity(session: Session, *, actor: Actor, opportunity_id: int,
     opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
     check_not_stale(session, opportunity, "opportunity", seen_version)
     _check_company(session, parsed.get("company_id"))
-    _ensure_opportunity_name_free(session, parsed.get("name", opportunity.name),
-                                  parsed.get("company_id", opportunity.company_id),
-                                  opportunity_id)
     return _update(session, actor, opportunity, "opportunity", parsed)
 
 
@@ -289,6 +287,7 @@ def delete_opportunity(session: Session, *, actor: Actor, opportunity_id: int) -
     opportunity = get_or_raise(session, Opportunity, opportunity_id, for_update=True)
     impact = deletion_impact(session, entity_type="opportunity", entity_id=opportunity_id)
     remove_task_links(session, "opportunity", [opportunity_id])
+    remove_source_identities(session, "opportunity", [opportunity_id])
     before = audit.snapshot(opportunity)
     session.delete(opportunity)
     session.flush()

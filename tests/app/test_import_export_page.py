@@ -3,7 +3,7 @@ viewers see only the export."""
 
 from sqlalchemy import func, select
 
-from crm_core.models import Stakeholder
+from crm_core.models import Stakeholder, User
 from dashboard.format import markdown_text
 from tests.app.manage_helpers import read
 
@@ -28,7 +28,9 @@ def test_the_recognised_columns_are_preset_and_the_unknown_one_is_ignored(app_as
     at = uploaded(app_as)
     assert not at.exception
     assert at.selectbox(key="import_entity").value == "stakeholders"  # from 'contacts.csv'
-    assert [at.selectbox(key=f"import_column_stakeholders_{i}").value for i in range(6)] == [
+    headers = ["First Name", "Last Name", "Email", "Job Title", "Associated Company",
+               "Lifecycle Stage"]
+    assert [at.selectbox(key=f"import_column_stakeholders_{h}").value for h in headers] == [
         "first_name", "last_name", "email", "job_title", "company_name", "(ignore)"]
 
 
@@ -64,7 +66,7 @@ def test_all_or_nothing_writes_nothing_and_valid_only_writes_the_valid_row(app_a
 
 def test_a_fixed_column_mapping_is_used_by_the_dry_run(app_as):
     at = uploaded(app_as)
-    at.selectbox(key="import_column_stakeholders_4").set_value("(ignore)")
+    at.selectbox(key="import_column_stakeholders_Associated Company").set_value("(ignore)")
     at.button(key="import_dry_run").click().run()
     assert [i.value for i in at.info] == [
         "Dry run, nothing written. 2 rows: 0 to create, 0 to update, 0 unchanged, 2 rejected."]
@@ -81,7 +83,7 @@ def test_a_viewer_sees_the_export_but_not_the_import(app_as):
 
 
 DEALS = (b"Opportunity Name,Amount,Stage,Close Date,Account Name\n"
-         b"Acme Expansion,\"$80,000\",Verbal Yes,2027-03-31,Acme Corp\n")
+         b"Acme Expansion,\"$80,000.00\",Verbal Yes,2027-03-31,Acme Corp\n")
 
 
 def test_an_unknown_stage_is_mapped_in_the_value_mapping_editor(app_as, app_db):
@@ -114,7 +116,9 @@ def test_a_zip_of_salesforce_files_is_reported_file_by_file(app_as):
     at = app_as("manager", page=PAGE)
     at.file_uploader(key="import_upload").set_value(
         ("salesforce.zip", buffer.getvalue(), "application/zip")).run()
-    assert len(at.get("selectbox")) == 0  # the file names say what each CSV holds
+    # The file names say what each CSV holds: no entity or column choices, only value options.
+    assert [s.key for s in at.get("selectbox")] == ["import_option_date_order",
+                                                    "import_option_decimal_mark"]
     at.button(key="import_dry_run").click().run()
     assert not at.exception
     files = next(d.value for d in at.dataframe if "entity" in d.value.columns)
@@ -127,7 +131,71 @@ def test_a_file_that_is_not_a_zip_or_csv_shows_an_error_and_the_export_stays(app
     at = app_as("manager", page=PAGE)
     at.file_uploader(key="import_upload").set_value(("broken.zip", b"PK\x03\x04garbage",
                                                      "application/zip")).run()
-    at.button(key="import_dry_run").click().run()
-    assert not at.exception
+    assert not at.exception  # refused on upload: no dry run to offer
     assert [e.value for e in at.error] == [markdown_text("broken.zip is not a ZIP file.")]
     assert at.get("download_button")[-1].proto.label == "Download full export (ZIP)"
+
+
+def test_column_choices_follow_header_names_and_are_reset_by_a_new_file(app_as):
+    at = uploaded(app_as)
+    at.selectbox(key="import_column_stakeholders_Job Title").set_value("(ignore)").run()
+    # The next file has the same headers in another order: a choice is never kept by position.
+    reordered = (b"Email,Job Title,First Name,Last Name,Associated Company\n"
+                 b"kim@acme.example,Head of IT,Kim,Kay,Acme Corp\n")
+    at.file_uploader(key="import_upload").set_value(("more.csv", reordered, "text/csv")).run()
+    assert not at.exception
+    headers = ["Email", "Job Title", "First Name", "Last Name", "Associated Company"]
+    assert [at.selectbox(key=f"import_column_stakeholders_{h}").value for h in headers] == [
+        "email", "job_title", "first_name", "last_name", "company_name"]
+
+
+def test_an_unknown_stage_gets_a_suggested_stage_in_the_value_mapping(app_as):
+    deals = (b"Opportunity Name,Amount,Stage,Close Date,Account Name\n"
+             b"Acme Expansion,80000,Contract Negotiation,2027-03-31,Acme Corp\n")
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(("deals.csv", deals, "text/csv")).run()
+    assert [w.value for w in at.warning] == [
+        "1 stage name(s) of the file are not known yet: Contract Negotiation. Check the "
+        "suggested stage at the top of the table."]
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 1 to create, 0 to update, 0 unchanged, 0 rejected."]
+    assert at.dataframe[-1].value["changes"].tolist() == [
+        "value: 80000.0; probability: 85; expected_close_date: 2027-03-31; stage: negotiation; "
+        "company_id: Acme Corp"]
+
+
+def test_a_workbook_or_a_binary_file_is_refused_as_not_csv_on_upload(app_as):
+    from tests.factories import zip_of
+
+    at = app_as("manager", page=PAGE)
+    workbook = zip_of({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+    at.file_uploader(key="import_upload").set_value(
+        ("deals.zip", workbook, "application/zip")).run()  # a workbook renamed .zip
+    assert [e.value for e in at.error] == [markdown_text(
+        "deals.zip is an Excel or other Office file, not CSV: save each sheet as CSV first.")]
+    at.file_uploader(key="import_upload").set_value(
+        ("logo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/csv")).run()
+    assert [e.value for e in at.error] == [markdown_text(
+        "logo.csv is not a CSV file (it holds binary data; a spreadsheet must be saved as CSV "
+        "first).")]
+
+
+def test_users_from_a_name_alone_need_the_option_ticked(app_as, app_db):
+    from tests.factories import zip_of
+
+    team = "sales_agent,manager,regional_office\nAnna Snelling,Dustin Brinkmann,Central\n"
+    at = app_as("manager", page=PAGE)
+    at.file_uploader(key="import_upload").set_value(
+        ("team.zip", zip_of({"sales_teams.csv": team}), "application/zip")).run()
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 0 to create, 0 to update, 0 unchanged, 1 rejected."]
+    at.checkbox(key="import_option_users_without_email").check().run()
+    at.button(key="import_dry_run").click().run()
+    assert [i.value for i in at.info] == [
+        "Dry run, nothing written. 1 row: 1 to create, 0 to update, 0 unchanged, 0 rejected."]
+    at.button(key="import_apply").click().run()
+    names = read(app_db, lambda s: s.scalars(select(User.name).where(User.email.is_(None))
+                                             .order_by(User.name)).all())
+    assert names == ["Anna Snelling", "Dustin Brinkmann"]

@@ -1,5 +1,7 @@
 """The Teams and Roles & links pages: saves confirmed, inherited members reported, stale forms."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from crm_core.models import StakeholderMeddpiccRole
@@ -10,6 +12,7 @@ from crm_core.queries.assignment_sets import (
 )
 from crm_core.services.assignment_sets import set_stakeholder_roles
 from tests.app.manage_helpers import as_colleague, id_of, read, texts
+from tests.factories import TODAY
 
 TEAMS, ROLES = "pages/manage_teams.py", "pages/manage_roles.py"
 
@@ -82,8 +85,11 @@ def test_linking_a_stakeholder_to_an_opportunity_of_their_company(app_as, app_db
     platform = id_of(app_db, "opportunity", "Acme Platform")
     renewal = id_of(app_db, "opportunity", "Acme Renewal 2024")
     at = app_as("manager", ROLES, stakeholder=str(fay))
+    # The dataset's deals close 30 days ahead and 60 days ago.
+    ahead, ago = TODAY + timedelta(days=30), TODAY - timedelta(days=60)
     assert at.multiselect(key="roles_opportunities").options == [
-        "Acme Platform · Solution", "Acme Renewal 2024 · Closed won"]
+        f"Acme Platform · Solution · $120,000 · closes {ahead:%Y-%m-%d}",
+        f"Acme Renewal 2024 · Closed won · $50,000 · closes {ago:%Y-%m-%d}"]
     at.multiselect(key="roles_opportunities").set_value([platform, renewal])
     at.button(key="roles_links_save").click().run()
     assert texts(at.success) == ["Saved the opportunities of Fay Fox: 1 added, 0 removed."]

@@ -28,7 +28,7 @@ def test_every_role_sees_the_headline_heatmap_and_gap_table(app_as, role):
     assert metric(at, "Weighted at risk") == "$66.0K"
     table = table_with(at, "gaps")
     assert list(table["gaps"]) == ["no champion",
-                                   "no economic buyer; champion owned off-team"]
+                                   "no economic buyer; champion owned off the deal team"]
     assert len(at.get("vega_lite_chart")) == 3
 
 
@@ -75,7 +75,7 @@ def test_a_managers_fix_removes_the_gap_on_the_next_run(app_as):
     assert not at.exception
     # ... and once Alice (on Acme's team) owns her, the deal is fully covered.
     assert list(table_with(at, "gaps")["gaps"]) == [
-        "no economic buyer; champion owned off-team", "—"]
+        "no economic buyer; champion owned off the deal team", "—"]
     assert metric(at, "Pipeline at risk") == "$30.0K"
 
 
@@ -149,7 +149,8 @@ def test_the_gap_type_filter_narrows_every_figure(app_as):
     at.multiselect(key="meddpicc_gap_types").select("off_team").run()
     assert metric(at, "Open opportunities") == "1"
     assert metric(at, "Pipeline at risk") == "$30.0K"
-    assert list(table_with(at, "gaps")["gaps"]) == ["no economic buyer; champion owned off-team"]
+    assert list(table_with(at, "gaps")["gaps"]) == [
+        "no economic buyer; champion owned off the deal team"]
 
 
 def test_roll_ups_per_team_member_and_company(app_as):

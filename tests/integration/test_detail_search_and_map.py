@@ -1,6 +1,7 @@
 """Pick-box searches (top matches only, prefix first) and the relationship map's rows, on a
 hand-built dataset, on SQLite and PostgreSQL."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +14,7 @@ from crm_core.queries.detail_search import (
     search_users,
 )
 from crm_core.queries.relationship_map import relationship_map
-from tests.factories import add_company, add_opportunity, add_stakeholder, add_user
+from tests.factories import TODAY, add_company, add_opportunity, add_stakeholder, add_user
 
 
 @pytest.fixture
@@ -65,9 +66,10 @@ def test_search_text_with_like_wildcards_matches_them_literally(world):
     assert _read(world, search_stakeholders, text="_").empty
 
 
-def test_opportunity_search_matches_the_company_name_and_shows_the_stage(world):
+def test_opportunity_search_matches_the_company_name_and_shows_stage_value_and_close(world):
+    closes = TODAY + timedelta(days=30)  # the factory's default close date
     assert _read(world, search_opportunities, text="north")["label"].tolist() == [
-        "Expansion · North · Qualification"]
+        f"Expansion · North · Qualification · $10,000 · closes {closes:%Y-%m-%d}"]
 
 
 def test_the_opportunity_map_has_a_row_per_owner_and_one_ownerless_row_per_orphan(world):

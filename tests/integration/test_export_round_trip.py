@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine, select
@@ -15,10 +16,27 @@ from crm_core.db import make_engine, read_session, write_session
 from crm_core.exporting import export_zip
 from crm_core.importing import import_data
 from crm_core.integrity import integrity_problems
-from crm_core.models import AuditEvent, Base, ScorecardEntry, StageRequiredRole
+from crm_core.models import (
+    AuditEvent,
+    Base,
+    ScorecardEntry,
+    SourceIdentity,
+    StageRequiredRole,
+)
+from crm_core.seeding import seed_database
 from tests.app.dataset import build_known_dataset
 from tests.conftest import fresh_database_url
-from tests.factories import ADMIN, MANAGER, VIEWER, add_company, add_task
+from tests.factories import (
+    ADMIN,
+    MANAGER,
+    VIEWER,
+    add_company,
+    add_opportunity,
+    add_region,
+    add_stakeholder,
+    add_task,
+    add_user,
+)
 
 COMPARED = [t.name for t in Base.metadata.sorted_tables
             if t.name not in ("audit_events", "access_grants")]
@@ -145,3 +163,54 @@ def test_a_manager_restores_everything_but_the_stage_settings(source, empty_engi
     assert _rows(empty_engine, "tasks") == _rows(source, "tasks")
     assert ("negotiation", "gatekeeper") in {r[:2] for r in _rows(empty_engine,
                                                                   "stage_required_roles")}
+
+
+def _round_trip(source: Engine, restored: Engine) -> None:
+    with read_session(source) as session:
+        data = export_zip(session, actor=ADMIN)
+    with write_session(restored) as session:
+        report = import_data(session, actor=ADMIN, data=data, name="export.zip",
+                             mode="all_or_nothing")
+    assert report.rejected_rows.to_dict("records") == []
+    assert report.applied and report.restored
+    for table_name in COMPARED:
+        assert _rows(restored, table_name) == _rows(source, table_name), table_name
+    with read_session(restored) as session:
+        assert integrity_problems(session) == []
+
+
+def test_the_demo_seed_restores_exactly_into_an_empty_database(engine, empty_engine):
+    seed_database(engine, scale="demo")
+    _round_trip(engine, empty_engine)
+
+
+def test_names_that_repeat_and_formula_like_text_restore_exactly(engine, empty_engine):
+    with write_session(engine) as session:
+        north = add_region(session, "North")
+        boss = add_user(session, "Bea Boss")
+        rep = add_user(session, "Rex Rep")
+        rep.manager_id, rep.region_id = boss.id, north.id
+        leaver = add_user(session, "Lee Leaver")
+        leaver.departed_on = date(2026, 1, 31)
+        add_user(session, "Nora Noemail").email = None  # a rep known by name alone
+        acme = add_company(session, "=SUM(A1)", website=None)
+        twin = add_company(session, "=SUM(A1)", website=None)
+        for company in (acme, twin, acme):
+            add_opportunity(session, company, "Renewal")
+        add_stakeholder(session, acme, "Kim Kay", phone="+1 555 0100")
+        add_stakeholder(session, acme, "Kim Kay", phone="-5")
+        add_stakeholder(session, twin, "@kim", job_title="'quoted", email="kim@twin.example")
+        session.add(SourceIdentity(source_system="salesforce", source_object="Account",
+                                   external_id="001A000001AbCdE", record_table="companies",
+                                   record_id=acme.id))
+    with read_session(engine) as session:
+        data = export_zip(session, actor=ADMIN)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        companies = list(csv.reader(io.StringIO(archive.read("companies.csv").decode())))
+        people = list(csv.reader(io.StringIO(archive.read("stakeholders.csv").decode())))
+    # A spreadsheet opening the export runs no formula: the text is quoted with an apostrophe.
+    assert [row[1] for row in companies[1:]] == ["'=SUM(A1)", "'=SUM(A1)"]
+    assert [(row[1], row[2], row[4]) for row in people[1:]] == [
+        ("Kim Kay", "Director", "'+1 555 0100"), ("Kim Kay", "Director", "'-5"),
+        ("'@kim", "''quoted", "")]
+    _round_trip(engine, empty_engine)

@@ -59,8 +59,9 @@ def test_apply_with_a_mapping_file_writes_all_rows_or_none(sqlite_engine, tmp_pa
                  "--mapping", str(mapping)]) == 1
     assert _opportunities(sqlite_engine) == []
     rejected = tmp_path / "rejected.csv"
+    # The valid rows are written, and the exit code still says a row was rejected.
     assert main(["deals", str(path), "--database-url", url, "--apply", "--valid-only",
-                 "--mapping", str(mapping), "--rejected-csv", str(rejected)]) == 0
+                 "--mapping", str(mapping), "--rejected-csv", str(rejected)]) == 1
     assert _opportunities(sqlite_engine) == [("Pilot", "qualification"),
                                              ("Rollout", "negotiation")]
     assert rejected.read_text().splitlines() == [
@@ -99,3 +100,22 @@ def test_the_export_command_writes_a_zip_the_import_command_restores(sqlite_engi
     assert main(["zip", str(archive), "--database-url", restored, "--apply"]) == 0
     out = capsys.readouterr().out
     assert "Imported. 1 row: 1 created" in out
+
+
+def test_valid_only_with_every_row_rejected_exits_1(sqlite_engine, tmp_path, capsys):
+    url, _ = _setup(sqlite_engine, tmp_path)
+    path = tmp_path / "ghosts.csv"
+    path.write_text("Deal Name,Deal Stage,Associated Company\nGhost,Won,Nobody Inc\n")
+    assert main(["deals", str(path), "--database-url", url, "--apply", "--valid-only"]) == 1
+    assert _opportunities(sqlite_engine) == []
+    assert "1 rejected" in capsys.readouterr().out
+
+
+def test_a_zip_with_no_importable_file_is_an_error_with_exit_code_2(tmp_path, capsys):
+    import zipfile
+
+    archive = tmp_path / "notes.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("notes.csv", "Subject,Body\nHello,World\n")
+    assert main(["zip", str(archive), "--database-url", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+    assert "holds no file that can be imported" in capsys.readouterr().err

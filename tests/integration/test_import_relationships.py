@@ -3,9 +3,6 @@ and relationship owners, by natural key and by Salesforce ids within one ZIP bat
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +20,14 @@ from crm_core.models import (
     StakeholderRelationshipOwner,
     User,
 )
-from tests.factories import MANAGER, add_company, add_opportunity, add_stakeholder, add_user
+from tests.factories import (
+    MANAGER,
+    add_company,
+    add_opportunity,
+    add_stakeholder,
+    add_user,
+    zip_of,
+)
 
 
 @pytest.fixture
@@ -89,14 +93,17 @@ def test_contact_roles_link_stakeholders_and_record_their_meddpicc_roles(crm):
 def test_meddpicc_roles_owners_and_teams_import_by_email_and_name(crm):
     roles = b"Email,MEDDPICC roles\ndana@acme.example,Champion; Technical Buyer\n"
     owners = (b"stakeholder_email,owner_email\ndana@acme.example,bob@ourco.example\n"
-              b"eli@acme.example,nobody@ourco.example\n")
+              b"eli@acme.example,nobody@ourco.example\n"
+              b"eli@acme.example,bobb@ourco.example\n")
     teams = b"User Email,Account Name\nbob@ourco.example,Globex\nbob@ourco.example,Globex\n"
     deal_team = (b"User.Email,Opportunity.Name\nbob@ourco.example,Acme Platform\n"
                  b"alice@ourco.example,Acme Platform\n")  # Alice inherits it from Acme's team
     assert _import(crm, roles, "meddpicc_roles").created == 1
     report = _import(crm, owners, "relationship_owners")
     assert _rejections(report) == [
-        (3, "Unknown user: no user has the email nobody@ourco.example.")]
+        (3, "Unknown user: no user has the email nobody@ourco.example."),
+        (4, "Unknown user: no user has the email bobb@ourco.example (did you mean "
+            "'bob@ourco.example'?).")]
     report = _import(crm, teams, "account_teams", name="AccountTeamMember.csv")
     assert (report.created, _rejections(report)) == (1, [(3, "Duplicate of line 2.")])
     report = _import(crm, deal_team, "opportunity_teams")
@@ -119,14 +126,6 @@ def test_reimporting_relationships_changes_nothing(crm):
     assert (again.created, again.unchanged) == (0, 1)
 
 
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 SALESFORCE_BATCH = {
     # Files in any order: the import takes records before the relationships that use them.
     "OpportunityContactRole.csv": "ContactId,OpportunityId,Role\n"
@@ -140,22 +139,22 @@ SALESFORCE_BATCH = {
                    "003A,Peter,Gibbons,peter@initech.example,001A,005A\n"
                    "003B,Milton,Waddams,milton@initech.example,001A,\n",
     "Opportunity.csv": "Id,Name,Amount,StageName,CloseDate,AccountId\n"
-                       "006A,TPS Reports,\"$48,000\",Value Proposition,2027-06-30,001A\n",
+                       "006A,TPS Reports,\"$48,000.00\",Value Proposition,2027-06-30,001A\n",
     "User.csv": "Id,Name,Email,Title\n005A,Bill Lumbergh,bill@ourco.example,VP Sales\n"
                 "005B,Tom Smykowski,tom@ourco.example,Sales Engineer\n",
 }
 
 
 def test_a_salesforce_zip_resolves_its_own_ids_across_files(crm):
-    data = _zip(SALESFORCE_BATCH)
+    data = zip_of(SALESFORCE_BATCH)
     dry = _import(crm, data, None, mode="dry_run", name="salesforce.zip")
     assert [(f.file, f.created, f.rejected) for f in dry.files] == [
         ("User.csv", 2, 0), ("Account.csv", 1, 0), ("Contact.csv", 2, 0),
         ("Opportunity.csv", 1, 0), ("AccountTeamMember.csv", 1, 0),
         ("OpportunityTeamMember.csv", 1, 0), ("OpportunityContactRole.csv", 2, 1)]
     assert _rejections(dry) == [
-        (4, "Unknown opportunity: source CRM id 006X is not in this import (import the "
-            "opportunities file in the same batch).")]
+        (4, "Unknown opportunity: source CRM id 006X is neither in this import nor in an "
+            "earlier one (import the opportunities first).")]
     report = _import(crm, data, None, mode="valid_only", name="salesforce.zip")
     assert report.applied and report.created == 10
     assert _pairs(crm, select(Stakeholder.name, StakeholderMeddpiccRole.meddpicc_role)

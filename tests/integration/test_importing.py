@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import PermissionDenied
-from crm_core.importing import import_data
+from crm_core.importing import ValueMapping, import_data
 from crm_core.integrity import integrity_problems
 from crm_core.models import AuditEvent, Company, Opportunity, Stakeholder, User
 from tests.factories import MANAGER, VIEWER, add_company, add_stakeholder, add_user
@@ -172,8 +172,12 @@ def test_hubspot_contacts_and_deals_are_imported(crm):
              b"Globex Rollout,\"25,000\",contractsent,2027-05-01 00:00,Globex\n"
              b"Globex Trial,0,Appointment Scheduled,,Globex\n")
     assert _import(crm, contacts, "stakeholders", mode="all_or_nothing").created == 1
-    assert _import(crm, deals, "opportunities", mode="all_or_nothing").created == 2
+    # "25,000" alone could be 25000 or 25.000: the mapping says the decimal mark is a point.
+    assert _import(crm, deals, "opportunities", mode="all_or_nothing",
+                   values=ValueMapping(decimal_mark=".")).created == 2
     with read_session(crm) as session:
+        assert session.scalar(select(Opportunity.value).where(
+            Opportunity.name == "Globex Rollout")) == 25_000
         stages = dict(session.execute(select(Opportunity.name, Opportunity.stage)).all())
         probability = session.scalar(select(Opportunity.probability).where(
             Opportunity.name == "Globex Trial"))
@@ -246,12 +250,15 @@ def test_rows_that_cannot_be_matched_safely_are_rejected_with_the_reason(crm):
     ]
 
 
-def test_renaming_an_opportunity_by_id_onto_another_ones_name_is_refused(crm):
+def test_two_deals_of_one_company_may_share_a_name(crm):
     _import(crm, SALESFORCE_OPPORTUNITIES, "opportunities", mode="valid_only",
             name="Opportunity.csv")
     with read_session(crm) as session:
         pilot = session.scalar(select(Opportunity.id).where(Opportunity.name == "Acme Pilot"))
     report = _import(crm, f"id,name\n{pilot},Acme Platform\n".encode(), "opportunities",
-                     name="opportunities.csv")
-    assert _rejections(report) == [
-        (2, "This company already has an opportunity named 'Acme Platform'.")]
+                     name="opportunities.csv", mode="all_or_nothing")
+    assert (report.updated, report.rejected) == (1, 0)
+    with read_session(crm) as session:
+        assert session.scalars(select(Opportunity.name).where(Opportunity.company_id == 1)
+                               .order_by(Opportunity.id)).all() == ["Acme Platform",
+                                                                    "Acme Platform"]

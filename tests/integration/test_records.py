@@ -6,7 +6,7 @@ from sqlalchemy import select
 from crm_core.db import read_session, write_session
 from crm_core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from crm_core.integrity import integrity_problems
-from crm_core.models import AuditEvent, Company, TaskEntity, User
+from crm_core.models import AuditEvent, Company, Opportunity, TaskEntity, User
 from crm_core.services import records
 from tests.factories import (
     MANAGER,
@@ -120,3 +120,27 @@ def test_updating_a_record_that_was_deleted_says_it_is_gone(engine):
     with pytest.raises(NotFound, match="no company with id 42"), \
             write_session(engine) as session:
         records.update_company(session, actor=MANAGER, company_id=42, name="X")
+
+
+def test_two_deals_of_one_company_may_share_a_name(engine):
+    with write_session(engine) as session:
+        company = add_company(session, "Acme")
+        for stage in ("qualification", "proposal"):
+            records.create_opportunity(session, actor=MANAGER, name="Renewal", value="5000",
+                                       stage=stage, expected_close_date="2027-01-31",
+                                       company_id=company.id)
+    with read_session(engine) as session:
+        assert session.execute(select(Opportunity.name, Opportunity.stage)
+                               .order_by(Opportunity.id)).all() == [
+            ("Renewal", "qualification"), ("Renewal", "proposal")]
+
+
+def test_a_user_known_by_name_alone_can_be_edited_without_an_email(engine):
+    with write_session(engine) as session:
+        rep = records.create_user(session, actor=MANAGER, name="Anna Snelling", email="",
+                                  job_title="")
+        records.update_user(session, actor=MANAGER, user_id=rep.id, name="Anna Snelling",
+                            email="", job_title="Sales agent")
+    with read_session(engine) as session:
+        assert session.execute(select(User.name, User.email, User.job_title)).all() == [
+            ("Anna Snelling", None, "Sales agent")]

@@ -64,7 +64,7 @@ def test_our_own_id_columns_mean_this_database_and_salesforce_ids_mean_the_batch
     assert recognise_columns("opportunity_teams", ["UserId", "OpportunityId",
                                                    "TeamMemberRole"]) == {
         "UserId": "user_source_id", "OpportunityId": "opportunity_source_id",
-        "TeamMemberRole": None}
+        "TeamMemberRole": "team_role"}
     assert recognise_columns("users", ["id", "name"])["id"] == "id"
     assert recognise_columns("users", ["Id", "Name"])["Id"] == "source_id"
 
