@@ -15,7 +15,6 @@ from crm_core.queries.people import people, regions
 from crm_core.services import people as people_services
 from crm_core.services import regions as region_services
 from dashboard.data import load
-from dashboard.format import markdown_text
 from dashboard.manage import field_error, form_errors, seen, set_error, show_values, submit
 from dashboard.navigation import link_to_page
 
@@ -33,7 +32,7 @@ def person(user_id: int) -> pd.Series | None:
 
 def _save_placement(user_id: int) -> None:
     submit(PLACEMENT_FORM, people_services.place_user,
-           lambda user: f"Saved the reporting line and region of {markdown_text(user.name)}.",
+           lambda user: f"Saved the reporting line and region of {user.name}.",
            user_id=user_id, manager_id=st.session_state.people_manager_id,
            region_id=st.session_state.people_region_id,
            seen_version=seen(PLACEMENT_FORM).get("version"))

@@ -47,6 +47,7 @@ from crm_core.queries._task_sql import (
     overdue_dates,
 )
 from crm_core.queries.scope import WHOLE, Scope, scoped_task_ids
+from crm_core.validation import search_text
 from crm_core.vocab import ENTITY_TYPES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
 SORTS = ("due", "newest")
@@ -121,7 +122,7 @@ class TaskFilters:
     def __post_init__(self):
         for name in ("statuses", "priorities", "due_windows", "next_step_types", "task_types"):
             object.__setattr__(self, name, _values(getattr(self, name)))
-        object.__setattr__(self, "search", (self.search or "").strip() or None)
+        object.__setattr__(self, "search", search_text(self.search) or None)
         object.__setattr__(self, "scope", Scope.parse(self.scope))
         for status in self.statuses:
             if status not in TASK_STATUSES:
