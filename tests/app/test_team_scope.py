@@ -108,7 +108,8 @@ def test_a_departed_user_sees_that_they_can_no_longer_sign_in(open_app, org, app
         session.execute(update(User).where(User.id == org["alice"])
                         .values(departed_on=date.today() - timedelta(days=1)))
     engine.dispose()
-    at = open_app(user={"is_logged_in": True, "email": "alice.archer@ourco.example"},
+    at = open_app(user={"is_logged_in": True, "email_verified": True,
+                        "email": "alice.archer@ourco.example"},
                   secrets=OIDC_SECRETS)
     assert at.warning[0].value.startswith("Your account is marked as departed")
     assert not at.metric and not at.sidebar.text
