@@ -35,9 +35,12 @@ _ROLE_LEVELS = ",\n".join(
     f"  max(CASE WHEN (roles & {1 << bit}) <> 0 THEN level ELSE 0 END) AS \"{role}\""
     for bit, role in enumerate(MEDDPICC_ROLES))
 # Cell codes as gap_rows computes them: 0 missing, 1 unowned, 2 off the deal team, 3 owned,
-# 4 not required.
+# 4 not required, 5 owner departed; from the best level (1 owner departed, 2 unowned, 3 off
+# the deal team, 4 owned: a holder whose owners all departed ranks below one never owned).
 _ROLE_CELLS = ",\n".join(
-    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 4 ELSE coalesce(l.\"{role}\", 0) END "
+    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 4 "
+    f"WHEN coalesce(l.\"{role}\", 0) = 0 THEN 0 WHEN l.\"{role}\" = 1 THEN 5 "
+    f"ELSE l.\"{role}\" - 1 END "
     f"AS \"{role}\"" for bit, role in enumerate(MEDDPICC_ROLES))
 _OWNED_CELLS = " + ".join(f"CASE WHEN \"{role}\" = 3 THEN 1 ELSE 0 END" for role in MEDDPICC_ROLES)
 
@@ -105,8 +108,9 @@ HAND_SQL: dict[str, str] = {
         LEFT JOIN pipeline ON pipeline.user_id = u.id
         ORDER BY stakeholders_owned DESC, u.name, u.id""",
     # The matrix as gap_matrix answers it: each stakeholder's roles as a bitmask computed once;
-    # each link of an open opportunity to a role holder gets its level once (1 unowned, 2 owned
-    # off the full team, 3 owned by a member of the company team or the deal's added members);
+    # each link of an open opportunity to a role holder gets its level once (1 owners all
+    # departed, 2 never owned, 3 owned off the full team, 4 owned by a member of the company
+    # team or the deal's added members);
     # the best level per role, the stage's required roles (4: not required), the coverage score
     # (none for a deal that is not gated) and the value at risk, most value at risk first.
     "MEDDPICC gap matrix": f"""
@@ -120,7 +124,10 @@ HAND_SQL: dict[str, str] = {
           SELECT so.opportunity_id, f.roles,
             CASE WHEN NOT EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
                                   WHERE o.stakeholder_id = so.stakeholder_id
-                                    AND o.{_STILL_HERE}) THEN 1
+                                    AND o.{_STILL_HERE})
+                 THEN CASE WHEN EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
+                                        WHERE o.stakeholder_id = so.stakeholder_id)
+                           THEN 1 ELSE 2 END
                  WHEN EXISTS (
                    SELECT 1 FROM stakeholder_relationship_owners o
                    WHERE o.stakeholder_id = so.stakeholder_id AND o.{_STILL_HERE}
@@ -128,7 +135,7 @@ HAND_SQL: dict[str, str] = {
                                   WHERE c.company_id = op.company_id AND c.user_id = o.user_id)
                           OR EXISTS (SELECT 1 FROM opportunity_account_teams t
                                      WHERE t.opportunity_id = op.id AND t.user_id = o.user_id)))
-                 THEN 3 ELSE 2 END AS level
+                 THEN 4 ELSE 3 END AS level
           FROM opportunities op
           JOIN stakeholder_opportunities so ON so.opportunity_id = op.id
           JOIN flags f ON f.stakeholder_id = so.stakeholder_id
@@ -261,12 +268,14 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
             if role not in required[opportunity.stage]:
                 cells[role] = 4
                 continue
+            # Levels: 1 owners all departed, 2 never owned, 3 owned off the team, 4 owned.
             level = 0
             for stakeholder in opportunity.stakeholders:
                 if any(r.meddpicc_role == role for r in stakeholder.roles):
                     owners = {u.id for u in stakeholder.owners if u.departed_on is None}
-                    level = max(level, 3 if owners & team else 2 if owners else 1)
-            cells[role] = level
+                    level = max(level, 4 if owners & team else 3 if owners
+                                else 1 if stakeholder.owners else 2)
+            cells[role] = {0: 0, 1: 5}.get(level, level - 1)
         owned = sum(1 for c in cells.values() if c == 3)
         needed = len(required[opportunity.stage])
         value = float(opportunity.value)

@@ -104,7 +104,7 @@ def gap_fix_forms(opportunity_id: int, gaps: OpportunityGaps, people: pd.DataFra
     linked = people[people["linked"]]
     unlinked = people[~people["linked"]]
     # Holders of a role that is covered but not owned by the team come first.
-    weak = set(gaps.unowned) | set(gaps.off_team)
+    weak = set(gaps.unowned) | set(gaps.owner_departed) | set(gaps.off_team)
     holders_first = sorted(linked.itertuples(), key=lambda r: (not (set(r.roles) & weak),
                                                                r.owned_on_team))
     link_column, role_column, owner_column = st.columns(3)

@@ -128,6 +128,8 @@ ROLLUP_COLUMNS = {
     "weighted_value_at_risk": st.column_config.NumberColumn("Weighted at risk", **MONEY),
     "missing": st.column_config.NumberColumn("With a missing role"),
     "unowned": st.column_config.NumberColumn("With an unowned role"),
+    "owner_departed": st.column_config.NumberColumn(GAP_TYPES.label("owner_departed"),
+                                                    help=help_text("owner_departed_role")),
     "off_team": st.column_config.NumberColumn(GAP_TYPES.label("off_team"),
                                               help=help_text("owned_off_deal_team")),
     "single_threaded": st.column_config.NumberColumn(name("single_threaded")),

@@ -16,6 +16,7 @@ from crm_core.queries.meddpicc_scorecard import opportunity_scorecard
 from crm_core.queries.meddpicc_sql import (
     CELL_STATES,
     COVERED_OFF_TEAM,
+    COVERED_OWNER_DEPARTED,
     COVERED_UNOWNED,
     MISSING,
     NOT_REQUIRED,
@@ -29,6 +30,7 @@ __all__ = ["GapSummary", "OpportunityGaps", "gap_summary", "gap_matrix", "opport
            "opportunity_gaps", "opportunity_scorecard", "gap_words"]
 
 _GAP_WORDS = {MISSING: "no {role}", COVERED_UNOWNED: "{role} unowned",
+              COVERED_OWNER_DEPARTED: "{role}: owner departed",
               COVERED_OFF_TEAM: "{role} owned off the deal team"}
 
 
@@ -67,6 +69,7 @@ class OpportunityGaps:
     cells: dict[str, str]
     missing: tuple[str, ...]
     unowned: tuple[str, ...]
+    owner_departed: tuple[str, ...]
     off_team: tuple[str, ...]
     single_threaded: bool
     linked_stakeholders: int
@@ -77,7 +80,7 @@ class OpportunityGaps:
 
     @property
     def at_risk(self) -> bool:
-        return bool(self.missing or self.unowned or self.off_team)
+        return bool(self.missing or self.unowned or self.owner_departed or self.off_team)
 
 
 def gap_summary(session: Session, **filters) -> GapSummary:
@@ -134,7 +137,8 @@ def gap_matrix(session: Session, *, limit: int | None = None, offset: int = 0,
 
 
 def gap_words(cells: dict[str, int]) -> list[str]:
-    """The gaps of one opportunity in words ("no economic buyer", "champion unowned")."""
+    """The gaps of one opportunity in words ("no economic buyer", "champion unowned",
+    "economic buyer: owner departed")."""
     words = []
     for role, code in cells.items():
         if code in _GAP_WORDS:
@@ -194,12 +198,13 @@ def opportunity_gaps(session: Session, *, opportunity_id: int) -> OpportunityGap
     is_open = row["stage"] in OPEN_STAGES
     codes = {role: int(row[column]) for role, column in ROLE_COLUMNS.items()}
     by_code = {code: tuple(r for r, c in codes.items() if c == code)
-               for code in (MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM)}
+               for code in (MISSING, COVERED_UNOWNED, COVERED_OWNER_DEPARTED, COVERED_OFF_TEAM)}
     required = tuple(r for r, c in codes.items() if c != NOT_REQUIRED)
     return OpportunityGaps(
         opportunity_id=opportunity_id, is_open=is_open, required_roles=required,
         cells={role: list(CELL_STATES)[code] for role, code in codes.items()},
         missing=by_code[MISSING], unowned=by_code[COVERED_UNOWNED],
+        owner_departed=by_code[COVERED_OWNER_DEPARTED],
         off_team=by_code[COVERED_OFF_TEAM],
         single_threaded=bool(row["single_threaded"]) and is_open,
         linked_stakeholders=int(row["linked_stakeholders"]),

@@ -12,8 +12,8 @@ from crm_core.queries.meddpicc_sql import gap_rows
 from crm_core.queries.teams import full_team_select
 
 ROLLUP_COLUMNS = ["opportunities", "gated", "fully_covered", "pipeline", "weighted_pipeline",
-                  "value_at_risk", "weighted_value_at_risk", "missing", "unowned", "off_team",
-                  "single_threaded"]
+                  "value_at_risk", "weighted_value_at_risk", "missing", "unowned", "owner_departed",
+                  "off_team", "single_threaded"]
 
 
 def _rollup_columns(rows) -> list:
@@ -31,6 +31,7 @@ def _rollup_columns(rows) -> list:
             money(rows.c.value_at_risk).label("value_at_risk"),
             money(rows.c.weighted_value_at_risk).label("weighted_value_at_risk"),
             having(rows.c.missing).label("missing"), having(rows.c.unowned).label("unowned"),
+            having(rows.c.owner_departed).label("owner_departed"),
             having(rows.c.off_team).label("off_team"),
             func.coalesce(func.sum(rows.c.single_threaded), 0).label("single_threaded")]
 

@@ -38,6 +38,7 @@ def gap_screen(session: Session, *, limit: int = 200, **filters) -> GapScreen:
         return cast(func.coalesce(func.sum(column), 0.0), Float)
 
     gap_conditions = {"missing": rows.c.missing > 0, "unowned": rows.c.unowned > 0,
+                      "owner_departed": rows.c.owner_departed > 0,
                       "off_team": rows.c.off_team > 0,
                       "single_threaded": rows.c.single_threaded == 1}
     stage_columns = [

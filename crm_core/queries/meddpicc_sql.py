@@ -43,6 +43,11 @@ ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLE
 
 # Cell codes, as computed in SQL: the best state any linked holder of the role reaches.
 MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_OWNED, NOT_REQUIRED = range(5)
+# Numbered after the others (the codes above keep their meaning); ranked below never-owned.
+COVERED_OWNER_DEPARTED = NOT_REQUIRED + 1
+# The order MAX compares holders in: a role shows "owner departed" only when every holder's
+# owners have all departed (a handoff would cover it), "unowned" when one was never owned.
+_RANK = {COVERED_OWNER_DEPARTED: 1, COVERED_UNOWNED: 2, COVERED_OFF_TEAM: 3, COVERED_OWNED: 4}
 
 
 def _glossary_term(value: str, key: str) -> Term:
@@ -57,11 +62,13 @@ CELL_STATES = Vocabulary("cell_state", [
     _glossary_term("covered_off_team", "covered_off_deal_team"),
     _glossary_term("covered_owned", "covered_owned"),
     _glossary_term("not_required", "not_required"),
+    _glossary_term("covered_owner_departed", "covered_owner_departed"),
 ])
 
 GAP_TYPES = Vocabulary("gap_type", [
     _glossary_term("missing", "missing_role"),
     _glossary_term("unowned", "unowned_role"),
+    _glossary_term("owner_departed", "owner_departed_role"),
     _glossary_term("off_team", "owned_off_deal_team"),
     _glossary_term("single_threaded", "single_threaded"),
 ])
@@ -125,7 +132,8 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
 
     Columns: opportunity_id, name, company_id, company, stage, value, probability,
     weighted_value, expected_close_date, linked_stakeholders, single_threaded, cell_<role> per
-    MEDDPICC role, required_count, covered_owned, missing, unowned, off_team, gated,
+    MEDDPICC role, required_count, covered_owned, missing, unowned, owner_departed, off_team,
+    gated,
     coverage_score, at_risk, value_at_risk, weighted_value_at_risk. A deal whose stage requires
     no role is not gated: gated 0, coverage_score NULL, never at risk (see the glossary).
     """
@@ -166,8 +174,10 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
 def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
     linked one is unowned, the lowest and highest user owning a linked stakeholder, and per
-    MEDDPICC role the best level a linked holder reaches (0 none, 1 held unowned, 2 owned
-    off the deal team, 3 owned by a member of the opportunity's full team).
+    MEDDPICC role the best cell code a linked holder reaches (MISSING: none, COVERED_UNOWNED:
+    held but never owned, COVERED_OWNER_DEPARTED: held only by stakeholders whose owners all
+    departed, COVERED_OFF_TEAM: owned off the deal team, COVERED_OWNED: owned by a member of
+    the opportunity's full team).
 
     One statement grouped by opportunity: a row per link, owner of its stakeholder and role
     the stakeholder holds, each with the owner's full-team rows (primary keys, so no extra
@@ -177,7 +187,14 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     link, owner = StakeholderOpportunity, StakeholderRelationshipOwner
     role_row = StakeholderMeddpiccRole
     team_joins, on_team = full_team_member_joins(OPP, owner.user_id)
-    level = case((owner.user_id.is_(None), 1), (on_team, 3), else_=2)
+    # No owner still here: departed if the stakeholder is among the few the departed owned.
+    departed_owned = select(StakeholderRelationshipOwner.stakeholder_id).where(
+        StakeholderRelationshipOwner.user_id.in_(departed_user_ids()))
+    unowned = case((link.stakeholder_id.in_(departed_owned), _RANK[COVERED_OWNER_DEPARTED]),
+                   else_=_RANK[COVERED_UNOWNED])
+    level = case((owner.user_id.is_(None), unowned), (on_team, _RANK[COVERED_OWNED]),
+                 else_=_RANK[COVERED_OFF_TEAM])
+    codes = {rank: code for code, rank in _RANK.items()}
     # The owner and role joins repeat a link, so its count is read from the link table.
     counted = aliased(StakeholderOpportunity, name="counted_link")
     linked = (select(func.count()).where(counted.opportunity_id == OPP.id)
@@ -188,8 +205,9 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
                                        owner.user_id.is_(None)), 1), else_=0))
                    .label("any_unowned"),
                    func.min(owner.user_id).label("lo"), func.max(owner.user_id).label("hi"),
-                   *(func.coalesce(func.max(case({role: level}, value=role_row.meddpicc_role)),
-                                   0).label(role) for role in MEDDPICC_ROLES))
+                   *(case(codes, value=func.max(case({role: level},
+                                                     value=role_row.meddpicc_role)),
+                          else_=MISSING).label(role) for role in MEDDPICC_ROLES))
             .select_from(OPP)
             .outerjoin(link, link.opportunity_id == OPP.id)
             # Owners who departed own nothing any more (their holders count as unowned).
@@ -211,10 +229,11 @@ def _with_counts(base, gap_types: Sequence[str]) -> Select:
         *base.c,
         _count_cells(base, MISSING).label("missing"),
         _count_cells(base, COVERED_UNOWNED).label("unowned"),
+        _count_cells(base, COVERED_OWNER_DEPARTED).label("owner_departed"),
         _count_cells(base, COVERED_OFF_TEAM).label("off_team")).offset(0).subquery("counted")
     # Every required cell is in exactly one state, so the owned ones need no count of their own.
     covered_owned = (counted.c.required_count - counted.c.missing - counted.c.unowned
-                     - counted.c.off_team)
+                     - counted.c.owner_departed - counted.c.off_team)
     at_risk = covered_owned < counted.c.required_count
     gated = counted.c.required_count > 0
     stmt = select(
@@ -225,7 +244,8 @@ def _with_counts(base, gap_types: Sequence[str]) -> Select:
         case((at_risk, 1), else_=0).label("at_risk"),
         case((at_risk, counted.c.value), else_=0.0).label("value_at_risk"),
         case((at_risk, counted.c.weighted_value), else_=0.0).label("weighted_value_at_risk"))
-    chosen = [counted.c[g] > 0 for g in ("missing", "unowned", "off_team") if g in gap_types]
+    chosen = [counted.c[g] > 0 for g in ("missing", "unowned", "owner_departed", "off_team")
+              if g in gap_types]
     if "single_threaded" in gap_types:
         chosen.append(counted.c.single_threaded == 1)
     if gap_types:

@@ -13,6 +13,12 @@ Acme: Al Owned (owned by Ray), Nina Nobody (never owned), Sam Solo (only Gus, de
       Tia Two (Gus and Eli). Bolt: Bea Owned (Eli), Bo Orphan (nobody). Core: Cy Orphan.
 Open deals (qualification, no linked stakeholders, so all at risk): Acme deal $100, Bolt deal
 $200, Core deal $400 (Ray added). Tasks: overdue for Ray, overdue for Eli, due later for Gus.
+
+add_role_holders adds MEDDPICC roles and links (qualification requires economic buyer and
+champion): the Acme deal's economic buyer is Sam Solo only (owner departed), its champion Al
+Owned (Ray, on the team); a second Acme deal, Acme expansion ($50), has Sam Solo and Nina Nobody
+as economic buyers (one never owned: unowned) and Tia Two as champion (Gus departed, Eli still
+here but off the deal team).
 """
 
 from __future__ import annotations
@@ -20,9 +26,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.models import Company, Opportunity, Region, Stakeholder, Task, User
+from crm_core.models import (
+    Company,
+    Opportunity,
+    Region,
+    Stakeholder,
+    StakeholderMeddpiccRole,
+    StakeholderOpportunity,
+    Task,
+    User,
+)
 from tests.factories import (
     add_company,
     add_opportunity,
@@ -87,3 +103,20 @@ def build_team_world(session: Session) -> TeamWorld:
     return TeamWorld(west=west, east=east, vp=vp, dora=dora, mia=mia, ray=ray, gus=gus, eve=eve,
                      eli=eli, sol=sol, acme=acme, bolt=bolt, core=core, nina=nina, sam=sam,
                      core_deal=core_deal, ray_task=ray_task)
+
+
+def add_role_holders(session: Session, world: TeamWorld) -> dict[str, int]:
+    """The roles and links described above; the two Acme deals' ids by name."""
+    people = {s.name: s for s in session.scalars(select(Stakeholder))}
+    acme_deal = session.scalar(select(Opportunity).where(Opportunity.name == "Acme deal"))
+    expansion = add_opportunity(session, world.acme, "Acme expansion", value=50)
+    roles = [("Sam Solo", "economic_buyer"), ("Nina Nobody", "economic_buyer"),
+             ("Al Owned", "champion"), ("Tia Two", "champion")]
+    links = [(acme_deal, "Sam Solo"), (acme_deal, "Al Owned"), (expansion, "Sam Solo"),
+             (expansion, "Nina Nobody"), (expansion, "Tia Two")]
+    session.add_all([StakeholderMeddpiccRole(stakeholder_id=people[name].id, meddpicc_role=role)
+                     for name, role in roles])
+    session.add_all([StakeholderOpportunity(stakeholder_id=people[name].id,
+                                            opportunity_id=deal.id) for deal, name in links])
+    session.flush()
+    return {"Acme deal": acme_deal.id, "Acme expansion": expansion.id}

@@ -19,10 +19,10 @@ from crm_core.queries.tasks import task_counts
 from crm_core.vocab import MEDDPICC_ROLES
 from tests.integration.coverage_dataset import build_coverage_world
 from tests.integration.meddpicc_dataset import build_gap_world
-from tests.integration.team_dataset import build_team_world
+from tests.integration.team_dataset import add_role_holders, build_team_world
 
 # Cell codes: 0 missing, 1 unowned, 2 owned off the deal team, 3 owned by the full team,
-# 4 not required.
+# 4 not required, 5 owner departed.
 # Per opportunity, most value at risk first: value at risk, then the cells of economic buyer,
 # champion, decision maker and technical buyer (influencer, gatekeeper and user are never
 # required by these stages, so always 4).
@@ -63,6 +63,22 @@ def test_the_gap_matrix_references_give_the_products_cells(engine, world, refere
     scores = dict(zip(matrix["name"], matrix["coverage_score"], strict=True))
     assert (float(scores["Solution"]), float(scores["Missing"])) == (0.5, 0.5)
     assert pd.isna(scores["Prospect"])
+
+
+@pytest.mark.parametrize("reference", ["hand-written SQL", "naive ORM loop"])
+def test_the_gap_matrix_references_tell_owner_departed_from_unowned(engine, reference):
+    with write_session(engine) as session:
+        add_role_holders(session, build_team_world(session))
+    with read_session(engine) as session:
+        matrix = (hand_sql(session, figure="MEDDPICC gap matrix")
+                  if reference == "hand-written SQL" else naive_gap_matrix(session))
+    cells = {row.name: (int(row.economic_buyer), int(row.champion))
+             for row in matrix.itertuples()}
+    # 5: owner departed (Sam Solo alone), 3: owned by the team, 1: unowned (Nina Nobody beside
+    # Sam Solo), 2: owned off the deal team (Tia Two, still Eli's), 0: missing.
+    assert cells == {"Acme deal": (5, 3), "Acme expansion": (1, 2), "Bolt deal": (0, 0),
+                     "Core deal": (0, 0)}
+    assert list(matrix["name"]) == ["Core deal", "Bolt deal", "Acme deal", "Acme expansion"]
 
 
 def test_the_coverage_reference_gives_the_screens_rows_most_orphans_first(engine):

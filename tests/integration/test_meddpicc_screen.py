@@ -44,8 +44,10 @@ def test_the_screen_rolls_up_per_stage_and_per_gap_type(engine, world):
     assert stages.loc["qualification", "weighted_value_at_risk"] == 30_000
     assert stages.loc["discovery", "off_team"] == 2
     assert stages.loc["solution", "missing"] == 1
-    assert list(screen.by_gap_type["value"]) == [300_000, 50_000, 65_000, 125_000]
-    assert list(screen.by_gap_type["weighted_value"]) == [120_000, 10_000, 22_750, 24_500]
+    # Missing, unowned, owner departed (nobody here has departed), off the deal team,
+    # single-threaded.
+    assert list(screen.by_gap_type["value"]) == [300_000, 50_000, 0, 65_000, 125_000]
+    assert list(screen.by_gap_type["weighted_value"]) == [120_000, 10_000, 0, 22_750, 24_500]
 
 
 def test_the_screen_lists_the_most_value_at_risk_first_like_the_gap_list(engine, world):
@@ -77,7 +79,7 @@ def test_a_screen_with_no_matching_opportunity_is_empty(engine, world):
     assert screen.summary.open_opportunities == 0
     assert screen.summary.fully_covered_share is None
     assert screen.by_stage.empty and screen.top.empty
-    assert list(screen.by_gap_type["opportunities"]) == [0, 0, 0, 0]
+    assert list(screen.by_gap_type["opportunities"]) == [0, 0, 0, 0, 0]
 
 
 def test_a_deal_whose_stage_requires_no_role_is_not_gated(engine, world):

@@ -7,24 +7,24 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import ValidationError
-from crm_core.models import (
-    Opportunity,
-    Stakeholder,
-    StakeholderMeddpiccRole,
-    StakeholderOpportunity,
-)
 from crm_core.queries.coverage import coverage_by_company, coverage_summary
 from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_stakeholders
-from crm_core.queries.meddpicc import gap_summary, opportunity_gaps
+from crm_core.queries.meddpicc import (
+    gap_matrix,
+    gap_summary,
+    opportunity_gaps,
+    opportunity_scorecard,
+)
+from crm_core.queries.meddpicc_rollups import gaps_by_company
+from crm_core.queries.meddpicc_screen import gap_screen
 from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
 from crm_core.queries.scope import Scope
 from crm_core.queries.tasks import task_counts, task_page
 from crm_core.queries.team_comparison import team_comparison, team_size
-from tests.integration.team_dataset import build_team_world
+from tests.integration.team_dataset import add_role_holders, build_team_world
 
 
 @pytest.fixture
@@ -137,18 +137,59 @@ def test_team_comparison_puts_each_direct_reports_team_side_by_side(engine, worl
     assert eve.owned_share == 0.5
 
 
-def test_a_role_held_by_a_stakeholder_whose_owner_departed_is_unowned(engine, world):
-    # Sam Solo (owned only by Gus, departed) is Acme deal's economic buyer; Al Owned (Ray) its
-    # champion: the economic buyer is held but unowned, the champion covered and owned.
+def test_a_role_held_only_by_stakeholders_whose_owners_departed_is_owner_departed(engine,
+                                                                                 world):
     with write_session(engine) as session:
-        deal = session.scalar(select(Opportunity).where(Opportunity.name == "Acme deal"))
-        al = session.scalar(select(Stakeholder).where(Stakeholder.name == "Al Owned"))
-        session.add_all([StakeholderMeddpiccRole(stakeholder_id=world.sam.id,
-                                                 meddpicc_role="economic_buyer"),
-                         StakeholderMeddpiccRole(stakeholder_id=al.id, meddpicc_role="champion"),
-                         StakeholderOpportunity(stakeholder_id=world.sam.id,
-                                                opportunity_id=deal.id),
-                         StakeholderOpportunity(stakeholder_id=al.id, opportunity_id=deal.id)])
-        deal_id = deal.id
-    gaps = run(engine, opportunity_gaps, opportunity_id=deal_id)
-    assert (gaps.unowned, gaps.missing, gaps.value_at_risk) == (("economic_buyer",), (), 100.0)
+        deals = add_role_holders(session, world)
+    acme = run(engine, opportunity_gaps, opportunity_id=deals["Acme deal"])
+    # Economic buyer: Sam Solo only, whose one owner (Gus) departed; champion: Al, owned by Ray.
+    assert (acme.owner_departed, acme.unowned, acme.missing, acme.off_team) == (
+        ("economic_buyer",), (), (), ())
+    assert acme.cells["economic_buyer"] == "covered_owner_departed"
+    assert acme.gaps_in_words == ("economic buyer: owner departed",)
+    assert (acme.coverage_score, acme.value_at_risk) == (0.5, 100.0)
+    expansion = run(engine, opportunity_gaps, opportunity_id=deals["Acme expansion"])
+    # Sam Solo beside Nina Nobody (never owned): unowned. Tia Two still has Eli (off the deal
+    # team), so Gus leaving changes nothing there.
+    assert (expansion.unowned, expansion.owner_departed, expansion.off_team) == (
+        ("economic_buyer",), (), ("champion",))
+    assert expansion.gaps_in_words == ("economic buyer unowned",
+                                       "champion owned off the deal team")
+
+
+def test_owner_departed_is_a_gap_type_of_its_own(engine, world):
+    with write_session(engine) as session:
+        add_role_holders(session, world)
+    with read_session(engine) as session:
+        screen = gap_screen(session)
+        matrix = gap_matrix(session).set_index("name")
+        companies = gaps_by_company(session).set_index("company")
+    # Open deals: Acme deal $100 (owner departed), Acme expansion $50 (unowned, off the deal
+    # team), Bolt deal $200 and Core deal $400 (nobody linked: both roles missing).
+    by_type = screen.by_gap_type.set_index("gap_type")
+    assert by_type.loc["owner_departed", "gap_label"] == "Owner departed"
+    assert [(int(by_type.loc[g, "opportunities"]), float(by_type.loc[g, "value"]))
+            for g in ("missing", "unowned", "owner_departed", "off_team")] == [
+        (2, 600.0), (1, 50.0), (1, 100.0), (1, 50.0)]
+    assert screen.summary.value_at_risk == 750.0
+    assert (matrix.loc["Acme deal", "economic_buyer"],
+            matrix.loc["Acme expansion", "economic_buyer"]) == (
+        "covered_owner_departed", "covered_unowned")
+    acme = companies.loc["Acme"]
+    assert (acme.opportunities, acme.missing, acme.unowned, acme.owner_departed, acme.off_team,
+            acme.value_at_risk) == (2, 0, 1, 1, 1, 150.0)
+    # Filtered to that gap type, in Mia's team (Ray sits on Acme's account team).
+    assert run(engine, gap_summary, gap_types=("owner_departed",),
+               scope=f"team:{world.mia.id}").value_at_risk == 100.0
+    assert run(engine, gap_summary, gap_types=("owner_departed",),
+               scope=f"team:{world.eve.id}").open_opportunities == 0
+
+
+def test_the_scorecard_confirms_no_role_through_a_departed_owner(engine, world):
+    with write_session(engine) as session:
+        deals = add_role_holders(session, world)
+    card = run(engine, opportunity_scorecard, opportunity_id=deals["Acme deal"]
+               ).set_index("element")
+    assert (card.loc["economic_buyer", "status"], card.loc["economic_buyer", "note"]) == (
+        "identified", "Held only by stakeholders whose owners have all departed.")
+    assert card.loc["champion", "status"] == "confirmed"
