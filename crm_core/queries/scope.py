@@ -18,11 +18,12 @@ from sqlalchemy import (
     Integer,
     Select,
     literal,
-    literal_column,
     select,
     union,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from crm_core.errors import ValidationError
 from crm_core.models import (
@@ -123,11 +124,32 @@ def scoped_task_ids(scope: Scope) -> Select | None:
     users = scope_user_ids(scope)
     if users is None:
         return None
-    # The indexed expression (models.USER_LINK_SQL) rather than entity_type and entity_id:
-    # its statistics tell PostgreSQL how many links a user has (about 800 on the large data,
-    # where any entity id averages a dozen), so a team of hundreds gets one hash join over
-    # their links instead of a lookup per link.
-    return select(TaskEntity.task_id).where(literal_column(USER_LINK_SQL).in_(users))
+    return select(TaskEntity.task_id).where(TaskEntity.entity_type == "user",
+                                            user_link_id().in_(users))
+
+
+class user_link_id(FunctionElement):
+    """The user id of a task link to a user: entity_id, or on PostgreSQL the indexed
+    expression models.USER_LINK_SQL (the same value on a user link).
+
+    The expression's statistics tell PostgreSQL how many links a user has (about 800 on the
+    large data, where an entity id of any type averages a dozen), so a team of hundreds gets
+    one hash join over their links instead of a lookup per link. SQLite keeps looking each
+    user up in ix_task_entities_entity.
+    """
+
+    inherit_cache = True
+    type = Integer()
+
+
+@compiles(user_link_id)
+def _entity_id(element, compiler, **kw):
+    return compiler.process(TaskEntity.__table__.c.entity_id, **kw)
+
+
+@compiles(user_link_id, "postgresql")
+def _user_link_expression(element, compiler, **kw):
+    return USER_LINK_SQL
 
 
 def departed_user_ids() -> Select:
