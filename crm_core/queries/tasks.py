@@ -253,7 +253,7 @@ def _page_statement(dialect_name: str, shape: FilterShape, sort: str) -> Select:
     conditions = _conditions(shape)
     order = _ORDERS[sort](Task)
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
-    if (shape.narrow and not _many_people(dialect_name, shape)) or shape.scan:
+    if shape.narrow or shape.scan:
         # Few candidates, or one pass over the table anyway: the total in the same pass.
         page = (select(Task.id, func.count().over().label("total")).where(*conditions)
                 .order_by(*order).limit(limit).offset(offset))
@@ -266,16 +266,6 @@ def _page_statement(dialect_name: str, shape: FilterShape, sort: str) -> Select:
         page = ids.limit(limit).offset(offset).add_columns(total.label("total"))
     page = page.cte("page")
     return _rows_select(dialect_name, page).add_columns(page.c.total).order_by(*order)
-
-
-def _many_people(dialect_name: str, shape: FilterShape) -> bool:
-    """A team's or a region's tasks on PostgreSQL: often a large share of all tasks, so the
-    page walks the due dates until it has its rows and the total is counted apart (a hash
-    join over the people's links); a count beside every candidate row costs a second or more
-    for a team of hundreds. SQLite, a person and a record keep their one pass over the few."""
-    return (dialect_name == "postgresql" and shape.scope_kind in ("team", "region")
-            and not shape.blocked_only
-            and not {"entity_type", "user_id", "sequence_id", "search"} & set(shape.given))
 
 
 def _ids_by_due_date(conditions, *, statuses: Sequence[str]) -> Select:
