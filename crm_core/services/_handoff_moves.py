@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from crm_core.access import Actor
+from crm_core.data_areas import note_writes
 from crm_core.models import (
     AuditEvent,
     CompanyAccountTeam,
@@ -122,5 +123,6 @@ def record_handoff(session: Session, actor: Actor, preview: HandoffPreview, even
     now = utcnow()
     rows = [{**e, "occurred_at": now, "actor_email": actor.email, "actor_role": actor.role}
             for e in [*events, summary]]
+    note_writes(session, (row["action"] for row in rows))
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(AuditEvent), rows[start:start + CHUNK])

@@ -1,0 +1,31 @@
+"""data versions per area: the cache key of every cached figure
+
+A `data_versions` table (area, version): each committed write adds 1 to the areas it changes
+(ownership, deals, tasks, settings, access), so a figure recomputes only when an area it reads
+has changed, in every app process. A row appears with its area's first write.
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-03 09:50:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'data_versions',
+        sa.Column('area', sa.String(length=20), nullable=False),
+        sa.Column('version', sa.BigInteger(), server_default='0', nullable=False),
+        sa.PrimaryKeyConstraint('area', name=op.f('pk_data_versions')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('data_versions')
