@@ -1,7 +1,8 @@
-"""Command line: load the demo (or large) dataset into the configured database.
+"""Command line: load the demo (or large, or xlarge) dataset into the configured database.
 
     python seed.py                  # demo dataset into an empty database
     python seed.py --scale large    # the enterprise-size dataset for performance work
+    python seed.py --scale xlarge   # five times large (about 1 M stakeholders), for PostgreSQL
     python seed.py --reset          # delete the database completely first, then seed
 """
 
