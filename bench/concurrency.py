@@ -136,25 +136,34 @@ def _commit() -> str:
     return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
 
 
-def _create_and_seed(url: str, scale: str) -> None:
-    name = make_url(url).database
+def _on_server(url: str, sql: str) -> None:
+    """Run a statement on the server of url, outside any database (CREATE/DROP DATABASE)."""
     admin = create_engine(make_engine(url).url.set(database="postgres"),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(sql))
     admin.dispose()
+
+
+def _create_and_seed(url: str, scale: str) -> None:
+    _on_server(url, f'CREATE DATABASE "{make_url(url).database}"')
     engine = make_engine(url)
     seed_database(engine, scale=scale)
     engine.dispose()
 
 
 def _drop(url: str) -> None:
-    name = make_url(url).database
-    admin = create_engine(make_engine(url).url.set(database="postgres"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _on_server(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def write_results(name: str, results: dict, report: str) -> None:
+    """<name>-<when>.json and .md, and latest-<name>.md, in bench/results."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}-{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
+    (RESULTS / f"{name}-{stamp}.md").write_text(report)
+    (RESULTS / f"latest-{name}.md").write_text(report)
+    print(report)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -196,13 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if not args.reuse:
             _drop(args.postgres_url)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"concurrency-{stamp}.json").write_text(json.dumps(results, indent=1))
-    report = render(results)
-    (RESULTS / f"concurrency-{stamp}.md").write_text(report)
-    (RESULTS / "latest-concurrency.md").write_text(report)
-    print(report)
+    write_results("concurrency", results, render(results))
 
 
 if __name__ == "__main__":

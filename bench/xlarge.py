@@ -12,14 +12,12 @@ xlarge-<when>.json and .md, and latest-xlarge.md.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from datetime import UTC, datetime
 
 from sqlalchemy import Engine, event
 
-from bench.concurrency import RESULTS, _commit, _create_and_seed, _drop
+from bench.concurrency import _commit, _create_and_seed, _drop, write_results
 from bench.machine import describe_machine, postgres_version
 from bench.queries import arguments_for, sample_ids, screen_queries
 from bench.report import _first_paint, _machine, _pages
@@ -151,13 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if not args.reuse:
             _drop(args.postgres_url)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"xlarge-{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
-    report = render(results)
-    (RESULTS / f"xlarge-{stamp}.md").write_text(report)
-    (RESULTS / "latest-xlarge.md").write_text(report)
-    print(report)
+    write_results("xlarge", results, render(results))
 
 
 if __name__ == "__main__":
