@@ -9,7 +9,7 @@ setup and each N (--levels), a fresh server starts, N people (bench/people.py; -
 assign owners and complete tasks) follow the review script over Streamlit's WebSocket protocol
 (bench/sessions.py), starting within the first two seconds. Reported per view: p50 and p95 time
 from click to the end of the run, errors; per level: the app processes' CPU (% of one core), the
-database backends' CPU, this client's CPU (it must stay small: the server is what is measured),
+this client's CPU (it must stay small: the server is what is measured),
 the app's memory growth per session, the machine's load. Results: bench/results/
 concurrency-<when>.json and .md, and latest-concurrency.md.
 """
@@ -70,7 +70,7 @@ def _server_pids(cluster: Cluster) -> tuple[list[int], list[int]]:
     return apps, proxy
 
 
-async def _level(cluster: Cluster, n: int, writers: float, targets, database: str) -> dict:
+async def _level(cluster: Cluster, n: int, writers: float, targets) -> dict:
     """N people at once against a running setup: every view, CPU, memory."""
     apps, proxy = _server_pids(cluster)
     for port in cluster.app_ports:  # each process's imports and engine: not what people cost
@@ -79,8 +79,7 @@ async def _level(cluster: Cluster, n: int, writers: float, targets, database: st
         await warm.view("")
         await warm.close()
     rss_before = sum(procstat.rss_mb(p) for p in apps)
-    db_pids = procstat.postgres_backends(database)
-    cpu0 = {p: procstat.cpu_seconds(p) for p in [*apps, *proxy, *db_pids]}
+    cpu0 = {p: procstat.cpu_seconds(p) for p in [*apps, *proxy]}
     busy0, total0 = procstat.machine_busy()
     client0, wall0 = time.process_time(), time.perf_counter()
     load0 = os.getloadavg()
@@ -107,7 +106,6 @@ async def _level(cluster: Cluster, n: int, writers: float, targets, database: st
     await asyncio.gather(*(one(i) for i in range(n)))
     sampler.cancel()
     wall = time.perf_counter() - wall0
-    db_pids = sorted(set(db_pids) | set(procstat.postgres_backends(database)))
 
     def cpu_pct(pids: list[int]) -> float:
         used = sum(procstat.cpu_seconds(p) - cpu0.get(p, 0.0) for p in pids)
@@ -118,7 +116,6 @@ async def _level(cluster: Cluster, n: int, writers: float, targets, database: st
     return {
         "n": n, "writers": n_writers, "rounds": _rounds(n), "wall_s": round(wall, 1),
         "views": views, "app_cpu_pct": cpu_pct(apps), "proxy_cpu_pct": cpu_pct(proxy),
-        "db_cpu_pct": cpu_pct(db_pids),
         "client_cpu_pct": round(100 * (time.process_time() - client0) / wall, 1),
         "machine_busy_pct": round(100 * (busy1 - busy0) / max(1e-9, total1 - total0), 1),
         "cores": cores,
@@ -189,7 +186,6 @@ def main(argv: list[str] | None = None) -> None:
         results = {"commit": _commit(), "scale": args.scale, "machine": describe_machine(),
                    "postgresql": pg, "levels": levels, "writers_share": args.writers,
                    "setups": defaultdict(list)}
-        database = make_url(args.postgres_url).database
         for setup in setups:
             for n in levels:
                 with tempfile.TemporaryDirectory() as run_dir:
@@ -197,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
 
                     cluster = _start(setup, args.postgres_url, Path(run_dir), free_port())
                     try:
-                        level = asyncio.run(_level(cluster, n, args.writers, targets, database))
+                        level = asyncio.run(_level(cluster, n, args.writers, targets))
                     finally:
                         cluster.stop()
                 print(f"{setup}, N={n}: {summarise(level)['overall']}", flush=True)

@@ -73,15 +73,19 @@ def render(results: dict) -> str:
         "owner and complete a task through the forms. A view's time runs from the click to the "
         f"end of the page's run. Goal: p95 of every view ≤ {GOAL_S:.0f} s without errors.",
         "",
+        "CPU is per level, as a share of one core: the app processes (together), nginx, this "
+        "client; *machine busy* is all cores of the machine, the database and other people's "
+        "work included.",
+        "",
     ]
     for setup, levels in results["setups"].items():
         best = largest_n(levels)
         lines += [f"#### {setup}", "",
                   f"Largest N with every view's p95 ≤ {GOAL_S:.0f} s: **{best or 'none'}**.", "",
                   "| N (writers) | views | errors | views/min | p50 s | p95 s"
-                  " | slowest view (p95 s) | app CPU % of a core | DB CPU % | proxy CPU %"
+                  " | slowest view (p95 s) | app CPU % of a core | proxy CPU %"
                   " | client CPU % | machine busy % | MB per session | load avg start → end |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for level in levels:
             s = summarise(level)
             o = s["overall"]
@@ -90,7 +94,7 @@ def render(results: dict) -> str:
                 f"| {level['n']} ({level['writers']}) | {o['views']} | {o['errors']} | "
                 f"{o['views_per_min']} | {_s(o['p50_s'])} | {_s(o['p95_s'])} | "
                 f"{worst[0]} ({_s(worst[1]['p95_s'])}) | {level['app_cpu_pct']} | "
-                f"{level['db_cpu_pct']} | {level['proxy_cpu_pct']} | {level['client_cpu_pct']} | "
+                f"{level['proxy_cpu_pct']} | {level['client_cpu_pct']} | "
                 f"{level['machine_busy_pct']} | {level['mb_per_session']} | "
                 f"{level['load_average_start'][0]} → {level['load_average_end'][0]} |")
         lines += ["", "p50 / p95 seconds per view:", "",

@@ -39,20 +39,6 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def postgres_backends(database: str) -> list[int]:
-    """PostgreSQL server processes serving connections to this database."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if cmdline.startswith("postgres: ") and f" {database} " in cmdline:
-                found.append(int(entry.name))
-    return found
-
-
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, all cores."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
