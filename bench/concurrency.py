@@ -8,10 +8,10 @@ measured and dropped; --reuse measures an existing, already seeded one and leave
 setup and each N (--levels), a fresh server starts, N people (bench/people.py; --writers of them
 assign owners and complete tasks) follow the review script over Streamlit's WebSocket protocol
 (bench/sessions.py), starting within the first two seconds. Reported per view: p50 and p95 time
-from click to the end of the run, errors; per level: the app processes' CPU (% of one core), the
-this client's CPU (it must stay small: the server is what is measured),
-the app's memory growth per session, the machine's load. Results: bench/results/
-concurrency-<when>.json and .md, and latest-concurrency.md.
+from click to the end of the run, errors; per level: the app processes' CPU (% of one core),
+this client's CPU (it must stay small: the server is what is measured), the app's memory
+growth per session, the machine's load. Results: bench/results/concurrency-<when>.json and
+.md, and latest-concurrency.md.
 """
 
 from __future__ import annotations

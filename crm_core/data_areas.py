@@ -39,6 +39,10 @@ ACTION_AREAS: dict[str, tuple[str, ...]] = {
                            ("opportunity_team", ("added", "removed", "handed_off")))
        for verb in verbs},
     "user.handed_off": (OWNERSHIP, TASKS),  # open tasks move to the receiver too
+    # The reporting line, regions and departures decide every scope and the departed-owner
+    # orphans: every area of data.
+    **{action: RECORDS for action in ("user.manager_set", "user.region_set", "user.departed",
+                                      "user.returned", "region.renamed")},
     **{action: (DEALS,) for action in ("stakeholder.linked", "stakeholder.unlinked",
                                        "meddpicc_role.added", "meddpicc_role.removed",
                                        "scorecard.recorded")},
@@ -76,13 +80,16 @@ QUERY_AREAS: dict[str, tuple[str, ...]] = {
     "crm_core.queries.meddpicc_sql": (OWNERSHIP, DEALS, SETTINGS),
     "crm_core.queries.overview": (OWNERSHIP, DEALS, SETTINGS),
     "crm_core.queries.owner_load": (OWNERSHIP, DEALS),
+    "crm_core.queries.people": (OWNERSHIP,),
     "crm_core.queries.relationship_map": (OWNERSHIP, DEALS, SETTINGS),
+    "crm_core.queries.scope": (OWNERSHIP, DEALS, TASKS),
     "crm_core.queries.settings": (SETTINGS,),
     "crm_core.queries.task_details": (TASKS,),
     "crm_core.queries.task_rollups": (TASKS,),
     "crm_core.queries.task_sequences": (TASKS,),
     "crm_core.queries.tasks": (TASKS,),
     "crm_core.queries._task_sql": (TASKS,),
+    "crm_core.queries.team_comparison": (OWNERSHIP, DEALS, TASKS, SETTINGS),
     "crm_core.queries.teams": (OWNERSHIP,),
 }
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from crm_core.access import Actor
+from crm_core.db import read_session
+from crm_core.queries.people import departed_on_for_email
 from crm_core.vocab import ACCESS_ROLES
-from dashboard.auth import (
-    auth_configured,
-    is_signed_in,
-    served_locally,
-    sign_in_providers,
-    signed_in_email,
-)
+from dashboard.auth import auth_configured, is_signed_in, sign_in_providers, signed_in_email
+from dashboard.local_mode import served_locally
 
 APP_TITLE = "Relationship & MEDDPICC coverage"
 
@@ -27,12 +24,18 @@ def _render_gate() -> None:
     st.title(APP_TITLE)
     st.caption("Who owns each customer relationship, which buying roles each deal is missing, "
                "and what has to happen next.")
-    if not is_signed_in():
+    if not auth_configured():
+        st.error("This app answers only the person at this computer, in a browser tab that "
+                 "opened it directly (e.g. http://localhost:8501), not through another site, "
+                 "another address or a proxy. To serve it to others, turn on sign-in (see "
+                 "*Sign-in* in the README).", icon=":material/lock:")
+    elif not is_signed_in():
         _render_sign_in()
     elif signed_in_email() is None:
-        st.warning("Your sign-in provider did not share a verified email address, so this app "
-                   "cannot tell which access you have. Ask your admin to check the provider's "
-                   "settings (scope `email`).", icon=":material/lock:")
+        st.warning("Your sign-in provider did not share a verified email address this app can "
+                   "use, so it cannot tell which access you have. Ask your admin to check the "
+                   "provider's settings (scope `email`, the `email_verified` claim).",
+                   icon=":material/lock:")
         st.button("Sign out", on_click=st.logout, key="sign_out")
     else:
         _render_no_access()
@@ -47,6 +50,16 @@ def _render_sign_in() -> None:
 
 
 def _render_no_access() -> None:
+    from dashboard.data import engine
+
+    with read_session(engine()) as session:
+        departed = departed_on_for_email(session, email=signed_in_email() or "")
+    if departed is not None:
+        st.warning(f"Your account is marked as departed (on {departed:%Y-%m-%d}), so it can no "
+                   "longer sign in. If you are back, ask a manager to mark your return.",
+                   icon=":material/lock:")
+        st.button("Sign out", on_click=st.logout, key="sign_out")
+        return
     st.warning("You have no access to this app yet. Ask an admin for access: they grant you an "
                "access role (viewer, manager or admin) on the Access page.",
                icon=":material/lock:")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.serve import free_port, wait_for_health
 from crm_core.db import database_url, make_engine, migrate_to_head
-from dashboard.auth import is_loopback
+from dashboard.local_mode import is_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -108,7 +108,7 @@ class Cluster:
         log = self.run_dir / f"app-{port}.log"
         with open(log, "a") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless",
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless",
                  "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                  *self.app_args], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         self.apps[port] = process

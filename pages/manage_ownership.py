@@ -7,6 +7,7 @@ from crm_core.queries.detail_search import search_stakeholders
 from crm_core.services.assignment_sets import set_stakeholder_owners
 from crm_core.services.assignments import replace_owner
 from dashboard.detail import link_to, show_table, yes_no_column
+from dashboard.format import markdown_text
 from dashboard.handoff_view import render_handoff
 from dashboard.manage import (
     field_error,
@@ -56,8 +57,9 @@ def render_owners(stakeholder_id: int) -> None:
     if data is None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
-    st.caption(f"{data.job_title or 'No job title'} at {data.company}")
-    labels = user_labels()
+    st.caption(markdown_text(f"{data.job_title or 'No job title'} at {data.company}"))
+    labels = user_labels(keep=data.owner_ids)
+    active = user_labels()
     st.subheader(f"Relationship owners ({len(data.owners)})", anchor=False)
     show_table(data.owners, key="ownership_current", file_name=f"owners-{stakeholder_id}",
                empty="Nobody owns this relationship: the stakeholder is orphaned.",
@@ -65,7 +67,7 @@ def render_owners(stakeholder_id: int) -> None:
                columns={"name": "Owner", "job_title": "Job title", "email": "Email",
                         "on_account_team": yes_no_column(
                             "On the account team",
-                            help=f"On the account team of {data.company}")})
+                            help=markdown_text(f"On the account team of {data.company}"))})
     edit, swap = st.columns(2)
     with edit, st.form(f"{OWNERS_FORM}_form"):
         st.markdown("**Set the owners**")
@@ -84,7 +86,7 @@ def render_owners(stakeholder_id: int) -> None:
                      format_func=lambda u: labels.get(u, f"user {u}"),
                      key="ownership_replace_old", placeholder="Choose an owner")
         field_error(REPLACE_FORM, "old_user_id")
-        st.selectbox("Takes over", options=list(labels), index=None,
+        st.selectbox("Takes over", options=list(active), index=None,
                      format_func=lambda u: labels.get(u, f"user {u}"),
                      key="ownership_replace_new", placeholder="Choose a user")
         field_error(REPLACE_FORM, "new_user_id")

@@ -28,13 +28,15 @@ from dashboard.meddpicc_view import (
     show_headline,
     show_rollup,
 )
+from dashboard.scope_view import scope_control
 
 st.title("MEDDPICC")
 st.caption(f"{term('meddpicc').help} The Glossary explains every term.")
 actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
-filters = gap_filters()
+scope = scope_control(actor)
+filters = {**gap_filters(), "scope": scope}
 # One SQL pass over every open opportunity's gaps feeds the headline, the charts, the stage
 # roll-up, the heatmap, the first pages of the table and the scorecard's choices.
 overview = load(gap_screen, limit=TOP_ROWS, **filters)
@@ -74,7 +76,8 @@ show_rollup(overview.by_stage, filters)
 st.subheader("Scorecard of one opportunity", anchor=False)
 labels = {int(r.opportunity_id): f"{r.name} · {r.company}" for r in top.itertuples()}
 opportunity_id = st.selectbox("Opportunity", list(labels), format_func=labels.get,
-                              key="meddpicc_opportunity", index=0 if labels else None,
+                              key="meddpicc_opportunity",
+                              bind="query-params", index=0 if labels else None,
                               placeholder="No open opportunity matches the filters",
                               help=f"The {TOP_ROWS} with the most value at risk, under the "
                                    "filters.")

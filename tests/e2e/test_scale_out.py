@@ -17,11 +17,8 @@ from tests.app.dataset import build_known_dataset
 from tests.app.manage_helpers import id_of, owner_names
 from tests.conftest import fresh_database_url
 from tests.e2e.conftest import assert_no_exception, free_port, wait_until_idle
-from tests.e2e.test_sign_in_flow import (
-    MANAGER_EMAIL,
-    _sign_in_at_the_provider,
-    oidc_provider,  # noqa: F401 - a fixture used below
-)
+from tests.e2e.oidc import oidc_provider, sign_in_at_the_provider
+from tests.e2e.test_sign_in_flow import MANAGER_EMAIL, PROVIDER_USERS
 
 pytestmark = pytest.mark.e2e
 
@@ -31,31 +28,34 @@ def cluster(request, tmp_path) -> Iterator:
     """Two app processes and nginx over a fresh PostgreSQL database with the known dataset."""
     if not Path(NGINX).exists() and not shutil.which("nginx"):
         pytest.skip("the scale-out test needs nginx (apt-get install nginx; .ci/run does)")
-    oidc = request.getfixturevalue("oidc_provider")
-    database = fresh_database_url("postgresql", request, tmp_path)
-    db_url = next(database)
-    engine = make_engine(db_url)
-    with write_session(engine) as session:
-        build_known_dataset(session)
-        session.add(AccessGrant(email=MANAGER_EMAIL, access_role="manager", granted_by="tests"))
-    engine.dispose()
-    port = free_port()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text("\n".join([
-        "[auth]",
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"',
-        'cookie_secret = "scale-out-cookie-secret-that-is-long-enough-123456"',
-        'client_id = "crm-e2e"',
-        'client_secret = "crm-e2e-secret"',
-        f'server_metadata_url = "{oidc}/.well-known/openid-configuration"',
-    ]))
-    running = start_cluster(processes=2, port=port, run_dir=tmp_path / "cluster",
-                            app_args=["--secrets.files", str(secrets)],
-                            env={"CRM_DATABASE_URL": db_url, "CRM_ADMIN_EMAILS": ""})
-    running.database_url = db_url
-    yield running
-    running.stop()
-    database.close()  # drops the database
+    with oidc_provider(tmp_path, PROVIDER_USERS) as oidc:
+        database = fresh_database_url("postgresql", request, tmp_path)
+        db_url = next(database)
+        engine = make_engine(db_url)
+        with write_session(engine) as session:
+            build_known_dataset(session)
+            session.add(AccessGrant(email=MANAGER_EMAIL, access_role="manager",
+                                    granted_by="tests"))
+        engine.dispose()
+        port = free_port()
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text("\n".join([
+            "[auth]",
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"',
+            'cookie_secret = "scale-out-cookie-secret-that-is-long-enough-123456"',
+            'client_id = "crm-e2e"',
+            'client_secret = "crm-e2e-secret"',
+            f'server_metadata_url = "{oidc}/.well-known/openid-configuration"',
+        ]))
+        running = start_cluster(processes=2, port=port, run_dir=tmp_path / "cluster",
+                                app_args=["--secrets.files", str(secrets)],
+                                env={"CRM_DATABASE_URL": db_url, "CRM_ADMIN_EMAILS": ""})
+        running.database_url = db_url
+        try:
+            yield running
+        finally:
+            running.stop()
+            database.close()  # drops the database
 
 
 def _served_by(page, url: str) -> int:
@@ -73,7 +73,7 @@ def _signed_in_session(browser, cluster, *, not_on: int | None = None):
         page.set_default_timeout(30_000)
         port = _served_by(page, cluster.url)
         if port != not_on:
-            _sign_in_at_the_provider(page, predefined="mia")
+            sign_in_at_the_provider(page, predefined="mia")
             assert _served_by(page, cluster.url) == port  # sticky: the same process
             return page, port
         context.close()

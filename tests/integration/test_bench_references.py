@@ -5,14 +5,21 @@ Coverage screen's rows for the ownership dataset (coverage_dataset.py)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pandas as pd
 import pytest
 
 from bench.baselines import hand_sql, naive_gap_matrix
+from bench.scoped import scoped_hand_sql
 from crm_core.db import read_session, write_session
+from crm_core.queries.coverage import coverage_summary
+from crm_core.queries.overview import open_pipeline
+from crm_core.queries.tasks import task_counts
 from crm_core.vocab import MEDDPICC_ROLES
 from tests.integration.coverage_dataset import build_coverage_world
 from tests.integration.meddpicc_dataset import build_gap_world
+from tests.integration.team_dataset import build_team_world
 
 # Cell codes: 0 missing, 1 unowned, 2 owned off the deal team, 3 owned by the full team,
 # 4 not required.
@@ -70,3 +77,29 @@ def test_the_coverage_reference_gives_the_screens_rows_most_orphans_first(engine
         ("Core", "Software", 2, 0, 0, 0, 0.0, 0),
         ("Acme", "Software", 4, 3, 2, 1, 150_000.0, 2),
         ("Bolt", "Retail", 3, 2, 2, 0, 40_000.0, 1)]
+
+
+@pytest.mark.parametrize("figure, ours, our_params, expected", [
+    # Mia's team (Mia, Ray, departed Gus) is on Acme's account team: Al (Ray), Nina (nobody),
+    # Sam (only Gus), Tia (Gus and Eli).
+    ("team coverage", coverage_summary, {}, {
+        "stakeholders": 4, "owned": 2, "single_owner": 2, "multi_owner": 0,
+        "orphaned_owner_departed": 1}),
+    # Acme deal through Ray on Acme's team, Core deal through Ray added to it (qualification:
+    # 20% probability by default).
+    ("team open pipeline", open_pipeline, {}, {
+        "open_opportunities": 2, "pipeline": 500.0, "weighted_pipeline": 100.0}),
+    # Ray's overdue call and Gus's letter due in five days.
+    ("team tasks", task_counts, {"today": date.today()}, {
+        "open": 2, "overdue": 1, "due_soon": 1, "blocked": 0}),
+])
+def test_the_scoped_references_give_the_products_figures(engine, figure, ours, our_params,
+                                                         expected):
+    with write_session(engine) as session:
+        mia = build_team_world(session).mia.id
+    with read_session(engine) as session:
+        hand = scoped_hand_sql(session, figure=figure, manager_id=mia, today=date.today(),
+                               week_end=date.today() + timedelta(days=7))
+        product = ours(session, scope=f"team:{mia}", **our_params)
+    assert {k: float(v) for k, v in hand.items()} == expected
+    assert {k: float(getattr(product, k)) for k in expected} == expected

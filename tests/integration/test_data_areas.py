@@ -123,8 +123,8 @@ def test_concurrent_writers_of_one_area_count_every_commit(world):
 
 def test_an_action_without_an_area_is_refused_before_anything_is_written(world):
     engine, _ = world
-    with pytest.raises(LookupError, match="region.renamed"), write_session(engine) as session:
-        data_areas.note_writes(session, ["region.renamed"])
+    with pytest.raises(LookupError, match="region.painted"), write_session(engine) as session:
+        data_areas.note_writes(session, ["region.painted"])
     assert _versions(engine) == NONE
 
 
