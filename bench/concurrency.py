@@ -36,7 +36,7 @@ from bench.concurrency_report import render, summarise
 from bench.machine import describe_machine, postgres_version
 from bench.people import person, pick_targets
 from bench.sessions import ScriptedSession
-from crm_core.db import make_engine
+from crm_core.db import make_engine, migrate_to_head
 from crm_core.seeding import seed_database
 from deploy.cluster import Cluster, start_cluster
 
@@ -145,6 +145,7 @@ def _on_server(url: str, sql: str) -> None:
 def _create_and_seed(url: str, scale: str) -> None:
     _on_server(url, f'CREATE DATABASE "{make_url(url).database}"')
     engine = make_engine(url)
+    migrate_to_head(engine)
     seed_database(engine, scale=scale)
     engine.dispose()
 
@@ -177,9 +178,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     setups = [s.strip() for s in args.setups.split(",")]
-    if not args.reuse:
-        _create_and_seed(args.postgres_url, args.scale)
     try:
+        if not args.reuse:
+            _create_and_seed(args.postgres_url, args.scale)
         engine = make_engine(args.postgres_url)
         targets, pg = pick_targets(engine), postgres_version(engine)
         engine.dispose()

@@ -9,6 +9,7 @@ The database is created (it must not exist), seeded with the demo dataset, and d
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import threading
 import time
@@ -16,7 +17,8 @@ import time
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from bench.concurrency import _create_and_seed, _drop
+from bench.concurrency import _commit, _create_and_seed, _drop, write_results
+from bench.machine import describe_machine
 from crm_core import data_areas
 from crm_core.access import Actor
 from crm_core.db import make_engine, read_session, write_session
@@ -29,7 +31,8 @@ ACTOR = Actor(email="bench@example.com", role="manager", name="Bench")
 def _open_tasks(engine) -> list[int]:
     with read_session(engine) as session:
         return list(session.scalars(select(Task.id).where(
-            Task.task_type == "task", Task.status.in_(("open", "in_progress"))).order_by(Task.id)))
+            Task.task_type == "task", Task.parent_task_id.is_(None),  # no step: never blocked
+            Task.status.in_(("open", "in_progress"))).order_by(Task.id)))
 
 
 def run(engine, task_ids: list[int], writers: int) -> dict:
@@ -65,26 +68,32 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.write_contention", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres-url", required=True, metavar="URL")
-    parser.add_argument("--per-run", type=int, default=120, help="tasks completed per run")
+    parser.add_argument("--per-run", type=int, default=80, help="tasks completed per run")
     args = parser.parse_args(argv)
-    _create_and_seed(args.postgres_url, "demo")
+    rows = []
     try:
+        _create_and_seed(args.postgres_url, "demo")
         engine = make_engine(args.postgres_url, pool_size=10)
         tasks = _open_tasks(engine)
-        print("| writers | bump | writes/s | p50 ms | p95 ms |\n|---|---|---|---|---|")
+        load = os.getloadavg()
         for writers in (1, 4, 8):
             for bump in (True, False):
                 if not bump:
                     event.remove(Session, "before_commit", data_areas._bump_pending)
                 batch, tasks = tasks[:args.per_run], tasks[args.per_run:]
-                result = run(engine, batch, writers)
+                rows.append({**run(engine, batch, writers), "bump": bump})
                 if not bump:
                     event.listen(Session, "before_commit", data_areas._bump_pending)
-                print(f"| {writers} | {'on' if bump else 'off'} | {result['writes_per_s']} | "
-                      f"{result['p50_ms']} | {result['p95_ms']} |", flush=True)
         engine.dispose()
     finally:
         _drop(args.postgres_url)
+    lines = [f"Write contention on PostgreSQL, commit `{_commit()}`, {describe_machine()['when']}"
+             f", load average at the start {load[0]:.2f} (a shared 2-core machine).", "",
+             "| writers | data-version bump | writes/s | p50 ms | p95 ms |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {r['writers']} | {'on' if r['bump'] else 'off'} | {r['writes_per_s']} | "
+              f"{r['p50_ms']} | {r['p95_ms']} |" for r in rows]
+    write_results("write-contention", {"rows": rows, "load": load}, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -122,11 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    if not args.reuse:
-        _create_and_seed(args.postgres_url, "xlarge")
-    seed_s = time.perf_counter() - started
     try:
+        started = time.perf_counter()
+        if not args.reuse:
+            _create_and_seed(args.postgres_url, "xlarge")
+        seed_s = time.perf_counter() - started
         engine = make_engine(args.postgres_url)
         machine = {**describe_machine(), "postgresql": postgres_version(engine)}
         with engine.connect() as conn:
