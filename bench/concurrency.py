@@ -21,6 +21,7 @@ import asyncio
 import json
 import math
 import os
+import secrets
 import subprocess
 import tempfile
 import time
@@ -35,7 +36,8 @@ from bench import procstat
 from bench.concurrency_report import render, summarise
 from bench.machine import describe_machine, postgres_version
 from bench.people import person, pick_targets
-from bench.sessions import ScriptedSession
+from bench.serve import free_port
+from bench.sessions import ScriptedSession, signed_in_cookie
 from crm_core.db import make_engine, migrate_to_head
 from crm_core.seeding import seed_database
 from deploy.cluster import Cluster, start_cluster
@@ -50,18 +52,37 @@ def _rounds(n: int) -> int:
     return min(3, max(1, math.ceil(20 / n)))
 
 
-def _start(setup: str, url: str, run_dir: Path, port: int) -> Cluster:
-    env = {"CRM_DATABASE_URL": url, "CRM_SEED_DEMO": "0"}
-    if SETUPS[setup] == 1:
-        from bench.serve import free_port
+BENCH_EMAIL = "bench.person@example.com"
 
-        cluster = Cluster(url="", run_dir=run_dir, app_ports=[free_port()], app_args=[],
+
+def _start(setup: str, url: str, run_dir: Path, port: int) -> Cluster:
+    """The setup, with sign-in on (as deployed): people come with a signed-in cookie, made
+    with the cookie secret written here (no provider is ever asked)."""
+
+    processes = SETUPS[setup]
+    public = f"http://127.0.0.1:{port}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    (run_dir / "secrets.toml").write_text("\n".join([
+        "[auth]", f'redirect_uri = "{public}/oauth2callback"', f'cookie_secret = "{secret}"',
+        'client_id = "bench"', 'client_secret = "bench"',
+        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"', ""]))
+    env = {"CRM_DATABASE_URL": url, "CRM_SEED_DEMO": "0", "CRM_ADMIN_EMAILS": BENCH_EMAIL}
+    app_args = ["--secrets.files", str(run_dir / "secrets.toml")]
+    if processes == 1:
+        cluster = Cluster(url=public, run_dir=run_dir, app_ports=[port], app_args=app_args,
                           env={**os.environ, **env})
-        run_dir.mkdir(parents=True, exist_ok=True)
-        cluster.start_app(cluster.app_ports[0])
-        cluster.url = cluster.app_url(cluster.app_ports[0])
-        return cluster
-    return start_cluster(processes=SETUPS[setup], port=port, run_dir=run_dir, env=env)
+        cluster.start_app(port)
+    else:
+        cluster = start_cluster(processes=processes, port=port, run_dir=run_dir,
+                                app_ports=[free_port() for _ in range(processes)],
+                                app_args=app_args, env=env)
+    cluster.cookie_secret = secret
+    return cluster
+
+
+def _cookie(cluster: Cluster, origin: str) -> str:
+    return signed_in_cookie(cluster.cookie_secret, origin, BENCH_EMAIL, "Bench Person")
 
 
 def _server_pids(cluster: Cluster) -> tuple[list[int], list[int]]:
@@ -74,7 +95,8 @@ async def _level(cluster: Cluster, n: int, writers: float, targets) -> dict:
     """N people at once against a running setup: every view, CPU, memory."""
     apps, proxy = _server_pids(cluster)
     for port in cluster.app_ports:  # each process's imports and engine: not what people cost
-        warm = ScriptedSession(cluster.app_url(port))
+        warm = ScriptedSession(cluster.app_url(port),
+                               user_cookie=_cookie(cluster, cluster.app_url(port)))
         await warm.open()
         await warm.view("")
         await warm.close()
@@ -101,7 +123,8 @@ async def _level(cluster: Cluster, n: int, writers: float, targets) -> dict:
     async def one(i: int) -> None:
         await asyncio.sleep(2.0 * i / n)  # people arrive over two seconds, not in one instant
         await person(cluster.url, writer=i < n_writers, rounds=_rounds(n), targets=targets,
-                     seed=1000 * n + i, record=record)
+                     seed=1000 * n + i, record=record,
+                     user_cookie=_cookie(cluster, cluster.url))
 
     await asyncio.gather(*(one(i) for i in range(n)))
     sampler.cancel()
@@ -190,8 +213,6 @@ def main(argv: list[str] | None = None) -> None:
         for setup in setups:
             for n in levels:
                 with tempfile.TemporaryDirectory() as run_dir:
-                    from bench.serve import free_port
-
                     cluster = _start(setup, args.postgres_url, Path(run_dir), free_port())
                     try:
                         level = asyncio.run(_level(cluster, n, args.writers, targets))

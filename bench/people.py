@@ -107,10 +107,10 @@ async def complete_task(session: ScriptedSession, rng: random.Random) -> View:
 
 
 async def person(base_url: str, *, writer: bool, rounds: int, targets: Targets,
-                 seed: int, record) -> None:
+                 seed: int, record, user_cookie: str | None = None) -> None:
     """One person's session: `rounds` times the review script; `record(step, view)` each view."""
     rng = random.Random(seed)
-    session = ScriptedSession(base_url)
+    session = ScriptedSession(base_url, user_cookie=user_cookie)
     try:
         await session.open()
     except Exception as error:  # noqa: BLE001 - a refused connection is a measured error
@@ -120,6 +120,8 @@ async def person(base_url: str, *, writer: bool, rounds: int, targets: Targets,
     try:
         for _ in range(rounds):
             overview = await session.view("")
+            if overview.headings[:1] != ["Overview"]:  # the sign-in gate, or no access
+                overview.exceptions.append(f"no Overview: {overview.headings[:1]}")
             record("Overview", overview)
             await _think(rng)
             record("Switch scope", await switch_scope(session, rng, targets, overview))

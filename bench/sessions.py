@@ -8,6 +8,7 @@ request to the end of its run: what the server costs, not the browser's layout a
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -61,11 +62,23 @@ def _collect(view: View, element) -> None:
             view.widgets[widget_id.rsplit("-", 1)[-1]] = widget
 
 
-class ScriptedSession:
-    """One browser tab's session, over one WebSocket."""
+def signed_in_cookie(cookie_secret: str, origin: str, email: str, name: str) -> str:
+    """The cookie Streamlit sets after an OpenID Connect sign-in (signed with the server's
+    `[auth] cookie_secret`): a person signed in without a provider, for a server whose
+    secret the benchmark chose."""
+    from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
 
-    def __init__(self, base_url: str) -> None:
+    user = {"email": email, "email_verified": True, "name": name, "origin": origin,
+            "is_logged_in": True, "provider": "default"}
+    return create_signed_value(cookie_secret, "_streamlit_user", json.dumps(user)).decode()
+
+
+class ScriptedSession:
+    """One browser tab's session, over one WebSocket (signed in when given `user_cookie`)."""
+
+    def __init__(self, base_url: str, *, user_cookie: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.user_cookie = user_cookie
         self.served_by: str | None = None
         self._socket = None
 
@@ -79,6 +92,8 @@ class ScriptedSession:
                 cookies.load(header)
         xsrf = cookies["_streamlit_xsrf"].value if "_streamlit_xsrf" in cookies else ""
         cookie_header = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+        if self.user_cookie:
+            cookie_header += f"; _streamlit_user={self.user_cookie}"
         ws_url = urlparse(self.base_url)._replace(
             scheme="wss" if self.base_url.startswith("https") else "ws").geturl()
         self._socket = await connect(
