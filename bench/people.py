@@ -20,6 +20,7 @@ from crm_core.db import read_session
 from crm_core.models import (
     Company,
     Opportunity,
+    Region,
     Stakeholder,
     StakeholderRelationshipOwner,
     User,
@@ -36,7 +37,7 @@ class Targets:
     companies: list[int]
     deals: list[int]
     orphans: list[int]
-    team_members: list[str]
+    scopes: list[str]  # what the scope control offers: "team:<manager id>", "region:<id>"
 
 
 def pick_targets(engine: Engine, *, count: int = 400, seed: int = 7) -> Targets:
@@ -48,29 +49,27 @@ def pick_targets(engine: Engine, *, count: int = 400, seed: int = 7) -> Targets:
             Opportunity.stage.in_(OPEN_STAGES))))
         owned = exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
         orphans = list(session.scalars(select(Stakeholder.id).where(~owned)))
-        users = list(session.scalars(select(User.name).order_by(User.id).limit(50)))
+        managers = session.scalars(select(User.manager_id).where(
+            User.manager_id.is_not(None)).distinct())
+        scopes = [*(f"team:{m}" for m in managers),
+                  *(f"region:{r}" for r in session.scalars(select(Region.id)))]
     return Targets(companies=rng.sample(companies, min(count, len(companies))),
                    deals=rng.sample(deals, min(count, len(deals))),
                    orphans=rng.sample(orphans, min(count, len(orphans))),
-                   team_members=users)
+                   scopes=sorted(scopes))
 
 
 async def _think(rng: random.Random) -> None:
     await asyncio.sleep(rng.uniform(*THINK))
 
 
-async def switch_scope(session: ScriptedSession, rng: random.Random, targets: Targets,
-                       overview: View) -> View:
-    """Narrow the view to one person's world: the Overview's scope control when it has one,
-    else the Coverage screen filtered to one account team member."""
-    scope = next((w for key, w in overview.widgets.items() if key.endswith("scope")), None)
-    if scope is not None and len(getattr(scope, "options", ())) > 1:
-        label = rng.choice(list(scope.options)[1:])
-        return await session.view("", widgets=[text_value(scope, label)])
-    coverage = await session.view("coverage")
-    members = coverage.widget("coverage_members")
-    return await session.view("coverage", widgets=[
-        choose(members, [rng.choice(list(members.options))])])
+async def switch_scope(session: ScriptedSession, rng: random.Random, targets: Targets) -> View:
+    """Narrow the Overview to a manager's team or a region, as the scope control does (it puts
+    the scope in the URL: `?scope=team:12`)."""
+    view = await session.view("", f"scope={rng.choice(targets.scopes)}")
+    if any(text.startswith("The scope in the link does not exist") for text in view.texts):
+        view.exceptions.append("the scope was refused")
+    return view
 
 
 async def assign_owner(session: ScriptedSession, rng: random.Random, targets: Targets) -> View:
@@ -124,7 +123,7 @@ async def person(base_url: str, *, writer: bool, rounds: int, targets: Targets,
                 overview.exceptions.append(f"no Overview: {overview.headings[:1]}")
             record("Overview", overview)
             await _think(rng)
-            record("Switch scope", await switch_scope(session, rng, targets, overview))
+            record("Switch scope", await switch_scope(session, rng, targets))
             await _think(rng)
             record("Company", await session.view("company", f"id={rng.choice(targets.companies)}"))
             await _think(rng)
