@@ -5,15 +5,18 @@ it commits, adds 1 to each area's row in `data_versions` (same transaction, so t
 in the database and hold across app processes). A cached figure is keyed by the versions of the
 areas its query reads, so completing a task no longer recomputes the coverage figures.
 
-The bump runs at commit, not at the write: on PostgreSQL the area row stays locked until the
-transaction ends, and writers of one area then wait for each other only for their commit.
+The bump runs at commit, not at the write, and goes to one of STRIPES rows of the area chosen
+at random (an area's version is the sum of its rows): on PostgreSQL a bumped row stays locked
+until its transaction has committed, so writers of one area would otherwise commit one at a
+time (bench/write_contention.py measures it).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from crm_core.models import DataVersion
@@ -24,6 +27,7 @@ TASKS = "tasks"  # tasks, steps, sequences and their links
 SETTINGS = "settings"  # the stage x MEDDPICC role requirements
 ACCESS = "access"  # access grants
 AREAS = (OWNERSHIP, DEALS, TASKS, SETTINGS, ACCESS)
+STRIPES = 16  # rows per area: concurrent writers of one area rarely need the same one
 
 # A record (user, company, stakeholder, opportunity) shows by name everywhere, and deleting one
 # takes its assignments and task links with it: its writes change every area of data.
@@ -119,21 +123,22 @@ def note_writes(session: Session, actions: Iterable[str]) -> None:
 
 def data_versions(session: Session) -> dict[str, int]:
     """Every area's version (0 for an area never written)."""
-    stored = dict(session.execute(select(DataVersion.area, DataVersion.version)).tuples().all())
-    return {area: stored.get(area, 0) for area in AREAS}
+    stored = dict(session.execute(select(DataVersion.area, func.sum(DataVersion.version))
+                                  .group_by(DataVersion.area)).tuples().all())
+    return {area: int(stored.get(area, 0)) for area in AREAS}
 
 
-# Upsert in both dialects: an area added later has no row until its first write.
-_BUMP = text("INSERT INTO data_versions (area, version) VALUES (:area, 1) "
-             "ON CONFLICT (area) DO UPDATE SET version = data_versions.version + 1")
+# Upsert in both dialects: a stripe has no row until its first write.
+_BUMP = text("INSERT INTO data_versions (area, stripe, version) VALUES (:area, :stripe, 1) "
+             "ON CONFLICT (area, stripe) DO UPDATE SET version = data_versions.version + 1")
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    # Sorted: two transactions lock the area rows in one order, so they never deadlock.
+    # In area order: two transactions lock their rows in one order, so they never deadlock.
     for area in sorted(pending or ()):
-        session.execute(_BUMP, {"area": area})
+        session.execute(_BUMP, {"area": area, "stripe": random.randrange(STRIPES)})
 
 
 @event.listens_for(Session, "after_soft_rollback")

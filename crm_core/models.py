@@ -388,11 +388,13 @@ class AuditEvent(Base):
 
 
 class DataVersion(Base):
-    """How many committed writes changed an area of data (the cache key of what reads it)."""
+    """How many committed writes changed an area of data (the cache key of what reads it):
+    the sum over the area's stripes (crm_core.data_areas)."""
 
     __tablename__ = "data_versions"
 
     area: Mapped[str] = mapped_column(String(20), primary_key=True)
+    stripe: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 

@@ -1,8 +1,9 @@
 """data versions per area: the cache key of every cached figure
 
-A `data_versions` table (area, version): each committed write adds 1 to the areas it changes
-(ownership, deals, tasks, settings, access), so a figure recomputes only when an area it reads
-has changed, in every app process. A row appears with its area's first write.
+A `data_versions` table (area, stripe, version): each committed write adds 1 to one stripe of
+each area it changes (ownership, deals, tasks, settings, access); an area's version is the sum
+of its stripes. A figure recomputes only when an area it reads has changed, in every app
+process. A row appears with its stripe's first write.
 
 Revision ID: 0008
 Revises: 0005
@@ -22,8 +23,9 @@ def upgrade() -> None:
     op.create_table(
         'data_versions',
         sa.Column('area', sa.String(length=20), nullable=False),
+        sa.Column('stripe', sa.Integer(), nullable=False),
         sa.Column('version', sa.BigInteger(), server_default='0', nullable=False),
-        sa.PrimaryKeyConstraint('area', name=op.f('pk_data_versions')),
+        sa.PrimaryKeyConstraint('area', 'stripe', name=op.f('pk_data_versions')),
     )
 
 
