@@ -93,8 +93,10 @@ def render(results: dict) -> str:
     """The Markdown report."""
     over = [q for q in results["queries"] if (q["ms"] or 0) > GOAL_MS]
     lines = [f"xlarge benchmark of {results['machine']['when']} on PostgreSQL, commit "
-             f"`{results['commit']}`: {results['rows']:,} rows seeded in "
-             f"{results['seed_s']:.0f} s.", "",
+             f"`{results['commit']}`: seeded in {results['seed_s']:.0f} s, "
+             f"{results['rows']:,} rows in users, companies, stakeholders, opportunities and "
+             "tasks (link tables apart).",
+             "",
              f"Machine: {_machine(results['machine'])}.", ""]
     pages = {"backends": {"postgresql": {k: results[k] for k in ("pages", "browser")
                                          if k in results}}}
