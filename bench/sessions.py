@@ -8,6 +8,7 @@ request to the end of its run: what the server costs, not the browser's layout a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import urllib.request
@@ -146,8 +147,6 @@ class ScriptedSession:
 
 
 async def _receive(socket, timeout: float) -> bytes:
-    import asyncio
-
     return await asyncio.wait_for(socket.recv(), timeout)
 
 
