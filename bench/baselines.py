@@ -32,11 +32,12 @@ _ROLE_BITS = "CASE meddpicc_role " + " ".join(
 _ROLE_LEVELS = ",\n".join(
     f"  max(CASE WHEN (roles & {1 << bit}) <> 0 THEN level ELSE 0 END) AS \"{role}\""
     for bit, role in enumerate(MEDDPICC_ROLES))
-# Cell codes as gap_rows computes them: 0 missing, 1 unowned, 2 off-team, 3 owned, 4 not required.
+# Cell codes as gap_rows computes them (without a stale threshold): 0 missing, 1 unowned,
+# 2 off-team, 4 owned, 5 not required.
 _ROLE_CELLS = ",\n".join(
-    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 4 ELSE coalesce(l.\"{role}\", 0) END "
+    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 5 ELSE coalesce(l.\"{role}\", 0) END "
     f"AS \"{role}\"" for bit, role in enumerate(MEDDPICC_ROLES))
-_OWNED_CELLS = " + ".join(f"CASE WHEN \"{role}\" = 3 THEN 1 ELSE 0 END" for role in MEDDPICC_ROLES)
+_OWNED_CELLS = " + ".join(f"CASE WHEN \"{role}\" = 4 THEN 1 ELSE 0 END" for role in MEDDPICC_ROLES)
 
 HAND_SQL: dict[str, str] = {
     # The per-company breakdown as the Coverage screen shows it: names, industry, the four
@@ -102,8 +103,8 @@ HAND_SQL: dict[str, str] = {
         ORDER BY stakeholders_owned DESC, u.name, u.id""",
     # The matrix as gap_matrix answers it: each stakeholder's roles as a bitmask computed once;
     # each link of an open opportunity to a role holder gets its level once (1 unowned, 2 owned
-    # off the full team, 3 owned by a member of the company team or the deal's added members);
-    # the best level per role, the stage's required roles (4: not required), the coverage score
+    # off the full team, 4 owned by a member of the company team or the deal's added members);
+    # the best level per role, the stage's required roles (5: not required), the coverage score
     # and the value at risk, most value at risk first.
     "MEDDPICC gap matrix": f"""
         WITH flags AS (
@@ -123,7 +124,7 @@ HAND_SQL: dict[str, str] = {
                                   WHERE c.company_id = op.company_id AND c.user_id = o.user_id)
                           OR EXISTS (SELECT 1 FROM opportunity_account_teams t
                                      WHERE t.opportunity_id = op.id AND t.user_id = o.user_id)))
-                 THEN 3 ELSE 2 END AS level
+                 THEN 4 ELSE 2 END AS level
           FROM opportunities op
           JOIN stakeholder_opportunities so ON so.opportunity_id = op.id
           JOIN flags f ON f.stakeholder_id = so.stakeholder_id
@@ -253,15 +254,15 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
         cells = {}
         for role in MEDDPICC_ROLES:
             if role not in required[opportunity.stage]:
-                cells[role] = 4
+                cells[role] = 5
                 continue
             level = 0
             for stakeholder in opportunity.stakeholders:
                 if any(r.meddpicc_role == role for r in stakeholder.roles):
                     owners = {u.id for u in stakeholder.owners}
-                    level = max(level, 3 if owners & team else 2 if owners else 1)
+                    level = max(level, 4 if owners & team else 2 if owners else 1)
             cells[role] = level
-        owned = sum(1 for c in cells.values() if c == 3)
+        owned = sum(1 for c in cells.values() if c == 4)
         needed = len(required[opportunity.stage])
         value = float(opportunity.value)
         rows.append({"id": opportunity.id, "name": opportunity.name,

@@ -9,7 +9,7 @@ opportunity: MAX per role gives the best level a holder reaches, and the stage's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Float,
@@ -34,13 +34,14 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
+from crm_core.queries.freshness import touched_since
 from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
 ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLES)}
 
 # Cell codes, as computed in SQL: the best state any linked holder of the role reaches.
-MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_OWNED, NOT_REQUIRED = range(5)
+MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_STALE, COVERED_OWNED, NOT_REQUIRED = range(6)
 
 CELL_STATES = Vocabulary("cell_state", [
     Term("missing", "Missing", "No linked stakeholder holds the role."),
@@ -48,6 +49,9 @@ CELL_STATES = Vocabulary("cell_state", [
          "Held only by stakeholders nobody on our side owns."),
     Term("covered_off_team", "Covered, owned off-team",
          "Held by owned stakeholders, but no owner is on the opportunity's full team."),
+    Term("covered_stale", "Covered, owned but stale",
+         "Owned by a member of the opportunity's full team, but no such owner touched a holder "
+         "within the stale threshold."),
     Term("covered_owned", "Covered and owned",
          "Held by a stakeholder owned by a member of the opportunity's full team."),
     Term("not_required", "Not required", "The opportunity's stage does not require the role."),
@@ -111,7 +115,7 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
              close_to: date | None = None, company_ids: Sequence[int] = (),
              user_ids: Sequence[int] = (), min_value: float | None = None,
              gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
-             open_only: bool = True) -> Select:
+             open_only: bool = True, fresh_since: datetime | None = None) -> Select:
     """One row per matching open opportunity with its cell codes, gap counts and money at risk,
     as a statement (the same for both databases).
 
@@ -119,13 +123,17 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     weighted_value, expected_close_date, linked_stakeholders, single_threaded, cell_<role> per
     MEDDPICC role, required_count, covered_owned, missing, unowned, off_team, coverage_score,
     at_risk, value_at_risk, weighted_value_at_risk.
+
+    With `fresh_since`, a role whose full-team owners last touched its holders before then is
+    *covered, owned but stale* (still covered and owned for the score and the risk: the
+    relationship exists, it has gone quiet); without it no cell is stale.
     """
     conditions = opportunity_filter_conditions(
         stages=stages, close_from=close_from, close_to=close_to, company_ids=company_ids,
         user_ids=user_ids, min_value=min_value, open_only=open_only)
     if opportunity_ids:
         conditions.append(OPP.id.in_(list(opportunity_ids)))
-    per_opportunity = role_levels(conditions).subquery("per_opportunity")
+    per_opportunity = role_levels(conditions, fresh_since=fresh_since).subquery("per_opportunity")
     required = (select(StageRequiredRole.stage,
                        _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"),
                        func.count().label("roles"))
@@ -154,11 +162,13 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     return _with_counts(base, gap_types)
 
 
-def role_levels(conditions: Sequence[ColumnElement]) -> Select:
+def role_levels(conditions: Sequence[ColumnElement], *,
+                fresh_since: datetime | None = None) -> Select:
     """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
     linked one is unowned, the lowest and highest user owning a linked stakeholder, and per
     MEDDPICC role the best level a linked holder reaches (0 none, 1 held unowned, 2 owned
-    off-team, 3 owned by a member of the opportunity's full team).
+    off-team, 3 owned by a full-team member who has not touched the holder since `fresh_since`,
+    4 owned by a member of the opportunity's full team).
 
     One statement grouped by opportunity: a row per link, owner of its stakeholder and role
     the stakeholder holds, each with the owner's full-team rows (primary keys, so no extra
@@ -168,7 +178,12 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
     link, owner = StakeholderOpportunity, StakeholderRelationshipOwner
     role_row = StakeholderMeddpiccRole
     team_joins, on_team = full_team_member_joins(OPP, owner.user_id)
-    level = case((owner.user_id.is_(None), 1), (on_team, 3), else_=2)
+    # CASE tests in order: the touch lookup runs only for owners on the full team.
+    fresh = (touched_since(link.stakeholder_id, owner.user_id, fresh_since)
+             if fresh_since is not None else None)
+    level = case((owner.user_id.is_(None), COVERED_UNOWNED), (~on_team, COVERED_OFF_TEAM),
+                 *(((~fresh, COVERED_STALE),) if fresh is not None else ()),
+                 else_=COVERED_OWNED)
     # The owner and role joins repeat a link, so its count is read from the link table.
     counted = aliased(StakeholderOpportunity, name="counted_link")
     linked = (select(func.count()).where(counted.opportunity_id == OPP.id)
@@ -202,6 +217,7 @@ def _with_counts(base, gap_types: Sequence[str]) -> Select:
         _count_cells(base, COVERED_UNOWNED).label("unowned"),
         _count_cells(base, COVERED_OFF_TEAM).label("off_team")).offset(0).subquery("counted")
     # Every required cell is in exactly one state, so the owned ones need no count of their own.
+    # Stale cells count as covered and owned here.
     covered_owned = (counted.c.required_count - counted.c.missing - counted.c.unowned
                      - counted.c.off_team)
     at_risk = covered_owned < counted.c.required_count

@@ -13,21 +13,22 @@ from crm_core.vocab import MEDDPICC_ROLES
 from tests.integration.coverage_dataset import build_coverage_world
 from tests.integration.meddpicc_dataset import build_gap_world
 
-# Cell codes: 0 missing, 1 unowned, 2 owned off-team, 3 owned by the full team, 4 not required.
+# Cell codes: 0 missing, 1 unowned, 2 owned off-team, 4 owned by the full team, 5 not required
+# (3, owned but stale, needs a stale threshold, which the references do not take).
 # Per opportunity, most value at risk first: value at risk, then the cells of economic buyer,
 # champion, decision maker and technical buyer (influencer, gatekeeper and user are never
-# required by these stages, so always 4).
+# required by these stages, so always 5).
 EXPECTED = [
-    ("Solution", 200_000, (3, 3, 0, 0)),   # the solution stage also requires DM and TB
-    ("Missing", 100_000, (0, 3, 4, 4)),    # nobody holds the economic buyer role
-    ("Unowned", 50_000, (1, 3, 4, 4)),     # its economic buyer has no owner
-    ("OffTeam", 40_000, (2, 3, 4, 4)),     # owned by Cat, on no team
-    ("NotAdded", 25_000, (2, 3, 4, 4)),    # Ben is added to another deal only
-    ("Added", 0, (3, 3, 4, 4)),            # Ben is added to this deal
-    ("SameOwner", 0, (3, 3, 4, 4)),
-    ("Mixed", 0, (3, 3, 4, 4)),            # an owned holder on the team beats an unowned one
-    ("TwoOwners", 0, (3, 3, 4, 4)),
-    ("Prospect", 0, (4, 4, 4, 4)),         # prospecting requires no role
+    ("Solution", 200_000, (4, 4, 0, 0)),   # the solution stage also requires DM and TB
+    ("Missing", 100_000, (0, 4, 5, 5)),    # nobody holds the economic buyer role
+    ("Unowned", 50_000, (1, 4, 5, 5)),     # its economic buyer has no owner
+    ("OffTeam", 40_000, (2, 4, 5, 5)),     # owned by Cat, on no team
+    ("NotAdded", 25_000, (2, 4, 5, 5)),    # Ben is added to another deal only
+    ("Added", 0, (4, 4, 5, 5)),            # Ben is added to this deal
+    ("SameOwner", 0, (4, 4, 5, 5)),
+    ("Mixed", 0, (4, 4, 5, 5)),            # an owned holder on the team beats an unowned one
+    ("TwoOwners", 0, (4, 4, 5, 5)),
+    ("Prospect", 0, (5, 5, 5, 5)),         # prospecting requires no role
 ]
 SHOWN = ("economic_buyer", "champion", "decision_maker", "technical_buyer")
 
@@ -48,7 +49,7 @@ def test_the_gap_matrix_references_give_the_products_cells(engine, world, refere
     assert [float(v) for v in matrix["value_at_risk"]] == [risk for _, risk, _ in EXPECTED]
     for (name, _, cells), (_, row) in zip(EXPECTED, matrix.iterrows(), strict=True):
         assert tuple(int(row[role]) for role in SHOWN) == cells, name
-        assert {int(row[role]) for role in MEDDPICC_ROLES if role not in SHOWN} == {4}, name
+        assert {int(row[role]) for role in MEDDPICC_ROLES if role not in SHOWN} == {5}, name
     # Solution: two of its four required roles owned; Missing: one of two; Prospect: none needed.
     scores = dict(zip(matrix["name"], (float(s) for s in matrix["coverage_score"]), strict=True))
     assert (scores["Solution"], scores["Missing"], scores["Prospect"]) == (0.5, 0.5, 1.0)

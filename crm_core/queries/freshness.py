@@ -1,0 +1,178 @@
+"""Relationship freshness: when an owner last touched a stakeholder, and whether that is stale.
+
+The last touch of an ownership (user, stakeholder) is the latest completed task linked to both
+of them (task_entities); only done tasks carry a completion time, so cancelled ones never count.
+An ownership is fresh when touched within the stale threshold (an admin setting), stale when
+touched longer ago, and never touched when no such task exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from crm_core.models import (
+    Company,
+    Stakeholder,
+    StakeholderMeddpiccRole,
+    StakeholderOpportunity,
+    StakeholderRelationshipOwner,
+    Task,
+    TaskEntity,
+)
+from crm_core.queries.coverage_scope import CoverageFilters, owner_counts, share
+from crm_core.queries.settings import stale_after_days
+from crm_core.queries.teams import full_team_select
+from crm_core.vocab import Term, Vocabulary
+
+FRESHNESS = Vocabulary("freshness", [
+    Term("fresh", "Fresh", "Touched within the stale threshold."),
+    Term("stale", "Stale", "Last touched longer ago than the stale threshold."),
+    Term("never_touched", "Never touched",
+         "No completed task is linked to both the owner and the stakeholder."),
+])
+
+
+def stale_cutoff(session: Session, *, today: date) -> datetime:
+    """The earliest completion time that still makes an ownership fresh on `today`."""
+    return datetime.combine(today - timedelta(days=stale_after_days(session)), time.min)
+
+
+def _touching_tasks(stakeholder_id: ColumnElement, user_id: ColumnElement):
+    """Done tasks linked to both the stakeholder and the user (correlated to the outer row)."""
+    by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
+    by_user = aliased(TaskEntity, name="touch_user")
+    return (by_stakeholder, by_user, and_(
+        by_stakeholder.entity_type == "stakeholder", by_stakeholder.entity_id == stakeholder_id,
+        by_user.task_id == by_stakeholder.task_id, by_user.entity_type == "user",
+        by_user.entity_id == user_id, Task.id == by_stakeholder.task_id, Task.status == "done"))
+
+
+def last_touch(stakeholder_id: ColumnElement, user_id: ColumnElement) -> ColumnElement:
+    """The last touch of the ownership in the outer row (NULL when never touched)."""
+    by_stakeholder, by_user, condition = _touching_tasks(stakeholder_id, user_id)
+    return (select(func.max(Task.completed_at)).select_from(by_stakeholder)
+            .join(by_user, by_user.task_id == by_stakeholder.task_id)
+            .join(Task, Task.id == by_stakeholder.task_id).where(condition)
+            .scalar_subquery())
+
+
+def touched_since(stakeholder_id: ColumnElement, user_id: ColumnElement,
+                  since: datetime) -> ColumnElement:
+    """Whether the ownership in the outer row has a touch at or after `since`."""
+    by_stakeholder, by_user, condition = _touching_tasks(stakeholder_id, user_id)
+    return (select(literal(1)).select_from(by_stakeholder)
+            .join(by_user, by_user.task_id == by_stakeholder.task_id)
+            .join(Task, Task.id == by_stakeholder.task_id)
+            .where(condition, Task.completed_at >= since).exists())
+
+
+def state_of(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
+    """The freshness value of a last-touch column."""
+    return case((touch.is_(None), "never_touched"), (touch >= cutoff, "fresh"), else_="stale")
+
+
+def ownership_freshness(session: Session, *, today: date) -> pd.DataFrame:
+    """Every ownership of the book: stakeholder_id, user_id, last_touch, freshness."""
+    owner = StakeholderRelationshipOwner
+    touch = last_touch(owner.stakeholder_id, owner.user_id)
+    rows = (select(owner.stakeholder_id, owner.user_id, touch.label("last_touch"))
+            .order_by(owner.stakeholder_id, owner.user_id).subquery())
+    stmt = select(rows, state_of(rows.c.last_touch, stale_cutoff(session, today=today))
+                  .label("freshness"))
+    result = session.connection().execute(stmt)
+    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+
+
+@dataclass(frozen=True)
+class OwnedFreshness:
+    """Owned stakeholders split by whether any owner touched them within the threshold."""
+
+    stale_after_days: int
+    owned: int
+    owned_fresh: int
+    owned_stale: int
+    never_touched: int
+
+    @property
+    def fresh_share(self) -> float | None:
+        return share(self.owned_fresh, self.owned)
+
+
+def owned_freshness(session: Session, *, today: date, **filters: Any) -> OwnedFreshness:
+    """Owned stakeholders in scope: owned and fresh, owned but stale (never touched included),
+    and of those never touched by any owner."""
+    counts = owner_counts(CoverageFilters.of(**filters))
+    owner = StakeholderRelationshipOwner
+    cutoff = stale_cutoff(session, today=today)
+    touch = (select(func.max(last_touch(owner.stakeholder_id, owner.user_id)))
+             .where(owner.stakeholder_id == counts.c.stakeholder_id).scalar_subquery())
+    per_stakeholder = select(touch.label("touch")).select_from(counts).subquery()
+    owned, fresh, never = session.execute(select(
+        func.count(),
+        func.coalesce(func.sum(case((per_stakeholder.c.touch >= cutoff, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((per_stakeholder.c.touch.is_(None), 1), else_=0)), 0),
+    )).one()
+    return OwnedFreshness(stale_after_days=stale_after_days(session), owned=int(owned),
+                          owned_fresh=int(fresh), owned_stale=int(owned) - int(fresh),
+                          never_touched=int(never))
+
+
+def stale_relationships_of_user(session: Session, *, user_id: int, today: date,
+                                limit: int = 50, offset: int = 0) -> pd.DataFrame:
+    """The user's stale and never-touched relationships, oldest first (never touched first):
+    stakeholder_id, stakeholder, company_id, company, last_touch, days_since, freshness."""
+    owner = StakeholderRelationshipOwner
+    cutoff = stale_cutoff(session, today=today)
+    rows = (select(owner.stakeholder_id, Stakeholder.name.label("stakeholder"),
+                   Stakeholder.company_id, Company.name.label("company"),
+                   last_touch(owner.stakeholder_id, owner.user_id).label("last_touch"))
+            .join(Stakeholder, Stakeholder.id == owner.stakeholder_id)
+            .join(Company, Company.id == Stakeholder.company_id)
+            .where(owner.user_id == user_id).subquery())
+    stale = or_none_before(rows.c.last_touch, cutoff)
+    stmt = (select(rows, func.count().over().label("total")).where(stale)
+            .order_by(rows.c.last_touch.is_not(None), rows.c.last_touch, rows.c.stakeholder,
+                      rows.c.stakeholder_id)
+            .limit(limit).offset(offset))
+    frame = pd.DataFrame(session.execute(stmt).all(),
+                         columns=["stakeholder_id", "stakeholder", "company_id", "company",
+                                  "last_touch", "total"])
+    frame["days_since"] = [days_since(t, today) for t in frame["last_touch"]]
+    frame["freshness"] = ["never_touched" if pd.isna(t) else "stale"
+                          for t in frame["last_touch"]]
+    return frame
+
+
+def team_last_touch_by_role(session: Session, *, opportunity_id: int) -> dict[str, datetime]:
+    """{MEDDPICC role: the latest touch of a linked holder by an owner on the full team}."""
+    team = full_team_select().subquery()
+    owner, role = StakeholderRelationshipOwner, StakeholderMeddpiccRole
+    touch = func.max(last_touch(owner.stakeholder_id, owner.user_id))
+    stmt = (select(role.meddpicc_role, touch)
+            .select_from(StakeholderOpportunity)
+            .join(role, role.stakeholder_id == StakeholderOpportunity.stakeholder_id)
+            .join(owner, owner.stakeholder_id == StakeholderOpportunity.stakeholder_id)
+            .where(StakeholderOpportunity.opportunity_id == opportunity_id,
+                   exists().where(team.c.opportunity_id == opportunity_id,
+                                  team.c.user_id == owner.user_id))
+            .group_by(role.meddpicc_role))
+    return {r: t for r, t in session.execute(stmt) if t is not None}
+
+
+def or_none_before(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
+    """Stale or never touched."""
+    return (touch.is_(None)) | (touch < cutoff)
+
+
+def days_since(touch: Any, today: date) -> int | None:
+    """Whole days from a last touch to `today` (None when never touched)."""
+    if touch is None or pd.isna(touch):
+        return None
+    return (today - pd.Timestamp(touch).date()).days
