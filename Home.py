@@ -7,7 +7,9 @@ from dashboard.navigation import pages_for
 from dashboard.shell import APP_TITLE, gate_page, render_sidebar
 from dashboard.startup import ensure_database
 
-st.set_page_config(page_title=APP_TITLE, page_icon=":material/hub:", layout="wide")
+# An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from Google's font
+# server, which an offline deployment cannot reach.
+st.set_page_config(page_title=APP_TITLE, page_icon="🤝", layout="wide")
 
 ensure_database()
 actor = resolve_actor()

@@ -33,7 +33,7 @@ _ROLE_LEVELS = ",\n".join(
     f"  max(CASE WHEN (roles & {1 << bit}) <> 0 THEN level ELSE 0 END) AS \"{role}\""
     for bit, role in enumerate(MEDDPICC_ROLES))
 # Cell codes as gap_rows computes them (without a stale threshold): 0 missing, 1 unowned,
-# 2 off-team, 4 owned, 5 not required.
+# 2 off the deal team, 4 owned, 5 not required.
 _ROLE_CELLS = ",\n".join(
     f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 5 ELSE coalesce(l.\"{role}\", 0) END "
     f"AS \"{role}\"" for bit, role in enumerate(MEDDPICC_ROLES))
@@ -105,7 +105,7 @@ HAND_SQL: dict[str, str] = {
     # each link of an open opportunity to a role holder gets its level once (1 unowned, 2 owned
     # off the full team, 4 owned by a member of the company team or the deal's added members);
     # the best level per role, the stage's required roles (5: not required), the coverage score
-    # and the value at risk, most value at risk first.
+    # (none for a deal that is not gated) and the value at risk, most value at risk first.
     "MEDDPICC gap matrix": f"""
         WITH flags AS (
           SELECT stakeholder_id, sum({_ROLE_BITS}) AS roles
@@ -144,7 +144,7 @@ HAND_SQL: dict[str, str] = {
           WHERE op.stage IN ({_OPEN}))
         SELECT id, name, company, stage, value, weighted_value,
                CASE WHEN owned < required THEN value ELSE 0 END AS value_at_risk,
-               CASE WHEN required = 0 THEN 1.0 ELSE owned * 1.0 / required END AS coverage_score,
+               CASE WHEN required > 0 THEN owned * 1.0 / required END AS coverage_score,
                {", ".join(f'"{role}"' for role in MEDDPICC_ROLES)}
         FROM (SELECT cells.*, {_OWNED_CELLS} AS owned FROM cells) scored
         ORDER BY value_at_risk DESC, value DESC, id""",
@@ -269,7 +269,7 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
                      "company": opportunity.company.name, "stage": opportunity.stage,
                      "value": value, "weighted_value": value * opportunity.probability / 100,
                      "value_at_risk": value if owned < needed else 0.0,
-                     "coverage_score": owned / needed if needed else 1.0, **cells})
+                     "coverage_score": owned / needed if needed else None, **cells})
     rows.sort(key=lambda r: (-r["value_at_risk"], -r["value"], r["id"]))
     return pd.DataFrame(rows)
 

@@ -22,7 +22,9 @@ from crm_core.db import read_session
 from crm_core.queries._task_sql import DUE_SOON_DAYS
 
 # Functions with a session that are helpers of other queries, not a question a screen asks.
-NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email"}
+NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email",
+                      # a download's whole list, chunk by chunk (a generator)
+                      "task_list_chunks"}
 # Optional arguments a query needs one of anyway (its screen always passes it).
 ALWAYS_PASSED = {"relationship_map": ("company_id",)}
 

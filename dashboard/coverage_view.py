@@ -8,13 +8,14 @@ from typing import Any
 
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import CoverageSummary
 from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_stakeholders
 from crm_core.queries.coverage_scope import RowsPage, filter_choices
-from crm_core.queries.owner_load import off_team_owners
+from crm_core.queries.owner_load import off_account_team_owners
 from crm_core.services.assignments import assign_owner
 from crm_core.vocab import MEDDPICC_ROLES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table
 from dashboard.format import markdown_text, percent
 from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
@@ -24,9 +25,9 @@ ASSIGN_FORM = "coverage_assign"
 STAKEHOLDER_COLUMNS = {"stakeholder": "Stakeholder", "job_title": "Job title",
                        "company": "Company", "meddpicc_roles": "MEDDPICC roles",
                        "open_opportunities": st.column_config.NumberColumn(
-                           "Open deals", help="Open opportunities the stakeholder is linked to"),
+                           name("linked_open_deals"), help=help_text("linked_open_deals")),
                        "open_pipeline": st.column_config.NumberColumn(
-                           "Open pipeline", help="Value of those open opportunities", **MONEY)}
+                           "Open pipeline", help="Value of the linked open deals", **MONEY)}
 STAKEHOLDER_LINKS = {"stakeholder": ("stakeholder", "stakeholder_id"),
                      "company": ("company", "company_id")}
 
@@ -49,13 +50,13 @@ def coverage_filters() -> dict[str, Any]:
         "Account team member", list(users), format_func=lambda i: users.get(i, str(i)),
         key="coverage_members", placeholder="Anyone",
         help="Stakeholders of the companies whose account team they are on; in owner load, "
-             "the matrix and off-team owners: those users.")
+             "the matrix and the owners off the account team: those users.")
     roles = role.multiselect("MEDDPICC role", MEDDPICC_ROLES.values,
                              format_func=MEDDPICC_ROLES.label, key="coverage_roles",
                              placeholder="Any role or none",
                              help="Stakeholders playing at least one of these roles.")
-    open_only = only_open.toggle("Open deals only", key="coverage_only_open",
-                                 help="Only companies with at least one open opportunity.")
+    open_only = only_open.toggle(name("companies_with_open_deals"), key="coverage_only_open",
+                                 help=help_text("companies_with_open_deals"))
     return {"company_ids": tuple(int(i) for i in company_ids), "industries": tuple(industries),
             "user_ids": tuple(int(i) for i in user_ids), "meddpicc_roles": tuple(roles),
             "only_with_open_opportunities": bool(open_only)}
@@ -82,17 +83,17 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
     cells[0].caption(f"of {baseline.stakeholders:,} in all" if filtered else "everyone we know")
     cells[1].metric("Owned", percent(summary.owned_share), border=True,
                     delta=delta(summary.owned, baseline.owned),
-                    help="Share of stakeholders with at least one relationship owner.")
+                    help=help_text("owned"))
     cells[1].caption(f"{summary.owned:,} stakeholders")
-    for cell, label, part, base_part, inverse, help_text in (
-            (cells[2], "Orphaned", summary.orphaned, baseline.orphaned, True,
-             "Nobody on our side owns the relationship."),
-            (cells[3], "Single owner", summary.single_owner, baseline.single_owner, True,
-             "Exactly one owner: the relationship leaves if that person does."),
-            (cells[4], "Two or more owners", summary.multi_owner, baseline.multi_owner, False,
-             "Relationships shared by two or more owners.")):
+    for cell, label, part, base_part, inverse, explained in (
+            (cells[2], name("orphaned"), summary.orphaned, baseline.orphaned, True,
+             help_text("orphaned")),
+            (cells[3], name("single_owner"), summary.single_owner, baseline.single_owner, True,
+             help_text("single_owner")),
+            (cells[4], name("multi_owner"), summary.multi_owner, baseline.multi_owner, False,
+             help_text("multi_owner"))):
         cell.metric(label, f"{part:,}", border=True, delta=delta(part, base_part),
-                    delta_color="inverse" if inverse else "normal", help=help_text)
+                    delta_color="inverse" if inverse else "normal", help=explained)
         cell.caption(f"{percent(part / total if total else None)} of stakeholders")
 
 
@@ -101,7 +102,8 @@ def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
     page = _page(orphaned_stakeholders, filters, key="coverage_orphans_page")
     show_table(page.rows, key="coverage_orphans", file_name="orphaned-stakeholders",
                empty="No orphaned stakeholder matches the filters: every one has an owner.",
-               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS)
+               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS,
+               whole=whole_list(orphaned_stakeholders, **filters))
     if can_edit and not page.rows.empty:
         _assign_form(page)
 
@@ -153,21 +155,24 @@ def show_single_owner(filters: dict[str, Any]) -> None:
     show_table(page.rows, key="coverage_single", file_name="single-owner-stakeholders",
                empty="No single-owner stakeholder matches the filters.",
                links={**STAKEHOLDER_LINKS, "owner": ("user", "owner_id")},
-               columns={**STAKEHOLDER_COLUMNS, "owner": "Only owner"})
+               columns={**STAKEHOLDER_COLUMNS, "owner": "Only owner"},
+               whole=whole_list(single_owner_stakeholders, **filters))
 
 
 def show_off_team(filters: dict[str, Any]) -> None:
-    """Ownerships whose owner is on no team of the stakeholder's company or opportunities."""
-    page = _page(off_team_owners, filters, key="coverage_off_team_page")
-    show_table(page.rows, key="coverage_off_team", file_name="off-team-owners",
-               empty="Every owner is on the account team or an opportunity team of the "
-                     "stakeholder.",
+    """Ownerships whose owner is not on the stakeholder's company account team."""
+    st.caption(help_text("off_account_team"))
+    page = _page(off_account_team_owners, filters, key="coverage_off_team_page")
+    show_table(page.rows, key="coverage_off_team", file_name="owners-off-the-account-team",
+               empty="Every relationship owner is on the account team of the stakeholder's "
+                     "company.",
                links={**STAKEHOLDER_LINKS, "owner": ("user", "owner_id")},
                columns={"stakeholder": "Stakeholder", "job_title": "Job title",
                         "company": "Company", "meddpicc_roles": "MEDDPICC roles",
-                        "owner": "Owner (not on the team)",
+                        "owner": "Owner (off the account team)",
                         "owner_since": st.column_config.DatetimeColumn(
-                            "Owner since", format="YYYY-MM-DD")})
+                            "Owner since", format="YYYY-MM-DD")},
+               whole=whole_list(off_account_team_owners, **filters))
 
 
 def _page(query: Callable[..., RowsPage], filters: dict[str, Any], *, key: str) -> RowsPage:

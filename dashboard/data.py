@@ -9,13 +9,15 @@ browser session or app process shows up on the next rerun everywhere.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
@@ -100,6 +102,37 @@ def load_together(*queries: partial) -> list[Any]:
 def _cached(query: Callable[..., T], filters: dict[str, Any], url: str, version: int) -> T:
     frozen = {name: _frozen(value) for name, value in filters.items()}
     return _cached_query(f"{query.__module__}:{query.__name__}", url, version, frozen)
+
+
+def whole_list(query: Callable[..., Any], *,
+               shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+               **filters: Any) -> Callable[[], Iterator[pd.DataFrame]]:
+    """The whole list a paginated query answers under these filters, for a download: a
+    callable that runs the query with limit=None (a generator query, e.g. task_list_chunks:
+    its chunks as they come) in a session of its own when the download is clicked, each frame
+    passed through `shape` as the page's rows are. Not cached: a download reads the list as it
+    is then.
+
+    Only for someone with access, like `load`.
+    """
+    from dashboard.auth import current_actor
+
+    current_actor()
+    bound = engine()  # resolved now: the download runs outside the script run
+
+    def frames() -> Iterator[pd.DataFrame]:
+        with read_session(bound) as session:
+            if inspect.isgeneratorfunction(query):
+                chunks = query(session, **filters)
+            else:
+                answer = query(session, limit=None, offset=0, **filters)
+                # A DataFrame, or a page of one: RowsPage / TaskPage rows, AuditPage events.
+                chunks = [answer if isinstance(answer, pd.DataFrame)
+                          else answer.rows if hasattr(answer, "rows") else answer.events]
+            for frame in chunks:
+                yield shape(frame) if shape else frame
+
+    return frames
 
 
 def write(service: Callable[..., T], **kwargs: Any) -> T:

@@ -3,7 +3,7 @@ record header, and related-record tables whose names link to their own detail pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -143,11 +143,14 @@ def _label_of(name: str, config: Any) -> str:
 
 def show_table(frame: pd.DataFrame, *, key: str, columns: Mapping[str, Any],
                links: Mapping[str, tuple[str, str]] | None = None, empty: str = "None yet.",
-               file_name: str | None = None, styler: Callable | None = None) -> None:
+               file_name: str | None = None, styler: Callable | None = None,
+               whole: Callable[[], Iterable[pd.DataFrame]] | None = None) -> None:
     """A related-records table: `columns` maps frame columns to labels or column configs,
     `links` maps a name column to (entity type, id column) so the name links to its page.
 
-    A CSV download of exactly the shown columns (names, not URLs) sits under the table.
+    A CSV download of the shown columns (names, not URLs) sits under the table: of the whole
+    list when `whole` gives it (dashboard.data.whole_list; the frame is one page of it), else
+    of the frame.
     """
     if frame.empty:
         st.caption(empty)
@@ -163,8 +166,13 @@ def show_table(frame: pd.DataFrame, *, key: str, columns: Mapping[str, Any],
     if styler is not None:
         data = styler(data)
     st.dataframe(data, hide_index=True, column_config=config, column_order=shown, key=key)
-    csv = frame[shown].rename(columns={n: _label_of(n, s) for n, s in columns.items()})
-    download_csv(csv, file_name=file_name or key, key=f"{key}_csv")
+    labels = {n: _label_of(n, s) for n, s in columns.items()}
+
+    def as_shown(part: pd.DataFrame) -> pd.DataFrame:
+        return part[shown].rename(columns=labels)
+
+    download_csv(as_shown(frame), file_name=file_name or key, key=f"{key}_csv",
+                 whole=None if whole is None else lambda: map(as_shown, whole()))
 
 
 def show_field(label: str, value: object) -> None:

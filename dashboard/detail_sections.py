@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import name
 from crm_core.queries.audit_log import audit_events
 from crm_core.queries.relationship_map import relationship_map
-from crm_core.queries.tasks import task_page
+from crm_core.queries.tasks import task_list_chunks, task_page
 from crm_core.vocab import (
     NEXT_STEP_TYPES,
     PRIORITIES,
@@ -16,7 +17,7 @@ from crm_core.vocab import (
     UNFINISHED_TASK_STATUSES,
 )
 from dashboard.charts.relationship_map import relationship_map_dot
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import pager, show_table
 
 TASK_PAGE_SIZE = 25
@@ -32,6 +33,19 @@ def _task_kind(row: pd.Series) -> str:
     return TASK_TYPES.label(row["task_type"])
 
 
+def _task_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Task rows as the section shows them: labels, kind, blanks for nothing."""
+    rows = rows.copy()
+    if not rows.empty:
+        rows["kind"] = rows.apply(_task_kind, axis=1)
+        rows["status"] = rows["status"].map(TASK_STATUSES.label)
+        rows["priority"] = rows["priority"].map(PRIORITIES.label)
+        rows["next_step_type"] = rows["next_step_type"].map(NEXT_STEP_TYPES.label)
+        rows["blocked_by"] = rows["blocked_by"].fillna("")
+        rows["sequence"] = rows["sequence"].fillna("")
+    return rows
+
+
 def tasks_section(entity_type: str, entity_id: int, *, title: str = "Tasks") -> None:
     """The tasks linked to the record (unfinished by default), overdue first."""
     st.subheader(title, anchor=False)
@@ -43,15 +57,10 @@ def tasks_section(entity_type: str, entity_id: int, *, title: str = "Tasks") -> 
     page = first if offset == 0 else load(
         task_page, entity_type=entity_type, entity_id=entity_id, statuses=statuses,
         limit=TASK_PAGE_SIZE, offset=offset)
-    rows = page.rows.copy()
-    if not rows.empty:
-        rows["kind"] = rows.apply(_task_kind, axis=1)
-        rows["status"] = rows["status"].map(TASK_STATUSES.label)
-        rows["priority"] = rows["priority"].map(PRIORITIES.label)
-        rows["next_step_type"] = rows["next_step_type"].map(NEXT_STEP_TYPES.label)
-        rows["blocked_by"] = rows["blocked_by"].fillna("")
-        rows["sequence"] = rows["sequence"].fillna("")
-    show_table(rows, key=f"{entity_type}_tasks", file_name=f"{entity_type}-{entity_id}-tasks",
+    show_table(_task_rows(page.rows), key=f"{entity_type}_tasks",
+               file_name=f"{entity_type}-{entity_id}-tasks",
+               whole=whole_list(task_list_chunks, shape=_task_rows, entity_type=entity_type,
+                                entity_id=entity_id, statuses=statuses),
                empty="No open tasks." if not include_finished else "No tasks.",
                columns={"description": "Task", "kind": "Type",
                         "status": "Status", "priority": "Priority",
@@ -74,6 +83,8 @@ def history_expander(entity_type: str, entity_id: int) -> None:
             limit=HISTORY_PAGE_SIZE, offset=offset)
         show_table(page.events, key=f"{entity_type}_history",
                    file_name=f"{entity_type}-{entity_id}-history",
+                   whole=whole_list(audit_events, entity_type=entity_type,
+                                    entity_id=entity_id),
                    empty="No recorded changes yet (records loaded before auditing have none).",
                    columns={"when": st.column_config.DatetimeColumn(
                                 "When (UTC)", format="YYYY-MM-DD HH:mm"),
@@ -91,10 +102,12 @@ def relationship_map_section(*, company_id: int | None = None,
     if edges.empty:
         st.caption("No stakeholders to map yet.")
         return
-    team = "account team" if company_id is not None else "opportunity team"
-    st.graphviz_chart(relationship_map_dot(edges, missing_roles=missing_roles, team_label=team))
+    team = "account team" if company_id is not None else "deal team"
+    off = name("off_account_team") if company_id is not None else name("off_deal_team")
+    st.graphviz_chart(relationship_map_dot(edges, missing_roles=missing_roles, off_label=off))
     shown = edges["stakeholder_id"].nunique()
-    note = ("Blue: our people on the " + team + "; orange: owners outside it; red dashed: "
+    note = ("Blue: our people on the " + team + "; orange: owners " + off.lower()
+            + "; red dashed: "
             "orphaned stakeholders" + (" and missing required roles" if missing_roles else "")
             + ". Click a name to open it.")
     if shown < total_stakeholders:

@@ -13,6 +13,7 @@ from crm_core.access import Actor
 from crm_core.db import read_session
 from crm_core.errors import ValidationError
 from crm_core.exporting import export_file_name, export_zip
+from crm_core.glossary import help_text
 from crm_core.importing import (
     DEFAULT_ROLE_MAPPING,
     DEFAULT_STAGE_MAPPING,
@@ -26,7 +27,6 @@ from crm_core.importing import (
 from crm_core.importing.columns import template_csv
 from crm_core.importing.formats import DAY_FIRST, MONTH_FIRST
 from crm_core.importing.reading import SourceTable
-from crm_core.importing.terms import TERMS
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.format import markdown_text
 from dashboard.tables import download_csv
@@ -103,14 +103,14 @@ def _options(entity: str | None) -> dict:
     options = {
         "date_order": left.selectbox("Dates like 03/04/2026", list(orders),
                                      format_func=orders.get, key="import_option_date_order",
-                                     help=TERMS["date order"]),
+                                     help=help_text("date_order")),
         "decimal_mark": middle.selectbox("Decimal mark of amounts", list(marks),
                                          format_func=marks.get, key="import_option_decimal_mark",
-                                         help=TERMS["decimal mark"])}
+                                         help=help_text("decimal_mark"))}
     if entity in (None, "users"):
         options["users_without_email"] = right.checkbox(
             "Users may have no email (created from a name alone; they cannot sign in)",
-            key="import_option_users_without_email", help=TERMS["user from a name alone"])
+            key="import_option_users_without_email", help=help_text("user_from_name"))
     return options
 
 

@@ -116,10 +116,10 @@ def form_errors(form: str, fields: Iterable[str]) -> None:
 
 
 def show_confirmation() -> None:
-    """The confirmation of the last successful save (once), as a banner and a toast."""
+    """The confirmation of the last successful save, once, as one banner at the top of the page
+    (a toast as well would say it twice)."""
     if done := st.session_state.pop(DONE, None):
         st.success(done, icon=":material/check_circle:")
-        st.toast(done, icon=":material/check_circle:")
 
 
 # --- forms that remember what they showed ------------------------------------------------

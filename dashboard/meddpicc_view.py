@@ -7,12 +7,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage_scope import filter_choices
 from crm_core.queries.meddpicc import GapSummary, opportunity_gap_list
 from crm_core.queries.meddpicc_rollups import gaps_by_company, gaps_by_team_member
 from crm_core.queries.meddpicc_sql import GAP_TYPES
 from crm_core.vocab import OPEN_STAGES, STAGES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table, yes_no_column
 from dashboard.format import money, percent
 
@@ -58,21 +59,30 @@ def gap_filters() -> dict[str, Any]:
 
 
 def show_headline(summary: GapSummary) -> None:
-    """Open opportunities, share fully covered, pipeline and weighted pipeline at risk."""
+    """Open opportunities (how many not gated), share of gated ones fully covered, pipeline
+    and weighted pipeline at risk."""
     cells = st.columns(5)
-    cells[0].metric("Open opportunities", f"{summary.open_opportunities:,}", border=True)
-    cells[1].metric("Fully covered", percent(summary.fully_covered_share), border=True,
-                    help="Every MEDDPICC role the stage requires is held by a linked "
-                         "stakeholder owned by someone on the opportunity's full team.")
-    cells[1].caption(f"{summary.fully_covered:,} of {summary.open_opportunities:,}")
+    cells[0].metric("Open opportunities", f"{summary.open_opportunities:,}", border=True,
+                    help=help_text("open_deal"))
+    cells[0].caption(f"{summary.gated:,} gated · {summary.not_gated:,} not gated",
+                     help=help_text("not_gated"))
+    cells[1].metric(name("fully_covered"), percent(summary.fully_covered_share), border=True,
+                    help=help_text("fully_covered"))
+    cells[1].caption(f"{summary.fully_covered:,} of {summary.gated:,} gated deals")
     cells[2].metric("Pipeline at risk", money(summary.value_at_risk), border=True,
-                    help="Value of the open opportunities with any gap among required roles.")
+                    help=help_text("value_at_risk"))
     cells[2].caption(f"of {money(summary.pipeline)} open pipeline")
-    cells[3].metric("Weighted at risk", money(summary.weighted_value_at_risk),
-                    border=True, help="Value × probability of the opportunities at risk.")
+    cells[3].metric(name("weighted_at_risk"), money(summary.weighted_value_at_risk),
+                    border=True, help=help_text("weighted_at_risk"))
     cells[3].caption(f"of {money(summary.weighted_pipeline)} weighted")
-    cells[4].metric("Single-threaded", f"{summary.single_threaded:,}", border=True,
-                    help="At most one linked stakeholder, or all owned by one single user.")
+    cells[4].metric(name("single_threaded"), f"{summary.single_threaded:,}", border=True,
+                    help=help_text("single_threaded"))
+
+
+def _as_shown(gap_list: pd.DataFrame) -> pd.DataFrame:
+    """Gap list rows as the table shows them: stage labels, a dash for no gap."""
+    return gap_list.assign(stage=gap_list["stage"].map(STAGES.label),
+                           gaps=gap_list["gaps"].replace("", "—"))
 
 
 def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> None:
@@ -82,12 +92,11 @@ def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> No
     """
     offset = pager(total, key="meddpicc_table_page", page_size=PAGE_SIZE)
     if offset + PAGE_SIZE <= len(top) or len(top) < TOP_ROWS:
-        frame = top.iloc[offset:offset + PAGE_SIZE].copy()
+        frame = top.iloc[offset:offset + PAGE_SIZE]
     else:
-        frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters).copy()
-    frame["stage"] = frame["stage"].map(STAGES.label)
-    frame["gaps"] = frame["gaps"].replace("", "—")
-    show_table(frame, key="meddpicc_gap_table", file_name="meddpicc-gaps",
+        frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters)
+    show_table(_as_shown(frame), key="meddpicc_gap_table", file_name="meddpicc-gaps",
+               whole=whole_list(opportunity_gap_list, shape=_as_shown, **filters),
                empty="No open opportunity matches the filters.",
                links={"name": ("opportunity", "opportunity_id"),
                       "company": ("company", "company_id")},
@@ -95,11 +104,10 @@ def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> No
                         "gaps": st.column_config.TextColumn("Gaps", width="large"),
                         "stage": "Stage", "company": "Company",
                         "single_threaded": yes_no_column(
-                            "Single-threaded", help="At most one linked stakeholder, or all "
-                            "owned by the same single user"),
+                            name("single_threaded"), help=help_text("single_threaded")),
                         "coverage_score": st.column_config.ProgressColumn(
-                            "Coverage", format="percent", min_value=0, max_value=1,
-                            help="Share of required roles covered and owned by the team"),
+                            name("coverage_score"), format="percent", min_value=0,
+                            max_value=1, help=help_text("coverage_score")),
                         "value": st.column_config.NumberColumn("Value", **MONEY),
                         "weighted_value": st.column_config.NumberColumn("Weighted", **MONEY),
                         "expected_close_date": st.column_config.DateColumn("Close date"),
@@ -108,14 +116,17 @@ def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> No
 
 ROLLUP_COLUMNS = {
     "opportunities": st.column_config.NumberColumn("Open opportunities"),
-    "fully_covered": st.column_config.NumberColumn("Fully covered"),
+    "gated": st.column_config.NumberColumn("Gated", help=help_text("gated_deal")),
+    "fully_covered": st.column_config.NumberColumn(name("fully_covered"),
+                                                   help=help_text("fully_covered")),
     "pipeline": st.column_config.NumberColumn("Pipeline", **MONEY),
     "value_at_risk": st.column_config.NumberColumn("Value at risk", **MONEY),
     "weighted_value_at_risk": st.column_config.NumberColumn("Weighted at risk", **MONEY),
     "missing": st.column_config.NumberColumn("With a missing role"),
     "unowned": st.column_config.NumberColumn("With an unowned role"),
-    "off_team": st.column_config.NumberColumn("Owned off-team"),
-    "single_threaded": st.column_config.NumberColumn("Single-threaded"),
+    "off_team": st.column_config.NumberColumn(GAP_TYPES.label("off_team"),
+                                              help=help_text("owned_off_deal_team")),
+    "single_threaded": st.column_config.NumberColumn(name("single_threaded")),
 }
 
 

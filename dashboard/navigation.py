@@ -50,6 +50,7 @@ PAGES: tuple[PageSpec, ...] = (
              permission=Permission.ADMINISTER),
     PageSpec("pages/settings.py", "Settings", ":material/settings:", "Admin", "settings",
              permission=Permission.ADMINISTER),
+    PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "Help", "glossary"),
 )
 
 

@@ -83,7 +83,8 @@ def task_filters(me: int | None, today: date
         left, middle, right = st.columns(3)
         with left:
             priorities = _multiselect("Priority", PRIORITIES, key="tasks_priorities")
-            task_types = _multiselect("Kind", TASK_TYPES, key="tasks_types")
+            # Tasks and steps by default, as every count of tasks counts them.
+            task_types = _multiselect("Kind", TASK_TYPES, key="tasks_types", default=("task",))
         with middle:
             next_steps = _multiselect("Next step", NEXT_STEP_TYPES, key="tasks_next_steps")
             blocked_only = st.checkbox("Blocked steps only", key="tasks_blocked")

@@ -4,11 +4,12 @@ its opportunities with MEDDPICC coverage, the relationship map and open tasks.""
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries import detail_company as q
 from crm_core.queries.detail_search import search_companies
 from crm_core.queries.meddpicc import opportunity_gap_list
 from crm_core.vocab import STAGES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import (
     MONEY,
     link_list,
@@ -40,7 +41,7 @@ with website:
 cells = st.columns(4)
 cells[0].metric("Stakeholders", f"{profile.stakeholders:,}", border=True)
 cells[1].metric("Orphaned", f"{profile.orphaned:,}", border=True,
-                help="Stakeholders nobody on our side owns.")
+                help=help_text("orphaned"))
 cells[2].metric("Open opportunities", f"{profile.open_opportunities:,}", border=True)
 cells[3].metric("Open pipeline", money(profile.open_pipeline), border=True,
                 help=f"{money(profile.weighted_open_pipeline)} weighted by probability.")
@@ -54,7 +55,7 @@ link_list(team, "user", id_column="user_id", name_column="name", icon=":material
 owners = load(q.company_owners, company_id=company_id)
 off_team = owners[~owners["on_account_team"]] if not owners.empty else owners
 if not off_team.empty:
-    st.warning(f"{len(off_team)} relationship owner(s) outside the account team own "
+    st.warning(f"{len(off_team)} relationship owner(s) off the account team own "
                f"{int(off_team['owned_here'].sum())} stakeholder relationship(s) here: see "
                "Relationship owners below.", icon=":material/person_alert:")
 
@@ -76,9 +77,8 @@ show_table(opportunities, key="company_opportunities",
                     "expected_close_date": st.column_config.DateColumn("Close date"),
                     "stakeholders": "Stakeholders",
                     "coverage": st.column_config.ProgressColumn(
-                        "MEDDPICC coverage", min_value=0.0, max_value=1.0, format="percent",
-                        help="Share of the stage's required roles held by a linked stakeholder "
-                             "whom someone on the team owns (open opportunities)"),
+                        name("coverage_score"), min_value=0.0, max_value=1.0, format="percent",
+                        help=help_text("coverage_score")),
                     "gaps": "Gaps"})
 
 st.subheader("Stakeholders", anchor=False)
@@ -87,20 +87,25 @@ total = profile.orphaned if orphans_only else profile.stakeholders
 offset = pager(total, key="company_stakeholders_page", page_size=PAGE_SIZE)
 stakeholders = load(q.company_stakeholders, company_id=company_id, orphaned_only=orphans_only,
                     limit=PAGE_SIZE, offset=offset)
-if not stakeholders.empty:
-    stakeholders["status"] = ["Orphaned" if o else "Owned" for o in stakeholders["orphaned"]]
+
+
+def _with_status(stakeholders: pd.DataFrame) -> pd.DataFrame:
+    return stakeholders.assign(status=["Orphaned" if o else "Owned"
+                                       for o in stakeholders["orphaned"]])
 
 
 def _highlight_orphans(frame: pd.DataFrame):
     return frame.style.map(lambda v: ORPHAN_STYLE if v == "Orphaned" else "", subset=["status"])
 
 
-show_table(stakeholders, key="company_stakeholders",
+show_table(_with_status(stakeholders), key="company_stakeholders",
            file_name=f"company-{company_id}-stakeholders", empty="No stakeholders yet.",
+           whole=whole_list(q.company_stakeholders, shape=_with_status, company_id=company_id,
+                            orphaned_only=orphans_only),
            links={"stakeholder": ("stakeholder", "stakeholder_id")}, styler=_highlight_orphans,
            columns={"stakeholder": "Stakeholder", "job_title": "Job title",
                     "status": st.column_config.TextColumn(
-                        "Ownership", help="Orphaned: nobody on our side owns the relationship"),
+                        "Ownership", help=help_text("orphaned")),
                     "roles": "MEDDPICC roles", "owners": "Relationship owners",
                     "opportunities": st.column_config.NumberColumn(
                         "Opportunities", help="Opportunities the stakeholder is linked to")})

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import (
     coverage_by_company,
     coverage_by_industry,
@@ -26,7 +27,7 @@ from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.manage import show_confirmation
 
 SHARE = st.column_config.NumberColumn("Owned", format="percent",
-                                      help="Share of stakeholders with at least one owner")
+                                      help=help_text("owned"))
 
 st.title("Coverage")
 st.caption("Where our customer relationships are owned, by whom, and where they are not.")
@@ -60,7 +61,7 @@ else:
 st.subheader("Where to act", anchor=False)
 SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned:,})",
             "single": f"Single owner ({summary.single_owner:,})",
-            "off_team": "Off-team owners", "accounts": "Largest accounts",
+            "off_team": name("off_account_team"), "accounts": "Largest accounts",
             "owner_load": "Owner load", "roles": "MEDDPICC roles",
             "team": "Account team members"}
 section = st.segmented_control("Section", list(SECTIONS), default="orphaned",
@@ -96,11 +97,13 @@ elif section == "owner_load":
                columns={"name": "User", "job_title": "Job title",
                         "stakeholders_owned": "Stakeholders owned",
                         "sole_owner_of": st.column_config.NumberColumn(
-                            "Sole owner of", help="Stakeholders nobody else owns"),
+                            "Sole owner of", help=help_text("sole_owner")),
                         "companies_touched": "Companies",
-                        "open_opportunities": "Open deals",
+                        "open_opportunities": st.column_config.NumberColumn(
+                            name("open_deals_via_owned"), help=help_text("open_deals_via_owned")),
                         "open_pipeline": st.column_config.NumberColumn(
-                            "Open pipeline", help="Each linked open opportunity counted once",
+                            "Open pipeline", help="The value of the open deals via owned "
+                            "stakeholders, each deal counted once",
                             **MONEY),
                         "owns_nobody": yes_no_column("Owns nobody")})
 elif section == "roles":

@@ -7,13 +7,22 @@ import streamlit as st
 
 from crm_core.queries.audit_log import audit_actors, audit_events
 from crm_core.vocab import ENTITY_TYPES
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import DETAIL_SCRIPTS, pager, show_table
 
 PAGE_SIZE = 50
 OTHER_TYPES = {"task": "Task", "access_grant": "Access grant", "setting": "Setting",
                "import": "Import", "database": "Database"}
 TYPE_LABELS = {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}
+
+
+def as_shown(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with the record type's label and a link to the record's page."""
+    return events.assign(
+        entity_type=events["entity_type"].map(lambda t: TYPE_LABELS.get(t, t)),
+        record=[f"/{t}?id={i}" if t in DETAIL_SCRIPTS and pd.notna(i) else None
+                for t, i in zip(events["entity_type"], events["entity_id"], strict=True)])
+
 
 st.title("History")
 st.caption("Every change made through the app, newest first: who made it, when, and what it "
@@ -52,11 +61,8 @@ st.subheader(f"{first.total:,} change(s)", anchor=False)
 offset = pager(first.total, key="history_page", page_size=PAGE_SIZE)
 page = first if offset == 0 else load(audit_events, **filters, limit=PAGE_SIZE, offset=offset)
 
-events = page.events.assign(
-    entity_type=page.events["entity_type"].map(lambda t: TYPE_LABELS.get(t, t)),
-    record=[f"/{t}?id={i}" if t in DETAIL_SCRIPTS and pd.notna(i) else None
-            for t, i in zip(page.events["entity_type"], page.events["entity_id"], strict=True)])
-show_table(events, key="history_events", file_name="history",
+show_table(as_shown(page.events), key="history_events", file_name="history",
+           whole=whole_list(audit_events, shape=as_shown, **filters),
            empty="No changes match these filters.",
            columns={"when": st.column_config.DatetimeColumn("When (UTC)",
                                                             format="YYYY-MM-DD HH:mm"),

@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import help_text, name, term
 from crm_core.queries.freshness import stale_cutoff
 from crm_core.queries.meddpicc import opportunity_gaps, opportunity_scorecard
 from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
@@ -32,6 +33,7 @@ from dashboard.meddpicc_view import (
 )
 
 st.title("MEDDPICC")
+st.caption(f"{term('meddpicc').help} The Glossary explains every term.")
 actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
@@ -88,12 +90,14 @@ if gaps is None:
     st.stop()
 link_to("opportunity", opportunity_id, labels[opportunity_id], icon=":material/handshake:")
 cells = st.columns(4)
-cells[0].metric("Coverage score", percent(gaps.coverage_score), border=True)
+cells[0].metric(name("coverage_score"), percent(gaps.coverage_score), border=True,
+                help=help_text("coverage_score"))
 cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True)
 cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
-cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True)
-st.caption("Required at this stage: " + (", ".join(
-    MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or "no roles"))
+cells[3].metric(name("single_threaded"), "Yes" if gaps.single_threaded else "No", border=True,
+                help=help_text("single_threaded"))
+required = ", ".join(MEDDPICC_ROLES.label(r) for r in gaps.required_roles)
+st.caption(f"Required at this stage: {required or 'no roles (' + name('not_gated').lower() + ')'}")
 if gaps.gaps_in_words:
     st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries import detail_opportunity as q
 from crm_core.queries.detail_search import search_opportunities
 from crm_core.queries.meddpicc import opportunity_gaps
@@ -39,27 +40,27 @@ cells = st.columns(3)
 cells[0].metric("Value", money(profile.value), border=True)
 cells[1].metric("Probability", f"{profile.probability}%", border=True)
 cells[2].metric("Weighted value", money(profile.weighted_value), border=True,
-                help="Value × probability.")
+                help=help_text("weighted_value"))
 
 gaps = load(opportunity_gaps, opportunity_id=opportunity_id, today=date.today())
 st.subheader("MEDDPICC", anchor=False)
 if gaps is not None and profile.is_open:
     cells = st.columns(4)
-    cells[0].metric("Coverage score", percent(gaps.coverage_score), border=True,
-                    help="Share of the stage's required roles held by a linked stakeholder "
-                         "whom someone on the team owns.")
+    cells[0].metric(name("coverage_score"), percent(gaps.coverage_score), border=True,
+                    help=help_text("coverage_score"))
     cells[1].metric("Value at risk", money(gaps.value_at_risk), border=True,
                     help=f"{money(gaps.weighted_value_at_risk)} weighted by probability.")
     cells[2].metric("Linked stakeholders", gaps.linked_stakeholders, border=True)
-    cells[3].metric("Single-threaded", "Yes" if gaps.single_threaded else "No", border=True,
-                    help="At most one linked stakeholder, or all of them owned by one user.")
+    cells[3].metric(name("single_threaded"), "Yes" if gaps.single_threaded else "No",
+                    border=True, help=help_text("single_threaded"))
     if gaps.gaps_in_words:
         st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
     elif gaps.required_roles:
         st.success("Every required role is held by a stakeholder someone on the team owns.",
                    icon=":material/verified:")
     st.caption("Required at this stage: " + (", ".join(
-        MEDDPICC_ROLES.label(r) for r in gaps.required_roles) or "no roles"))
+        MEDDPICC_ROLES.label(r) for r in gaps.required_roles)
+        or f"no roles, so this deal is {name('not_gated').lower()}"))
 elif not profile.is_open:
     st.caption("Closed: nothing is at risk any more.")
 scorecard = load(opportunity_scorecard, opportunity_id=opportunity_id).copy()
@@ -88,7 +89,7 @@ show_table(committee, key="opportunity_stakeholders",
            links={"stakeholder": ("stakeholder", "stakeholder_id")},
            columns={"stakeholder": "Stakeholder", "job_title": "Job title",
                     "roles": "MEDDPICC roles", "owners": "Relationship owners",
-                    "orphaned": yes_no_column("Orphaned", help="Nobody on our side owns them"),
+                    "orphaned": yes_no_column(name("orphaned"), help=help_text("orphaned")),
                     "owner_on_team": yes_no_column(
                         "Owner on the team", help="One of the owners is on this opportunity's "
                                                   "full team")})

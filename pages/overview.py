@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import coverage_summary
 from crm_core.queries.meddpicc import gap_summary
 from crm_core.queries.overview import closing_soon, open_pipeline, pipeline_by_stage
@@ -37,29 +38,29 @@ pipeline, coverage, gaps, tasks, by_stage = load_together(
 open_column, weighted_column, owned_column, meddpicc_column, tasks_column = st.columns(5)
 with open_column:
     st.metric("Open pipeline", money(pipeline.pipeline), border=True,
-              help="Total value of opportunities in an open stage.")
+              help=help_text("open_pipeline"))
     st.caption(f"{pipeline.open_opportunities:,} open opportunities")
     link_to_page("pages/meddpicc.py", label="Open opportunities", actor=actor)
 with weighted_column:
     st.metric("Weighted pipeline", money(pipeline.weighted_pipeline), border=True,
-              help="Each open opportunity's value times its probability.")
+              help=help_text("weighted_value"))
     st.caption(f"{percent(share(pipeline.weighted_pipeline, pipeline.pipeline))} of the open "
                "pipeline")
     link_to_page("pages/meddpicc.py", label="By opportunity", actor=actor)
 with owned_column:
     st.metric("Ownership coverage", percent(coverage.owned_share), border=True,
-              help="Share of stakeholders with at least one relationship owner on our side.")
+              help=help_text("owned"))
     st.caption(f"{coverage.orphaned:,} orphaned · {coverage.single_owner:,} single-owner")
     link_to_page("pages/coverage.py", label="Relationship coverage", actor=actor)
 with meddpicc_column:
-    st.metric("Fully covered deals", percent(gaps.fully_covered_share), border=True,
-              help="Share of open opportunities where every MEDDPICC role their stage requires "
-                   "is held by a linked stakeholder we own.")
-    st.caption(f"{money(gaps.value_at_risk)} of pipeline at risk")
+    st.metric(f"{name('fully_covered')} deals", percent(gaps.fully_covered_share), border=True,
+              help=help_text("fully_covered"))
+    st.caption(f"{gaps.fully_covered:,} of {gaps.gated:,} gated deals · "
+               f"{money(gaps.value_at_risk)} of pipeline at risk")
     link_to_page("pages/meddpicc.py", label="MEDDPICC gaps", actor=actor)
 with tasks_column:
     st.metric("Overdue tasks", f"{tasks.overdue:,}", border=True,
-              help="Unfinished tasks whose due date has passed.")
+              help=help_text("overdue"))
     st.caption(f"{tasks.due_soon:,} due in 7 days · {tasks.blocked:,} blocked")
     link_to_page("pages/tasks.py", label="Tasks", actor=actor)
 
@@ -77,8 +78,11 @@ with share_column:
         st.caption("No stakeholders yet.")
     st.subheader("MEDDPICC coverage of the pipeline")
     if gaps.pipeline:
-        st.caption("Share of open pipeline value whose required MEDDPICC roles are covered")
-        show_chart(pipeline_risk_chart, pipeline=gaps.pipeline, value_at_risk=gaps.value_at_risk)
+        st.caption("Share of open pipeline value in fully covered, at-risk and not gated deals "
+                   f"({gaps.not_gated:,} open deals are not gated)",
+                   help=help_text("not_gated"))
+        show_chart(pipeline_risk_chart, pipeline=gaps.pipeline, value_at_risk=gaps.value_at_risk,
+                   not_gated=gaps.not_gated_pipeline)
     else:
         st.caption("No open pipeline yet.")
 

@@ -3,6 +3,7 @@ who on our side owns the relationship, and their tasks."""
 
 import streamlit as st
 
+from crm_core.glossary import name
 from crm_core.queries import detail_stakeholder as q
 from crm_core.queries.detail_search import search_stakeholders
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
@@ -42,7 +43,7 @@ if owners.empty:
     st.error("Orphaned: nobody on our side owns this relationship.", icon=":material/person_off:")
 link_list(owners, "user", id_column="user_id", name_column="name", icon=":material/person:",
           empty="", describe=lambda o: f"{o.job_title or 'No job title'} · "
-          + ("on the account team" if o.on_account_team else "not on the account team"))
+          + ("on the account team" if o.on_account_team else name("off_account_team").lower()))
 
 st.subheader("Opportunities", anchor=False)
 opportunities = load(q.stakeholder_opportunities, stakeholder_id=stakeholder_id)

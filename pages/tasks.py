@@ -9,14 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.access import Permission
+from crm_core.glossary import help_text, name
 from crm_core.queries.task_details import user_id_for_email
 from crm_core.queries.task_rollups import completed_per_week, due_by_company, due_by_user
 from crm_core.queries.task_sequences import sequence_steps
-from crm_core.queries.tasks import task_counts, task_page
+from crm_core.queries.tasks import task_counts, task_list_chunks, task_page
 from dashboard.auth import current_actor
 from dashboard.charting import show_chart
 from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
-from dashboard.data import load
+from dashboard.data import load, whole_list
 from dashboard.detail import pager
 from dashboard.format import markdown_text
 from dashboard.links import name_link_column, with_name_links
@@ -42,17 +43,15 @@ me = load(user_id_for_email, email=actor.email)
 show_confirmation()
 
 filters, linked = task_filters(me, today)
-count_scope = {k: filters[k] for k in ("entity_type", "entity_id", "user_id")}
-counts = load(task_counts, today=today, **count_scope)
+# The counts are of the list below: the same filters and search.
+counts = load(task_counts, **{k: v for k, v in filters.items() if k != "sort"})
 figures = st.columns(4)
-figures[0].metric("Open", f"{counts.open:,}", border=True,
-                  help="Unfinished tasks and steps (open or in progress) in this scope.")
-figures[1].metric("Overdue", f"{counts.overdue:,}", border=True,
-                  help="Unfinished and due before today.")
-figures[2].metric("Due soon", f"{counts.due_soon:,}", border=True,
-                  help="Unfinished and due today or in the next 7 days.")
-figures[3].metric("Blocked", f"{counts.blocked:,}", border=True,
-                  help="Steps waiting for an earlier step of their sequence.")
+for figure, key, count in ((figures[0], "open_task", counts.open),
+                           (figures[1], "overdue", counts.overdue),
+                           (figures[2], "due_soon", counts.due_soon),
+                           (figures[3], "blocked", counts.blocked)):
+    figure.metric(name(key), f"{count:,}", border=True,
+                  help=f"{help_text(key)} Counted in the list below.")
 
 # Only the open tab runs (a switch reruns the page): a cold render computes the list, not the
 # roll-ups behind the charts. /tasks?sequence=12 opens on that sequence.
@@ -77,7 +76,8 @@ if list_tab.open:
         event = st.dataframe(shown, hide_index=True, key="tasks_table", on_select="rerun",
                              selection_mode="multi-row", column_config=table_columns())
         download_csv(csv_frame(rows, shown), file_name="tasks", key="tasks_csv",
-                     label="Download this page as CSV")
+                     whole=whole_list(task_list_chunks, shape=lambda chunk: csv_frame(
+                         chunk, table_frame(chunk, today)), **filters))
         selected = [int(rows.iloc[i]["id"]) for i in event.selection.rows if i < len(rows)]
         # The Sequences tab opens on the sequence of the step or sequence selected here.
         st.session_state.pop(SELECTED_SEQUENCE, None)
@@ -137,7 +137,7 @@ if chart_tab.open:
         with right:
             st.subheader("Tasks completed per week", anchor=False)
             weekly = load(completed_per_week, weeks=12, today=today,
-                          user_id=count_scope["user_id"])
+                          user_id=filters["user_id"])
             show_chart(completed_per_week_chart, weekly, key="tasks_weekly_chart")
         st.subheader("Companies with the most overdue tasks", anchor=False)
         st.caption("Tasks linked to the company, one of its opportunities or one of its "

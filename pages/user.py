@@ -3,12 +3,14 @@ tasks and their load against the team's average."""
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text, name, term
 from crm_core.queries import detail_user as q
 from crm_core.queries.detail_search import search_users
 from crm_core.vocab import STAGES
-from dashboard.data import load, load_together
+from dashboard.data import load, load_together, whole_list
 from dashboard.detail import (
     MONEY,
     open_record,
@@ -21,6 +23,15 @@ from dashboard.detail import (
 from dashboard.detail_sections import history_expander, tasks_section
 
 PAGE_SIZE = 50
+
+
+def _with_source(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Stage labels, and why the user is on each opportunity's team."""
+    return opportunities.assign(
+        stage=opportunities["stage"].map(STAGES.label),
+        source=[team_source(i, a) for i, a in zip(opportunities["inherited"],
+                                                  opportunities["added"], strict=True)])
+
 
 st.title("User")
 user_id, profile = open_record("user", q.user_profile, search_users)
@@ -45,17 +56,18 @@ cells[0].metric("Owned", f"{workload.owned:,}",
                 delta_color="off", border=True,
                 help=f"Stakeholder relationships owned. The team ({team.size} users) "
                      f"owns {team.average_owned:.1f} per user on average.")
-cells[1].metric("Sole owner", f"{workload.sole_owned:,}",
+cells[1].metric(name("sole_owner"), f"{workload.sole_owned:,}",
                 delta=f"{workload.sole_owned - team.average_sole_owned:+.1f} vs average",
                 delta_color="off", border=True,
-                help="Stakeholders nobody else owns: they depend on this user alone. "
+                help=help_text("sole_owner") + " "
                      f"Team average {team.average_sole_owned:.1f}.")
-cells[2].metric("Off-team", f"{workload.owned_off_team:,}", border=True,
-                help="Owned stakeholders at companies whose account team they are not on.")
+cells[2].metric(name("off_account_team"), f"{workload.owned_off_team:,}", border=True,
+                help="Stakeholders they own at companies whose account team they are not on. "
+                     + term("off_account_team").rule)
 cells[3].metric("Account teams", f"{workload.companies:,}", border=True)
-cells[4].metric("Open deals", f"{workload.open_opportunities:,}", border=True,
-                help=f"Open opportunities on whose team they are ({workload.opportunities:,} "
-                     "in all, open or closed).")
+cells[4].metric(name("open_deals_on_team"), f"{workload.open_opportunities:,}", border=True,
+                help=f"{help_text('open_deals_on_team')} {workload.opportunities:,} in all, "
+                     "open or closed.")
 times_average = team.times_average(workload.owned)
 if times_average is not None:
     st.caption(f"Owns {times_average:.1f}× the team's average of "
@@ -67,6 +79,7 @@ offset = pager(workload.owned, key="user_owned_page", page_size=PAGE_SIZE)
 owned = first_owned if offset == 0 else load(
     q.user_owned_stakeholders, user_id=user_id, limit=PAGE_SIZE, offset=offset)
 show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
+           whole=whole_list(q.user_owned_stakeholders, user_id=user_id),
            empty="Owns no stakeholder relationships.",
            links={"stakeholder": ("stakeholder", "stakeholder_id"),
                   "company": ("company", "company_id")},
@@ -82,6 +95,7 @@ offset = pager(workload.companies, key="user_companies_page", page_size=PAGE_SIZ
 companies = first_companies if offset == 0 else load(
     q.user_companies, user_id=user_id, limit=PAGE_SIZE, offset=offset)
 show_table(companies, key="user_companies", file_name=f"user-{user_id}-account-teams",
+           whole=whole_list(q.user_companies, user_id=user_id),
            empty="On no company's account team.",
            links={"company": ("company", "company_id")},
            columns={"company": "Company", "industry": "Industry",
@@ -97,13 +111,10 @@ if offset == 0 and open_only == last_open_only:
 else:
     opportunities = load(q.user_opportunities, user_id=user_id, open_only=open_only,
                          limit=PAGE_SIZE, offset=offset)
-if not opportunities.empty:
-    opportunities["stage"] = opportunities["stage"].map(STAGES.label)
-    opportunities["source"] = [team_source(i, a) for i, a in
-                               zip(opportunities["inherited"], opportunities["added"],
-                                   strict=True)]
-show_table(opportunities, key="user_opportunities",
+show_table(_with_source(opportunities), key="user_opportunities",
            file_name=f"user-{user_id}-opportunity-teams",
+           whole=whole_list(q.user_opportunities, shape=_with_source, user_id=user_id,
+                            open_only=open_only),
            empty="On no opportunity's team.",
            links={"opportunity": ("opportunity", "opportunity_id"),
                   "company": ("company", "company_id")},

@@ -31,6 +31,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
+from crm_core import glossary
 from crm_core.models import Company, Opportunity, Stakeholder, Task, TaskEntity, User
 from crm_core.vocab import (
     ENTITY_TYPES,
@@ -43,7 +44,7 @@ DUE_SOON_DAYS = 7
 """'Due soon' means unfinished and due from today through the next DUE_SOON_DAYS days."""
 
 DUE_WINDOWS = Vocabulary("due_window", [
-    Term("overdue", "Overdue", "Unfinished and due before today."),
+    Term("overdue", glossary.name("overdue"), glossary.term("overdue").definition),
     Term("today", "Due today", "Due today."),
     Term("this_week", "Next 7 days", "Due after today, within the next 7 days."),
     Term("later", "Later", "Due more than 7 days from today."),
@@ -118,11 +119,6 @@ def due_window_condition(task: TaskLike, window: str, today, week_end=None
 def is_overdue(task: TaskLike, today: date) -> ColumnElement[bool]:
     """Unfinished and due before today."""
     return and_(is_unfinished(task), overdue_dates(task, today))
-
-
-def is_due_soon(task: TaskLike, today: date) -> ColumnElement[bool]:
-    """Unfinished and due today or within the next DUE_SOON_DAYS days."""
-    return and_(is_unfinished(task), due_soon_dates(task, today))
 
 
 def overdue_dates(task: TaskLike, today: date) -> ColumnElement[bool]:

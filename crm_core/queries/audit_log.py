@@ -58,8 +58,9 @@ def describe_changes(before: dict | None, after: dict | None) -> str:
 def audit_events(session: Session, *, entity_type: str | None = None,
                  entity_id: int | None = None, actor_email: str | None = None,
                  since: date | datetime | None = None, until: date | datetime | None = None,
-                 limit: int = 50, offset: int = 0) -> AuditPage:
-    """Audit events matching the filters, newest first, one page of them and the total."""
+                 limit: int | None = 50, offset: int = 0) -> AuditPage:
+    """Audit events matching the filters, newest first, one page of them (limit=None: all)
+    and the total."""
     conditions = []
     if entity_type:
         conditions.append(AuditEvent.entity_type == entity_type)
@@ -77,7 +78,7 @@ def audit_events(session: Session, *, entity_type: str | None = None,
                AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.summary,
                AuditEvent.before, AuditEvent.after)
         .where(*conditions).order_by(AuditEvent.id.desc())
-        .limit(max(1, int(limit))).offset(max(0, int(offset)))).all()
+        .limit(None if limit is None else max(1, int(limit))).offset(max(0, int(offset)))).all()
     frame = pd.DataFrame(
         [(r.id, r.occurred_at, r.actor_email, r.action, r.entity_type, r.entity_id, r.summary,
           describe_changes(r.before, r.after)) for r in rows], columns=COLUMNS)

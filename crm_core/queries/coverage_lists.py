@@ -17,7 +17,6 @@ from crm_core.models import (
     Company,
     Opportunity,
     Stakeholder,
-    StakeholderMeddpiccRole,
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
     User,
@@ -30,7 +29,8 @@ from crm_core.queries.coverage_scope import (
     stakeholder_conditions,
     unindexed,
 )
-from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
+from crm_core.queries.detail_common import role_labels, roles_by_stakeholder
+from crm_core.vocab import OPEN_STAGES
 
 STAKEHOLDER_COLUMNS = ["stakeholder_id", "stakeholder", "job_title", "company_id", "company",
                        "open_opportunities", "open_pipeline"]
@@ -38,16 +38,8 @@ STAKEHOLDER_COLUMNS = ["stakeholder_id", "stakeholder", "job_title", "company_id
 
 def meddpicc_role_labels(session: Session, *, stakeholder_ids: Sequence[int]) -> dict[int, str]:
     """Each stakeholder's MEDDPICC roles as labels in vocabulary order ('Champion, User')."""
-    if not stakeholder_ids:
-        return {}
-    rows = session.execute(
-        select(StakeholderMeddpiccRole.stakeholder_id, StakeholderMeddpiccRole.meddpicc_role)
-        .where(StakeholderMeddpiccRole.stakeholder_id.in_(list(stakeholder_ids)))).all()
-    roles: dict[int, list[str]] = {}
-    for stakeholder_id, role in rows:
-        roles.setdefault(stakeholder_id, []).append(role)
-    return {sid: ", ".join(MEDDPICC_ROLES.label(r) for r in sorted(
-        values, key=MEDDPICC_ROLES.position)) for sid, values in roles.items()}
+    roles = roles_by_stakeholder(session, stakeholder_ids=stakeholder_ids)
+    return {sid: role_labels(values) for sid, values in roles.items()}
 
 
 def _open_pipeline_per_stakeholder() -> Subquery:
@@ -63,7 +55,7 @@ def _open_pipeline_per_stakeholder() -> Subquery:
 
 
 def _page(session: Session, conditions: list[ColumnElement], *, extra: Sequence = (),
-          extra_names: Sequence[str] = (), joins: Sequence = (), few: bool, limit: int,
+          extra_names: Sequence[str] = (), joins: Sequence = (), few: bool, limit: int | None,
           offset: int) -> RowsPage:
     """One page of stakeholders meeting the conditions, biggest open pipeline first.
 
@@ -104,18 +96,20 @@ def _page(session: Session, conditions: list[ColumnElement], *, extra: Sequence 
     return RowsPage(rows=frame, total=int(total), limit=limit, offset=offset)
 
 
-def orphaned_stakeholders(session: Session, *, limit: int = 50, offset: int = 0,
+def orphaned_stakeholders(session: Session, *, limit: int | None = 50, offset: int = 0,
                           **filters: Any) -> RowsPage:
-    """Stakeholders nobody owns, with their MEDDPICC roles and the open pipeline they touch."""
+    """Stakeholders nobody owns, with their MEDDPICC roles and the open pipeline they touch
+    (limit=None: the whole list)."""
     f = CoverageFilters.of(**filters)
     owned = exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
     return _page(session, [*stakeholder_conditions(f), ~owned], few=True, limit=limit,
                  offset=offset)
 
 
-def single_owner_stakeholders(session: Session, *, limit: int = 50, offset: int = 0,
+def single_owner_stakeholders(session: Session, *, limit: int | None = 50, offset: int = 0,
                               **filters: Any) -> RowsPage:
-    """Stakeholders with exactly one owner (a risk if that person leaves), with the owner."""
+    """Stakeholders with exactly one owner (a risk if that person leaves), with the owner
+    (limit=None: the whole list)."""
     f = CoverageFilters.of(**filters)
     counts = owner_counts(f)
     single = select(counts.c.stakeholder_id).where(counts.c.owners == 1)

@@ -76,7 +76,7 @@ class RowsPage:
 
     rows: pd.DataFrame
     total: int
-    limit: int
+    limit: int | None  # None: the whole list
     offset: int
 
 

@@ -16,16 +16,22 @@ from crm_core.models import StakeholderMeddpiccRole, StakeholderRelationshipOwne
 from crm_core.vocab import MEDDPICC_ROLES
 
 LIST_SEPARATOR = ", "
+# Ids per IN list: a whole list for a download can hold more ids than SQLite takes at once.
+ID_CHUNK = 5_000
+
+
+def id_chunks(ids: Collection[int]) -> list[list[int]]:
+    """The ids in lists of at most ID_CHUNK."""
+    ids = list(ids)
+    return [ids[i:i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK)]
 
 
 def roles_by_stakeholder(session: Session, *,
                          stakeholder_ids: Collection[int]) -> dict[int, tuple[str, ...]]:
     """Each stakeholder's MEDDPICC role values, in the vocabulary's display order."""
-    if not stakeholder_ids:
-        return {}
-    rows = session.execute(
+    rows = [row for chunk in id_chunks(stakeholder_ids) for row in session.execute(
         select(StakeholderMeddpiccRole.stakeholder_id, StakeholderMeddpiccRole.meddpicc_role)
-        .where(StakeholderMeddpiccRole.stakeholder_id.in_(list(stakeholder_ids)))).all()
+        .where(StakeholderMeddpiccRole.stakeholder_id.in_(chunk))).all()]
     roles: dict[int, list[str]] = {}
     for stakeholder_id, role in rows:
         roles.setdefault(stakeholder_id, []).append(role)
@@ -37,13 +43,11 @@ def roles_by_stakeholder(session: Session, *,
 def owners_by_stakeholder(session: Session, *, stakeholder_ids: Collection[int]
                           ) -> dict[int, tuple[tuple[int, str], ...]]:
     """Each stakeholder's relationship owners as (user_id, name), by name."""
-    if not stakeholder_ids:
-        return {}
-    rows = session.execute(
+    rows = [row for chunk in id_chunks(stakeholder_ids) for row in session.execute(
         select(StakeholderRelationshipOwner.stakeholder_id, User.id, User.name)
         .join(User, User.id == StakeholderRelationshipOwner.user_id)
-        .where(StakeholderRelationshipOwner.stakeholder_id.in_(list(stakeholder_ids)))
-        .order_by(User.name, User.id)).all()
+        .where(StakeholderRelationshipOwner.stakeholder_id.in_(chunk))
+        .order_by(User.name, User.id)).all()]
     owners: dict[int, list[tuple[int, str]]] = {}
     for stakeholder_id, user_id, name in rows:
         owners.setdefault(stakeholder_id, []).append((user_id, name))

@@ -71,7 +71,7 @@ def company_team(session: Session, *, company_id: int) -> pd.DataFrame:
 
 
 def company_stakeholders(session: Session, *, company_id: int, orphaned_only: bool = False,
-                         limit: int = 100, offset: int = 0) -> pd.DataFrame:
+                         limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
     """The company's stakeholders (orphans first, then by name) with job title, MEDDPICC roles,
     owners, whether orphaned, and how many opportunities each is linked to."""
     orphaned = ~exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)

@@ -65,7 +65,7 @@ def user_profile(session: Session, *, user_id: int) -> UserProfile | None:
     return UserProfile(*row) if row else None
 
 
-def user_companies(session: Session, *, user_id: int, limit: int = 100,
+def user_companies(session: Session, *, user_id: int, limit: int | None = 100,
                    offset: int = 0) -> pd.DataFrame:
     """Companies on whose account team the user is: stakeholders, how many they own there,
     open opportunities."""
@@ -113,7 +113,7 @@ def _on_users_team(user_id: int) -> ColumnElement:
 
 
 def user_opportunities(session: Session, *, user_id: int, open_only: bool = False,
-                       limit: int = 100, offset: int = 0) -> pd.DataFrame:
+                       limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
     """Opportunities on whose full team the user is, each marked inherited and/or added;
     open ones first, then by expected close date."""
     inherited, added = _users_team_sources(user_id)
@@ -139,7 +139,7 @@ def user_opportunities(session: Session, *, user_id: int, open_only: bool = Fals
                          "weighted_value": float})
 
 
-def user_owned_stakeholders(session: Session, *, user_id: int, limit: int = 100,
+def user_owned_stakeholders(session: Session, *, user_id: int, limit: int | None = 100,
                             offset: int = 0) -> pd.DataFrame:
     """Stakeholders whose relationship the user owns, with company, MEDDPICC roles and the
     other owners (empty = the user is the only owner), by company then name."""
@@ -172,8 +172,8 @@ def user_owned_stakeholders(session: Session, *, user_id: int, limit: int = 100,
 
 
 def user_load(session: Session, *, user_id: int) -> UserLoad:
-    """How many relationships the user owns (alone, off-team), where they sit, and their rank
-    by relationships owned."""
+    """How many relationships the user owns (alone, off the account team), where they sit,
+    and their rank by relationships owned."""
     mine = StakeholderRelationshipOwner
     other = aliased(StakeholderRelationshipOwner)
     has_other_owner = exists().where(other.stakeholder_id == mine.stakeholder_id,

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Float, Select, cast, distinct, func, literal, select
+from sqlalchemy import Float, Select, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import User
+from crm_core.queries.detail_common import id_chunks
 from crm_core.queries.freshness import days_since, stale_cutoff, team_last_touch_by_role
 from crm_core.queries.meddpicc_scorecard import opportunity_scorecard
 from crm_core.queries.meddpicc_sql import (
@@ -31,7 +32,8 @@ __all__ = ["GapSummary", "OpportunityGaps", "gap_summary", "gap_matrix", "opport
            "opportunity_gaps", "opportunity_scorecard", "gap_words"]
 
 _GAP_WORDS = {MISSING: "no {role}", COVERED_UNOWNED: "{role} unowned",
-              COVERED_OFF_TEAM: "{role} owned off-team", COVERED_STALE: "{role} owned but stale"}
+              COVERED_OFF_TEAM: "{role} owned off the deal team",
+              COVERED_STALE: "{role} owned but stale"}
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,24 @@ class GapSummary:
     """The headline of the MEDDPICC screen over the filtered open opportunities."""
 
     open_opportunities: int
+    gated: int
     fully_covered: int
-    fully_covered_share: float | None
     pipeline: float
     weighted_pipeline: float
     value_at_risk: float
     weighted_value_at_risk: float
     single_threaded: int = 0
+    not_gated_pipeline: float = 0.0
+
+    @property
+    def not_gated(self) -> int:
+        """Open opportunities whose stage requires no MEDDPICC role."""
+        return self.open_opportunities - self.gated
+
+    @property
+    def fully_covered_share(self) -> float | None:
+        """Fully covered gated deals ÷ gated deals (None without a gated deal)."""
+        return self.fully_covered / self.gated if self.gated else None
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ class OpportunityGaps:
     stale: tuple[str, ...]
     single_threaded: bool
     linked_stakeholders: int
-    coverage_score: float
+    coverage_score: float | None  # None: not gated (the stage requires no role)
     value_at_risk: float
     weighted_value_at_risk: float
     gaps_in_words: tuple[str, ...]
@@ -73,21 +86,24 @@ class OpportunityGaps:
 
 
 def gap_summary(session: Session, **filters) -> GapSummary:
-    """Open opportunities, fully covered share, pipeline and what of it is at risk."""
+    """Open opportunities (gated or not), fully covered gated ones, pipeline and what of it is
+    at risk."""
     rows = gap_rows(**filters).subquery()
     money = [func.coalesce(func.sum(c), 0.0) for c in (
         rows.c.value, rows.c.weighted_value, rows.c.value_at_risk,
         rows.c.weighted_value_at_risk)]
     row = session.execute(select(
-        func.count(), func.coalesce(func.sum(1 - rows.c.at_risk), 0),
+        func.count(), func.coalesce(func.sum(rows.c.gated), 0),
+        func.coalesce(func.sum(rows.c.gated - rows.c.at_risk), 0),
         *(cast(m, Float) for m in money),
-        func.coalesce(func.sum(rows.c.single_threaded), 0))).one()
-    total, covered = int(row[0]), int(row[1])
-    return GapSummary(open_opportunities=total, fully_covered=covered,
-                      fully_covered_share=covered / total if total else None,
-                      pipeline=float(row[2]), weighted_pipeline=float(row[3]),
-                      value_at_risk=float(row[4]), weighted_value_at_risk=float(row[5]),
-                      single_threaded=int(row[6]))
+        func.coalesce(func.sum(rows.c.single_threaded), 0),
+        cast(func.coalesce(func.sum(case((rows.c.gated == 0, rows.c.value), else_=0.0)), 0.0),
+             Float))).one()
+    return GapSummary(open_opportunities=int(row[0]), gated=int(row[1]),
+                      fully_covered=int(row[2]), pipeline=float(row[3]),
+                      weighted_pipeline=float(row[4]), value_at_risk=float(row[5]),
+                      weighted_value_at_risk=float(row[6]), single_threaded=int(row[7]),
+                      not_gated_pipeline=float(row[8]))
 
 
 def _ordered(stmt: Select, rows) -> Select:
@@ -133,20 +149,21 @@ def gap_words(cells: dict[str, int]) -> list[str]:
 
 def _team_names(session: Session, opportunity_ids: list[int]) -> dict[int, str]:
     team = full_team_select().subquery()
-    rows = session.execute(select(distinct(team.c.opportunity_id), User.name)
-                           .join(User, User.id == team.c.user_id)
-                           .where(team.c.opportunity_id.in_(opportunity_ids))
-                           .order_by(team.c.opportunity_id, User.name)).all()
+    rows = [row for chunk in id_chunks(opportunity_ids) for row in session.execute(
+        select(distinct(team.c.opportunity_id), User.name)
+        .join(User, User.id == team.c.user_id).where(team.c.opportunity_id.in_(chunk))
+        .order_by(team.c.opportunity_id, User.name)).all()]
     names: dict[int, list[str]] = {}
     for opportunity_id, name in rows:
         names.setdefault(opportunity_id, []).append(name)
     return {k: ", ".join(v) for k, v in names.items()}
 
 
-def opportunity_gap_list(session: Session, *, limit: int = 50, offset: int = 0,
+def opportunity_gap_list(session: Session, *, limit: int | None = 50, offset: int = 0,
                          **filters) -> pd.DataFrame:
-    """A page of opportunities, most value at risk first, with their gaps in words, their full
-    team and the cell state of each MEDDPICC role (so one page can feed the heatmap too)."""
+    """A page of opportunities (limit=None: all of them), most value at risk first, with their
+    gaps in words, their full team and the cell state of each MEDDPICC role (so one page can
+    feed the heatmap too)."""
     rows = gap_rows(**filters).subquery()
     stmt = _ordered(select(rows), rows).limit(limit).offset(offset)
     result = session.execute(stmt)
@@ -161,8 +178,9 @@ def described_gap_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
                "value_at_risk", "weighted_value_at_risk", *MEDDPICC_ROLES]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    frame["gaps"] = ["; ".join(gap_words({r: row[c] for r, c in ROLE_COLUMNS.items()}))
-                     for _, row in frame.iterrows()]
+    codes = zip(*(frame[c] for c in ROLE_COLUMNS.values()), strict=True)
+    frame["gaps"] = ["; ".join(gap_words(dict(zip(ROLE_COLUMNS, row, strict=True))))
+                     for row in codes]
     frame["single_threaded"] = frame["single_threaded"].astype(bool)
     teams = _team_names(session, [int(i) for i in frame["opportunity_id"]])
     frame["team"] = [teams.get(int(i), "") for i in frame["opportunity_id"]]
@@ -194,7 +212,8 @@ def opportunity_gaps(session: Session, *, opportunity_id: int,
         off_team=by_code[COVERED_OFF_TEAM], stale=by_code[COVERED_STALE],
         single_threaded=bool(row["single_threaded"]) and is_open,
         linked_stakeholders=int(row["linked_stakeholders"]),
-        coverage_score=float(row["coverage_score"]),
+        coverage_score=(None if row["coverage_score"] is None
+                        else float(row["coverage_score"])),
         value_at_risk=float(row["value_at_risk"]) if is_open else 0.0,
         weighted_value_at_risk=float(row["weighted_value_at_risk"]) if is_open else 0.0,
         gaps_in_words=tuple(_stale_words(gap_words(codes), session, opportunity_id,

@@ -85,7 +85,7 @@ def company_stakeholders_for_opportunity(session: Session, *,
     columns = ["stakeholder_id", "name", "job_title", "linked", "roles", "role_labels",
                "owners", "owner_ids", "owned_on_team"]
     if company_id is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns).astype({"linked": bool, "owned_on_team": bool})
     linked_ids = set(session.scalars(select(StakeholderOpportunity.stakeholder_id).where(
         StakeholderOpportunity.opportunity_id == opportunity_id)))
     people = session.execute(select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title)
@@ -114,7 +114,8 @@ def company_stakeholders_for_opportunity(session: Session, *,
                      ", ".join(MEDDPICC_ROLES.label(r) for r in held),
                      ", ".join(n for _, n in own), tuple(u for u, _ in own),
                      any(u in team for u, _ in own)))
-    frame = pd.DataFrame(rows, columns=columns)
+    # Typed even when empty: an untyped empty "linked" column would select columns, not rows.
+    frame = pd.DataFrame(rows, columns=columns).astype({"linked": bool, "owned_on_team": bool})
     order = sorted(range(len(ids)), key=lambda i: (not rows[i][3], rows[i][1].lower()))
     return frame.iloc[order].reset_index(drop=True)
 

@@ -42,7 +42,8 @@ def gap_screen(session: Session, *, limit: int = 200, **filters) -> GapScreen:
                       "single_threaded": rows.c.single_threaded == 1}
     stage_columns = [
         func.count().label("s_opportunities"),
-        func.coalesce(func.sum(1 - rows.c.at_risk), 0).label("s_fully_covered"),
+        func.coalesce(func.sum(rows.c.gated), 0).label("s_gated"),
+        func.coalesce(func.sum(rows.c.gated - rows.c.at_risk), 0).label("s_fully_covered"),
         total(rows.c.value).label("s_pipeline"),
         total(rows.c.weighted_value).label("s_weighted_pipeline"),
         total(rows.c.value_at_risk).label("s_value_at_risk"),
@@ -85,7 +86,7 @@ def gap_screen(session: Session, *, limit: int = 200, **filters) -> GapScreen:
 
 
 def _stage_frame(stages: pd.DataFrame) -> pd.DataFrame:
-    """One row per stage in stage order, with the roll-up columns of `gaps_by_stage`."""
+    """One row per stage in stage order, with meddpicc_rollups.ROLLUP_COLUMNS."""
     frame = pd.DataFrame({"stage": stages["stage"].tolist()})
     frame["stage_label"] = [STAGES.label(s) for s in frame["stage"]]
     for column in ROLLUP_COLUMNS:
@@ -98,12 +99,13 @@ def _stage_frame(stages: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary(by_stage: pd.DataFrame) -> GapSummary:
-    total, covered = int(by_stage["opportunities"].sum()), int(by_stage["fully_covered"].sum())
     return GapSummary(
-        open_opportunities=total, fully_covered=covered,
-        fully_covered_share=covered / total if total else None,
+        open_opportunities=int(by_stage["opportunities"].sum()),
+        gated=int(by_stage["gated"].sum()), fully_covered=int(by_stage["fully_covered"].sum()),
         pipeline=float(by_stage["pipeline"].sum()),
         weighted_pipeline=float(by_stage["weighted_pipeline"].sum()),
         value_at_risk=float(by_stage["value_at_risk"].sum()),
         weighted_value_at_risk=float(by_stage["weighted_value_at_risk"].sum()),
-        single_threaded=int(by_stage["single_threaded"].sum()))
+        single_threaded=int(by_stage["single_threaded"].sum()),
+        # A stage's required roles gate all its deals or none of them.
+        not_gated_pipeline=float(by_stage.loc[by_stage["gated"] == 0, "pipeline"].sum()))

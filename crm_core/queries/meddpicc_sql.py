@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from crm_core import glossary
 from crm_core.models import (
     Company,
     Opportunity,
@@ -43,27 +44,27 @@ ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLE
 # Cell codes, as computed in SQL: the best state any linked holder of the role reaches.
 MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_STALE, COVERED_OWNED, NOT_REQUIRED = range(6)
 
+
+def _glossary_term(value: str, key: str) -> Term:
+    entry = glossary.term(key)
+    return Term(value, entry.name, entry.definition)
+
+
+# Values as stored in frames and filters; names and definitions from the glossary.
 CELL_STATES = Vocabulary("cell_state", [
-    Term("missing", "Missing", "No linked stakeholder holds the role."),
-    Term("covered_unowned", "Covered, unowned",
-         "Held only by stakeholders nobody on our side owns."),
-    Term("covered_off_team", "Covered, owned off-team",
-         "Held by owned stakeholders, but no owner is on the opportunity's full team."),
-    Term("covered_stale", "Covered, owned but stale",
-         "Owned by a member of the opportunity's full team, but no such owner touched a holder "
-         "within the stale threshold."),
-    Term("covered_owned", "Covered and owned",
-         "Held by a stakeholder owned by a member of the opportunity's full team."),
-    Term("not_required", "Not required", "The opportunity's stage does not require the role."),
+    _glossary_term("missing", "missing"),
+    _glossary_term("covered_unowned", "covered_unowned"),
+    _glossary_term("covered_off_team", "covered_off_deal_team"),
+    _glossary_term("covered_stale", "covered_stale"),
+    _glossary_term("covered_owned", "covered_owned"),
+    _glossary_term("not_required", "not_required"),
 ])
 
 GAP_TYPES = Vocabulary("gap_type", [
-    Term("missing", "Missing role", "A required role no linked stakeholder holds."),
-    Term("unowned", "Unowned role", "A required role held only by unowned stakeholders."),
-    Term("off_team", "Owned off-team",
-         "A required role whose holders' owners are all outside the full team."),
-    Term("single_threaded", "Single-threaded",
-         "At most one linked stakeholder, or all owned by the same single user."),
+    _glossary_term("missing", "missing_role"),
+    _glossary_term("unowned", "unowned_role"),
+    _glossary_term("off_team", "owned_off_deal_team"),
+    _glossary_term("single_threaded", "single_threaded"),
 ])
 
 # The column holding each role's cell code in `gap_rows`.
@@ -121,8 +122,9 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
 
     Columns: opportunity_id, name, company_id, company, stage, value, probability,
     weighted_value, expected_close_date, linked_stakeholders, single_threaded, cell_<role> per
-    MEDDPICC role, required_count, covered_owned, missing, unowned, off_team, coverage_score,
-    at_risk, value_at_risk, weighted_value_at_risk.
+    MEDDPICC role, required_count, covered_owned, missing, unowned, off_team, gated,
+    coverage_score, at_risk, value_at_risk, weighted_value_at_risk. A deal whose stage requires
+    no role is not gated: gated 0, coverage_score NULL, never at risk (see the glossary).
 
     With `fresh_since`, a role whose full-team owners last touched its holders before then is
     *covered, owned but stale* (still covered and owned for the score and the risk: the
@@ -167,8 +169,8 @@ def role_levels(conditions: Sequence[ColumnElement], *,
     """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
     linked one is unowned, the lowest and highest user owning a linked stakeholder, and per
     MEDDPICC role the best level a linked holder reaches (0 none, 1 held unowned, 2 owned
-    off-team, 3 owned by a full-team member who has not touched the holder since `fresh_since`,
-    4 owned by a member of the opportunity's full team).
+    off the deal team, 3 owned by a full-team member who has not touched the holder since
+    `fresh_since`, 4 owned by a member of the opportunity's full team).
 
     One statement grouped by opportunity: a row per link, owner of its stakeholder and role
     the stakeholder holds, each with the owner's full-team rows (primary keys, so no extra
@@ -221,11 +223,12 @@ def _with_counts(base, gap_types: Sequence[str]) -> Select:
     covered_owned = (counted.c.required_count - counted.c.missing - counted.c.unowned
                      - counted.c.off_team)
     at_risk = covered_owned < counted.c.required_count
+    gated = counted.c.required_count > 0
     stmt = select(
         *counted.c, covered_owned.label("covered_owned"),
-        case((counted.c.required_count == 0, 1.0),
-             else_=cast(covered_owned, Float) / counted.c.required_count
-             ).label("coverage_score"),
+        case((gated, 1), else_=0).label("gated"),
+        case((gated, cast(covered_owned, Float) / counted.c.required_count),
+             else_=None).label("coverage_score"),
         case((at_risk, 1), else_=0).label("at_risk"),
         case((at_risk, counted.c.value), else_=0.0).label("value_at_risk"),
         case((at_risk, counted.c.weighted_value), else_=0.0).label("weighted_value_at_risk"))

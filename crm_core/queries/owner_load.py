@@ -1,12 +1,12 @@
-"""How relationship ownership spreads across users: load per user, off-team owners, and the
-users x companies coverage matrix of the largest open accounts."""
+"""How relationship ownership spreads across users: load per user, owners off the account team,
+and the users x companies coverage matrix of the largest open accounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, exists, func, literal, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.models import (
@@ -30,7 +30,6 @@ from crm_core.queries.coverage_scope import (
     stakeholder_conditions,
     unindexed,
 )
-from crm_core.queries.teams import full_team_select
 from crm_core.vocab import OPEN_STAGES
 
 Owner = StakeholderRelationshipOwner
@@ -115,42 +114,20 @@ def owner_load(session: Session, **filters: Any) -> pd.DataFrame:
     return frame
 
 
-def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
-                    **filters: Any) -> RowsPage:
-    """Ownerships whose owner is neither on the stakeholder's company account team nor on the
-    full team of any of the stakeholder's opportunities: relationships the team cannot see.
-    The user filter picks the owners."""
+def off_account_team_owners(session: Session, *, limit: int | None = 50, offset: int = 0,
+                            **filters: Any) -> RowsPage:
+    """Ownerships whose owner is not on the stakeholder's company account team (off the account
+    team; a seat on one of the company's deal teams does not count). The user filter picks the
+    owners. limit=None: the whole list."""
     f = CoverageFilters.of(**filters)
-    full_team = full_team_select().subquery("full_team")
-    links = StakeholderOpportunity
-    on_company_team = exists().where(CompanyAccountTeam.company_id == Stakeholder.company_id,
+    on_account_team = exists().where(CompanyAccountTeam.company_id == Stakeholder.company_id,
                                      CompanyAccountTeam.user_id == Owner.user_id)
-    conditions = [*stakeholder_conditions(f.without_users()), ~on_company_team]
+    conditions = [*stakeholder_conditions(f.without_users()), ~on_account_team]
     if f.user_ids:
         conditions.append(Owner.user_id.in_(f.user_ids))
-    visible = None
-    if session.get_bind().dialect.name == "sqlite":
-        # Correlated on the stakeholder (not the ownership row), so SQLite tests the cheap
-        # company team first and only probes opportunity teams for the few owners not on it.
-        conditions.append(~exists(
-            select(literal(1)).select_from(links)
-            .join(full_team, full_team.c.opportunity_id == links.opportunity_id)
-            .where(links.stakeholder_id == Stakeholder.id, full_team.c.user_id == Owner.user_id)))
-    else:
-        # PostgreSQL misjudges that correlated anti-join and re-runs the inherited-team join
-        # for every ownership; one hashed anti-join against the distinct (stakeholder, team
-        # member) pairs of every opportunity is fast there.
-        visible = (select(links.stakeholder_id, full_team.c.user_id)
-                   .join(full_team, full_team.c.opportunity_id == links.opportunity_id)
-                   .distinct().subquery("visible"))
-        conditions.append(visible.c.stakeholder_id.is_(None))
 
     def ownerships(stmt: Select) -> Select:
-        stmt = stmt.select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
-        if visible is not None:
-            stmt = stmt.outerjoin(visible, and_(visible.c.stakeholder_id == Owner.stakeholder_id,
-                                                visible.c.user_id == Owner.user_id))
-        return stmt
+        return stmt.select_from(Owner).join(Stakeholder, Stakeholder.id == Owner.stakeholder_id)
 
     statement = (ownerships(
         select(Stakeholder.id, Stakeholder.name, Stakeholder.job_title, Company.id,
@@ -161,17 +138,7 @@ def off_team_owners(session: Session, *, limit: int = 50, offset: int = 0,
         .order_by(Company.name, Stakeholder.name, User.name, Owner.stakeholder_id,
                   Owner.user_id)
         .limit(limit).offset(offset))
-    if visible is None:
-        rows = fetch_rows(session, statement)
-    else:
-        # PostgreSQL expects almost no owner off the company team (true for most), then loops
-        # over the team pairs once per such owner; hash joins are right for this question.
-        connection = session.connection()
-        connection.exec_driver_sql("SET LOCAL enable_nestloop = off")
-        try:
-            rows = fetch_rows(session, statement)
-        finally:
-            connection.exec_driver_sql("RESET enable_nestloop")
+    rows = fetch_rows(session, statement)
     if rows:
         total = rows[0][-1]
     else:  # past the last page: count on its own

@@ -11,7 +11,7 @@ parameters (`TaskFilters.params`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -282,6 +282,22 @@ def _ids_by_due_date(conditions, *, statuses: Sequence[str]) -> Select:
     return select(merged.c.id).order_by(*_ORDERS["due"](merged.c))
 
 
+def task_list_chunks(session: Session, *, chunk_size: int = 2_000, sort: str = "due",
+                     **filters) -> Iterator[pd.DataFrame]:
+    """The whole list `task_page` pages through under these filters, in its order, as frames
+    of at most chunk_size rows (PAGE_COLUMNS): for a download of every row. The ids come in
+    one statement; their display rows a chunk at a time, so memory stays one chunk wide."""
+    if sort not in SORTS:
+        raise ValueError(f"Unknown sort '{sort}'; use one of {', '.join(SORTS)}.")
+    filters.setdefault("today", date.today())
+    task_filters = TaskFilters(**filters)
+    ids = session.connection().execute(
+        select(Task.id).where(*_conditions(task_filters.shape()))
+        .order_by(*_ORDERS[sort](Task)), task_filters.params()).scalars().all()
+    for start in range(0, len(ids), chunk_size):
+        yield task_rows(session, task_ids=ids[start:start + chunk_size])
+
+
 def task_rows(session: Session, *, task_ids: Sequence[int]) -> pd.DataFrame:
     """The display rows of these tasks, in the given order (columns: PAGE_COLUMNS)."""
     rows = session.execute(_rows_of_ids(session.get_bind().dialect.name),
@@ -342,19 +358,23 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PAGE_COLUMNS, dtype=object)
 
 
-def task_counts(session: Session, *, priorities: Sequence[str] = (),
+def task_counts(session: Session, *, statuses: Sequence[str] = (),
+                priorities: Sequence[str] = (), due_windows: Sequence[str] = (),
                 next_step_types: Sequence[str] = (), task_types: Sequence[str] = ("task",),
                 entity_type: str | None = None, entity_id: int | None = None,
                 user_id: int | None = None, search: str | None = None,
-                sequence_id: int | None = None, today: date | None = None) -> TaskCounts:
-    """Unfinished tasks matching the filters: open, overdue, due soon and blocked.
+                sequence_id: int | None = None, blocked_only: bool = False,
+                today: date | None = None) -> TaskCounts:
+    """Of the tasks `task_page` lists under the same filters: how many are unfinished (open),
+    overdue, due soon and blocked; so a count beside the list is a count of that list.
 
     Sequences (the parents) are left out by default: their steps are the work.
     """
     filters = TaskFilters(
-        priorities=priorities, next_step_types=next_step_types, task_types=task_types,
-        entity_type=entity_type, entity_id=entity_id, user_id=user_id, search=search,
-        sequence_id=sequence_id, today=today or date.today())
+        statuses=statuses, priorities=priorities, due_windows=due_windows,
+        next_step_types=next_step_types, task_types=task_types, entity_type=entity_type,
+        entity_id=entity_id, user_id=user_id, search=search, sequence_id=sequence_id,
+        blocked_only=blocked_only, today=today or date.today())
     row = session.execute(_counts_statement(filters.shape()), filters.params()).one()
     return TaskCounts(open=row[0], overdue=row[1], due_soon=row[2], blocked=row[3])
 
@@ -379,4 +399,4 @@ def _counts_statement(shape: FilterShape) -> Select:
 
 
 __all__ = ["DUE_WINDOWS", "SORTS", "TaskCounts", "TaskFilters", "TaskPage", "escape_like",
-           "task_counts", "task_page", "task_rows"]
+           "task_counts", "task_list_chunks", "task_page", "task_rows"]

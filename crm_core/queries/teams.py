@@ -1,7 +1,7 @@
 """Opportunity teams: the company's account team (inherited) plus members added to the deal.
 
 The full team is derived, never stored: `full_team_select` is the one definition, used by every
-query that needs it (team lists, off-team owners, MEDDPICC ownership checks).
+query that needs it (team lists, the MEDDPICC check of owners off the deal team).
 """
 
 from __future__ import annotations

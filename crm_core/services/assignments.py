@@ -1,4 +1,5 @@
-"""Assignments: relationship owners, account and opportunity teams, stakeholder links, roles.
+"""Single assignments the screens make one at a time: a relationship owner, a buying-committee
+link, a MEDDPICC role, an owner replaced by another (whole sets: assignment_sets).
 
 Assignment rows are pure relationships with composite keys; adding one that exists already is
 a no-op (so a double click adds one row), and every real change is audited.
@@ -6,17 +7,14 @@ a no-op (so a double click adds one row), and every real change is audited.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from crm_core import audit, validation
 from crm_core.access import Actor, Permission
 from crm_core.errors import ValidationError
 from crm_core.models import (
-    Company,
-    CompanyAccountTeam,
     Opportunity,
-    OpportunityAccountTeam,
     Stakeholder,
     StakeholderMeddpiccRole,
     StakeholderOpportunity,
@@ -46,6 +44,7 @@ def _remove_link(session: Session, actor: Actor, model: type, row: dict[str, obj
     return bool(removed)
 
 
+
 def assign_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id: int) -> bool:
     """Make a user a relationship owner of a stakeholder. Returns False if they already were."""
     actor.require(Permission.EDIT)
@@ -55,80 +54,6 @@ def assign_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id
                      {"stakeholder_id": stakeholder_id, "user_id": user_id},
                      action="owner.assigned", entity_type="stakeholder", entity_id=stakeholder_id,
                      summary=f"{user.name} now owns the relationship with {stakeholder.name}")
-
-
-def remove_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id: int) -> bool:
-    """Remove a relationship owner. Returns False if the user was not an owner."""
-    actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
-    user = get_or_raise(session, User, user_id)
-    return _remove_link(session, actor, StakeholderRelationshipOwner,
-                        {"stakeholder_id": stakeholder_id, "user_id": user_id},
-                        action="owner.removed", entity_type="stakeholder",
-                        entity_id=stakeholder_id,
-                        summary=f"{user.name} no longer owns the relationship with "
-                                f"{stakeholder.name}")
-
-
-def add_company_team_member(session: Session, *, actor: Actor, company_id: int,
-                            user_id: int) -> bool:
-    """Put a user on a company's account team. Returns False if already there."""
-    actor.require(Permission.EDIT)
-    company = get_or_raise(session, Company, company_id)
-    user = get_or_raise(session, User, user_id)
-    return _add_link(session, actor, CompanyAccountTeam,
-                     {"company_id": company_id, "user_id": user_id},
-                     action="account_team.added", entity_type="company", entity_id=company_id,
-                     summary=f"{user.name} joined the account team of {company.name}")
-
-
-def remove_company_team_member(session: Session, *, actor: Actor, company_id: int,
-                               user_id: int) -> bool:
-    """Take a user off a company's account team. Returns False if they were not on it."""
-    actor.require(Permission.EDIT)
-    company = get_or_raise(session, Company, company_id)
-    user = get_or_raise(session, User, user_id)
-    return _remove_link(session, actor, CompanyAccountTeam,
-                        {"company_id": company_id, "user_id": user_id},
-                        action="account_team.removed", entity_type="company",
-                        entity_id=company_id,
-                        summary=f"{user.name} left the account team of {company.name}")
-
-
-def add_opportunity_team_member(session: Session, *, actor: Actor, opportunity_id: int,
-                                user_id: int) -> str:
-    """Add a user to one opportunity's team.
-
-    Returns 'added', 'already added', or 'already inherited' (the user is on the company's
-    account team, so the opportunity has them already and nothing is stored twice).
-    """
-    actor.require(Permission.EDIT)
-    opportunity = get_or_raise(session, Opportunity, opportunity_id)
-    user = get_or_raise(session, User, user_id)
-    inherited = session.scalar(select(CompanyAccountTeam.user_id).where(
-        CompanyAccountTeam.company_id == opportunity.company_id,
-        CompanyAccountTeam.user_id == user_id))
-    if inherited is not None:
-        return "already inherited"
-    added = _add_link(session, actor, OpportunityAccountTeam,
-                      {"opportunity_id": opportunity_id, "user_id": user_id},
-                      action="opportunity_team.added", entity_type="opportunity",
-                      entity_id=opportunity_id,
-                      summary=f"{user.name} added to the team of {opportunity.name}")
-    return "added" if added else "already added"
-
-
-def remove_opportunity_team_member(session: Session, *, actor: Actor, opportunity_id: int,
-                                   user_id: int) -> bool:
-    """Remove a user added to an opportunity (inherited members leave via the company team)."""
-    actor.require(Permission.EDIT)
-    opportunity = get_or_raise(session, Opportunity, opportunity_id)
-    user = get_or_raise(session, User, user_id)
-    return _remove_link(session, actor, OpportunityAccountTeam,
-                        {"opportunity_id": opportunity_id, "user_id": user_id},
-                        action="opportunity_team.removed", entity_type="opportunity",
-                        entity_id=opportunity_id,
-                        summary=f"{user.name} removed from the team of {opportunity.name}")
 
 
 def link_stakeholder_to_opportunity(session: Session, *, actor: Actor, stakeholder_id: int,
@@ -147,19 +72,6 @@ def link_stakeholder_to_opportunity(session: Session, *, actor: Actor, stakehold
                      summary=f"{stakeholder.name} linked to {opportunity.name}")
 
 
-def unlink_stakeholder_from_opportunity(session: Session, *, actor: Actor, stakeholder_id: int,
-                                        opportunity_id: int) -> bool:
-    """Take a stakeholder off an opportunity's buying committee."""
-    actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
-    opportunity = get_or_raise(session, Opportunity, opportunity_id)
-    return _remove_link(session, actor, StakeholderOpportunity,
-                        {"stakeholder_id": stakeholder_id, "opportunity_id": opportunity_id},
-                        action="stakeholder.unlinked", entity_type="opportunity",
-                        entity_id=opportunity_id,
-                        summary=f"{stakeholder.name} unlinked from {opportunity.name}")
-
-
 def add_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
                       meddpicc_role: str) -> bool:
     """Record that a stakeholder plays a MEDDPICC role. Returns False if already recorded."""
@@ -172,20 +84,6 @@ def add_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
                      action="meddpicc_role.added", entity_type="stakeholder",
                      entity_id=stakeholder_id,
                      summary=f"{stakeholder.name} is {MEDDPICC_ROLES.label(role)}")
-
-
-def remove_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
-                         meddpicc_role: str) -> bool:
-    """Remove a MEDDPICC role from a stakeholder. Returns False if they did not have it."""
-    actor.require(Permission.EDIT)
-    role = validation.choice(meddpicc_role, MEDDPICC_ROLES, field="meddpicc_role",
-                             label="MEDDPICC role")
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
-    return _remove_link(session, actor, StakeholderMeddpiccRole,
-                        {"stakeholder_id": stakeholder_id, "meddpicc_role": role},
-                        action="meddpicc_role.removed", entity_type="stakeholder",
-                        entity_id=stakeholder_id,
-                        summary=f"{stakeholder.name} is no longer {MEDDPICC_ROLES.label(role)}")
 
 
 def replace_owner(session: Session, *, actor: Actor, stakeholder_id: int, old_user_id: int,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core import validation
@@ -33,7 +33,6 @@ from crm_core.models import (
 )
 from crm_core.services._common import get_or_raise
 from crm_core.services._handoff_moves import (
-    CHUNK,
     chunks,
     move_owners,
     move_seats,
@@ -153,21 +152,7 @@ def preview_handoff(session: Session, *, from_user_id: int, to_user_id: int,
     companies["stakeholders"] = [int(per_company.get(c, 0)) for c in companies["company_id"]]
     companies["account_seat_moves"] = companies["company_id"].isin(account_seats)
 
-    via_stakeholder = select(StakeholderOpportunity.opportunity_id).where(
-        StakeholderOpportunity.stakeholder_id.in_(moved or [0]))
-    opp_conditions = [Opportunity.id.in_(opportunity_seats or [0]),
-                      Opportunity.company_id.in_(account_seats or [0])]
-    if len(moved) <= CHUNK * 4:
-        opp_conditions.append(Opportunity.id.in_(via_stakeholder))
-    else:  # very large handoffs: every open opportunity of the affected companies
-        opp_conditions.append(Opportunity.company_id.in_(company_ids))
-    opportunities = _frame(session, select(
-        Opportunity.id, Opportunity.name, Company.name, Opportunity.stage, Opportunity.value,
-        Opportunity.id.in_(opportunity_seats or [0]))
-        .join(Company, Company.id == Opportunity.company_id)
-        .where(Opportunity.stage.in_(OPEN_STAGES), or_(*opp_conditions))
-        .order_by(Company.name, Opportunity.name),
-        ["opportunity_id", "opportunity", "company", "stage", "value", "seat_moves"])
+    opportunities = _affected_opportunities(session, moved, opportunity_seats, account_seats)
 
     tasks = _affected_tasks(session, from_user_id, moved, list(opportunities["opportunity_id"]),
                             account_seats)
@@ -178,6 +163,33 @@ def preview_handoff(session: Session, *, from_user_id: int, to_user_id: int,
         account_seat_company_ids=tuple(account_seats),
         opportunity_seat_ids=tuple(opportunity_seats),
         fingerprint=_fingerprint(moved, account_seats, opportunity_seats, tasks["task_id"]))
+
+
+def _affected_opportunities(session: Session, stakeholder_ids: list[int],
+                            opportunity_seats: list[int], account_seats: list[int]
+                            ) -> pd.DataFrame:
+    """The open opportunities a handoff touches: those linked to a stakeholder that moves,
+    those whose seat moves, and those of the companies whose account seat moves. The same rule
+    at any size: the ids are read in chunks, never replaced by a broader rule."""
+    ids = set(opportunity_seats)
+    for chunk in chunks(stakeholder_ids):
+        ids.update(session.scalars(select(StakeholderOpportunity.opportunity_id).where(
+            StakeholderOpportunity.stakeholder_id.in_(chunk))))
+    for chunk in chunks(account_seats):
+        ids.update(session.scalars(select(Opportunity.id).where(
+            Opportunity.company_id.in_(chunk))))
+    seats = set(opportunity_seats)
+    rows = []
+    for chunk in chunks(sorted(ids)):
+        rows += session.execute(
+            select(Opportunity.id, Opportunity.name, Company.name, Opportunity.stage,
+                   Opportunity.value)
+            .join(Company, Company.id == Opportunity.company_id)
+            .where(Opportunity.id.in_(chunk), Opportunity.stage.in_(OPEN_STAGES))).all()
+    frame = pd.DataFrame([(*row, row[0] in seats) for row in rows],
+                         columns=["opportunity_id", "opportunity", "company", "stage", "value",
+                                  "seat_moves"])
+    return frame.sort_values(["company", "opportunity", "opportunity_id"], ignore_index=True)
 
 
 def _affected_tasks(session: Session, user_id: int, stakeholder_ids: list[int],

@@ -75,12 +75,12 @@ def _risk_bars(frame: pd.DataFrame, *, category: str, title: str, value: str,
 
 
 def value_at_risk_by_stage_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Value and weighted value at risk per open stage (`gaps_by_stage`)."""
+    """Value and weighted value at risk per open stage (`gap_screen(...).by_stage`)."""
     return _risk_bars(frame, category="stage_label", title="Stage", value="value_at_risk",
                       weighted="weighted_value_at_risk", count="opportunities")
 
 
 def value_at_risk_by_gap_type_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Value and weighted value of the deals having each gap type (`value_at_risk_by_gap_type`)."""
+    """Value and weighted value of the deals having each gap type (`gap_screen().by_gap_type`)."""
     return _risk_bars(frame, category="gap_label", title="Gap type", value="value",
                       weighted="weighted_value", count="opportunities")

@@ -8,7 +8,7 @@ import pandas as pd
 PIPELINE_COLOURS = {"Pipeline": "#9ecae1", "Weighted pipeline": "#1f6feb"}
 OWNERSHIP_COLOURS = {"Orphaned": "#c62828", "Single owner": "#f9a825",
                      "Two or more owners": "#2e7d32"}
-RISK_COLOURS = {"Fully covered": "#2e7d32", "At risk": "#c62828"}
+RISK_COLOURS = {"Fully covered": "#2e7d32", "At risk": "#c62828", "Not gated": "#9e9e9e"}
 MONEY_FORMAT = "$,.0f"
 
 
@@ -68,7 +68,9 @@ def ownership_chart(*, orphaned: int, single_owner: int, multi_owner: int) -> al
     return _share_bar(counts, OWNERSHIP_COLOURS, unit="Stakeholders", value_format=",d")
 
 
-def pipeline_risk_chart(*, pipeline: float, value_at_risk: float) -> alt.Chart:
-    """One bar splitting the open pipeline into fully covered and at-risk value (shares)."""
-    counts = {"Fully covered": max(pipeline - value_at_risk, 0.0), "At risk": value_at_risk}
+def pipeline_risk_chart(*, pipeline: float, value_at_risk: float,
+                        not_gated: float = 0.0) -> alt.Chart:
+    """One bar splitting the open pipeline into fully covered, at-risk and not gated value."""
+    counts = {"Fully covered": max(pipeline - value_at_risk - not_gated, 0.0),
+              "At risk": value_at_risk, "Not gated": not_gated}
     return _share_bar(counts, RISK_COLOURS, unit="Value", value_format=MONEY_FORMAT)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from crm_core import glossary
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.links import detail_url
 
@@ -30,10 +31,11 @@ def _node(node_id: str, **attributes: object) -> str:
 
 
 def relationship_map_dot(edges: pd.DataFrame, *, missing_roles: Iterable[str] = (),
-                         team_label: str = "account team") -> str:
+                         off_label: str = glossary.name("off_account_team")) -> str:
     """The DOT source of the map of `crm_core.queries.relationship_map.relationship_map` rows.
 
-    Owners off the team are orange and say so; orphaned stakeholders are red and dashed; roles
+    Owners off the team (off_label: off the account team on a company's map, off the deal
+    team on an opportunity's) are orange and say so; orphaned stakeholders are red and dashed; roles
     in `missing_roles` (required but held by nobody linked) appear as red dashed role nodes.
     Each person node links to its detail page.
     """
@@ -61,7 +63,7 @@ def relationship_map_dot(edges: pd.DataFrame, *, missing_roles: Iterable[str] = 
     lines.append("  subgraph people { rank=same;")
     for uid, (name, on_team) in sorted(users.items(), key=lambda item: item[1][0]):
         colour = OUR_COLOUR if on_team else OFF_TEAM_COLOUR
-        label = name if on_team else f"{name}\n(not on the {team_label})"
+        label = name if on_team else f"{name}\n({off_label.lower()})"
         lines.append(_node(f"u{uid}", label=label, shape="box", color=colour, fontcolor=colour,
                            URL=detail_url("user", uid), target="_self", tooltip=f"Open {name}"))
     lines.append("  }")

@@ -1,6 +1,7 @@
 """The History page: newest change first, filters by record, user and date, pages of 50, CSV."""
 
-from crm_core.services.assignments import add_meddpicc_role, remove_meddpicc_role
+from crm_core.services.assignment_sets import set_stakeholder_roles
+from crm_core.services.assignments import add_meddpicc_role
 from crm_core.services.records import update_company
 from tests.app.manage_helpers import as_colleague, id_of, texts
 from tests.factories import MANAGER
@@ -42,7 +43,8 @@ def test_a_long_history_pages_by_fifty(app_as, app_db):
     dana = id_of(app_db, "stakeholder", "Dana Diaz")
     for _ in range(30):  # 60 events
         as_colleague(app_db, add_meddpicc_role, stakeholder_id=dana, meddpicc_role="champion")
-        as_colleague(app_db, remove_meddpicc_role, stakeholder_id=dana, meddpicc_role="champion")
+        as_colleague(app_db, set_stakeholder_roles, stakeholder_id=dana,  # champion removed
+                     meddpicc_roles=["economic_buyer", "decision_maker"])
     at = app_as("viewer", PAGE)
     assert texts(at.subheader) == ["60 change(s)"]
     assert len(at.dataframe[0].value) == 50

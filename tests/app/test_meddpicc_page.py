@@ -28,7 +28,7 @@ def test_every_role_sees_the_headline_heatmap_and_gap_table(app_as, role):
     # No completed task links Acme's owners to their stakeholders: owned, but stale.
     assert list(table["gaps"]) == [
         "decision maker owned but stale; economic buyer owned but stale; no champion; "
-        "technical buyer owned but stale", "no economic buyer; champion owned off-team"]
+        "technical buyer owned but stale", "no economic buyer; champion owned off the deal team"]
     assert len(at.get("vega_lite_chart")) == 3
 
 
@@ -76,7 +76,7 @@ def test_a_managers_fix_removes_the_gap_on_the_next_run(app_as):
     # ... and once Alice (on Acme's team) owns her, the deal is fully covered (its owned roles
     # are stale, which is no risk: nobody has touched them yet).
     assert list(table_with(at, "gaps")["gaps"]) == [
-        "no economic buyer; champion owned off-team",
+        "no economic buyer; champion owned off the deal team",
         "decision maker owned but stale; economic buyer owned but stale; champion owned but "
         "stale; technical buyer owned but stale"]
     assert metric(at, "Pipeline at risk") == "$30.0K"
@@ -132,7 +132,8 @@ def test_the_gap_type_filter_narrows_every_figure(app_as):
     at.multiselect(key="meddpicc_gap_types").select("off_team").run()
     assert metric(at, "Open opportunities") == "1"
     assert metric(at, "Pipeline at risk") == "$30.0K"
-    assert list(table_with(at, "gaps")["gaps"]) == ["no economic buyer; champion owned off-team"]
+    assert list(table_with(at, "gaps")["gaps"]) == [
+        "no economic buyer; champion owned off the deal team"]
 
 
 def test_roll_ups_per_team_member_and_company(app_as):

@@ -41,4 +41,4 @@ def test_an_admin_changes_the_grid_and_the_meddpicc_screen_follows(app_as):
     assert history["summary"].iloc[0] == "Solution now requires Economic buyer"
     at.switch_page("pages/meddpicc.py").run()
     gaps = next(d.value for d in at.dataframe if "gaps" in d.value.columns)
-    assert sorted(gaps["gaps"]) == ["no economic buyer; champion owned off-team", "—"]
+    assert sorted(gaps["gaps"]) == ["no economic buyer; champion owned off the deal team", "—"]

@@ -33,6 +33,16 @@ def test_a_viewer_sees_the_open_tasks_overdue_first_and_no_forms(app_as):
     assert companies["name"].str.endswith(("name=Acme+Corp", "name=Globex")).all()
 
 
+def test_the_counts_follow_the_search_like_the_list_below(app_as):
+    at = app_as("viewer", PAGE)
+    at.text_input(key="tasks_search").input("pricing").run()
+    assert not at.exception
+    assert list(_table(at)["Task"]) == ["Send pricing to Dana"]
+    assert {m.label: m.value for m in at.metric} == {"Open": "1", "Overdue": "1",
+                                                     "Due soon": "0", "Blocked": "0"}
+    assert "1 task(s)" in [c.value for c in at.caption]
+
+
 def _select(at, *rows):
     at.session_state["tasks_table"] = {"selection": {"rows": list(rows), "columns": [],
                                                      "cells": []}}

@@ -1,8 +1,9 @@
 """A hand-built ownership dataset: three companies, five users, nine stakeholders.
 
 Acme (Software, team Ann + Ben), Bolt (Retail, team Cat), Core (Software, no team, no deals).
-Eve is on no account team but is added to the "Acme Deal" team; Dan owns nobody; Ann owns
-Bud at Bolt without being on any Bolt team (the one off-team owner). The expected answers
+Eve is on no account team but is added to the "Acme Deal" team, so her ownership of Art is
+off the account team; Dan owns nobody; Ann owns Bud at Bolt without being on any Bolt team
+(off the account team too). The expected answers
 are written in the tests, not recomputed.
 
 | stakeholder | company | MEDDPICC roles                 | owners    | open deals (value)         |

@@ -5,6 +5,7 @@ Coverage screen's rows for the ownership dataset (coverage_dataset.py)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from bench.baselines import hand_sql, naive_gap_matrix
@@ -13,8 +14,8 @@ from crm_core.vocab import MEDDPICC_ROLES
 from tests.integration.coverage_dataset import build_coverage_world
 from tests.integration.meddpicc_dataset import build_gap_world
 
-# Cell codes: 0 missing, 1 unowned, 2 owned off-team, 4 owned by the full team, 5 not required
-# (3, owned but stale, needs a stale threshold, which the references do not take).
+# Cell codes: 0 missing, 1 unowned, 2 owned off the deal team, 4 owned by the full team,
+# 5 not required (3, owned but stale, needs a stale threshold, which the references do not take).
 # Per opportunity, most value at risk first: value at risk, then the cells of economic buyer,
 # champion, decision maker and technical buyer (influencer, gatekeeper and user are never
 # required by these stages, so always 5).
@@ -50,9 +51,11 @@ def test_the_gap_matrix_references_give_the_products_cells(engine, world, refere
     for (name, _, cells), (_, row) in zip(EXPECTED, matrix.iterrows(), strict=True):
         assert tuple(int(row[role]) for role in SHOWN) == cells, name
         assert {int(row[role]) for role in MEDDPICC_ROLES if role not in SHOWN} == {5}, name
-    # Solution: two of its four required roles owned; Missing: one of two; Prospect: none needed.
-    scores = dict(zip(matrix["name"], (float(s) for s in matrix["coverage_score"]), strict=True))
-    assert (scores["Solution"], scores["Missing"], scores["Prospect"]) == (0.5, 0.5, 1.0)
+    # Solution: two of its four required roles owned; Missing: one of two; Prospect: not gated
+    # (its stage requires no role), so no score.
+    scores = dict(zip(matrix["name"], matrix["coverage_score"], strict=True))
+    assert (float(scores["Solution"]), float(scores["Missing"])) == (0.5, 0.5)
+    assert pd.isna(scores["Prospect"])
 
 
 def test_the_coverage_reference_gives_the_screens_rows_most_orphans_first(engine):

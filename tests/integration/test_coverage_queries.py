@@ -150,3 +150,19 @@ def test_single_owner_stakeholders_name_their_one_owner(engine, world):
     assert list(page.rows["open_opportunities"]) == [2, 1, 1, 1]
     retail = run(engine, single_owner_stakeholders, industries=["Retail"], limit=1)
     assert (retail.total, list(retail.rows["stakeholder"])) == (2, ["Bea"])
+
+
+@pytest.mark.parametrize("filters, orphaned, single", [
+    ({}, 4, 4),                                    # Amy, Bob, Cal, Cy; Ava, Art, Bea, Bud
+    ({"industries": ["Software"]}, 3, 2),          # Amy, Cal, Cy; Ava, Art
+    ({"meddpicc_roles": ["economic_buyer"]}, 2, 1),  # Amy, Bob; Ava
+    ({"user_ids": ["Cat"]}, 1, 2),                 # Bolt's team: Bob; Bea, Bud
+])
+def test_each_section_count_is_the_total_of_its_list_under_the_same_filters(
+        engine, world, filters, orphaned, single):
+    filters = {k: [world[v] for v in vs] if k == "user_ids" else vs for k, vs in filters.items()}
+    summary = run(engine, coverage_summary, **filters)
+    orphans = run(engine, orphaned_stakeholders, limit=None, **filters)
+    singles = run(engine, single_owner_stakeholders, limit=None, **filters)
+    assert summary.orphaned == orphans.total == len(orphans.rows) == orphaned
+    assert summary.single_owner == singles.total == len(singles.rows) == single

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import Conflict, PermissionDenied, ValidationError
@@ -12,6 +12,8 @@ from crm_core.models import (
     AuditEvent,
     CompanyAccountTeam,
     OpportunityAccountTeam,
+    Stakeholder,
+    StakeholderOpportunity,
     StakeholderRelationshipOwner,
     Task,
     TaskEntity,
@@ -238,3 +240,37 @@ def test_a_user_can_be_deleted_once_their_relationships_are_handed_off(engine, w
         delete_user(s, actor=MANAGER, user_id=w["alice"])
     with read_session(engine) as s:
         assert integrity_problems(s) == []
+
+
+def test_a_handoff_above_two_thousand_stakeholders_follows_the_same_rule(engine):
+    # Zed owns 2,100 stakeholders at Umbrella (more than any IN list or old threshold held).
+    # Of Umbrella's two open deals only "Linked" has one of them on its buying committee, and
+    # Zed has a task on each: only "Linked" and its task are affected, as for one stakeholder.
+    with write_session(engine) as s:
+        zed, yan = add_user(s, "Zed Zane"), add_user(s, "Yan Yoon")
+        umbrella = add_company(s, "Umbrella")
+        ids = s.execute(insert(Stakeholder).returning(Stakeholder.id), [
+            {"name": f"Person {n:04d}", "company_id": umbrella.id,
+             "email": f"p{n}@umbrella.example"} for n in range(2_100)]).scalars().all()
+        s.execute(insert(StakeholderRelationshipOwner),
+                  [{"stakeholder_id": i, "user_id": zed.id} for i in ids])
+        linked = add_opportunity(s, umbrella, "Linked", stage="solution")
+        s.add(StakeholderOpportunity(stakeholder_id=ids[-1], opportunity_id=linked.id))
+        unlinked = add_opportunity(s, umbrella, "Unlinked", stage="solution")
+        add_task(s, "Linked call", links=[("user", zed.id), ("opportunity", linked.id)])
+        add_task(s, "Unlinked call", links=[("user", zed.id), ("opportunity", unlinked.id)])
+        zed_id, yan_id = zed.id, yan.id
+
+    with read_session(engine) as s:
+        preview = preview_handoff(s, from_user_id=zed_id, to_user_id=yan_id)
+    assert len(preview.stakeholders) == 2_100
+    assert preview.opportunities["opportunity"].tolist() == ["Linked"]
+    assert preview.tasks["description"].tolist() == ["Linked call"]
+
+    with write_session(engine) as s:
+        result = hand_off(s, actor=MANAGER, from_user_id=zed_id, to_user_id=yan_id,
+                          seen_preview=preview.fingerprint)
+    assert (result.stakeholders, result.tasks) == (2_100, 1)
+    with read_session(engine) as s:
+        owners = s.scalars(select(StakeholderRelationshipOwner.user_id).distinct()).all()
+    assert owners == [yan_id]

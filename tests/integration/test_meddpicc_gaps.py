@@ -44,11 +44,11 @@ def test_a_role_held_only_by_unowned_stakeholders_is_unowned(engine, world):
     assert gaps.gaps_in_words == ("economic buyer unowned",)
 
 
-def test_a_role_whose_holders_owners_are_all_off_the_team_is_owned_off_team(engine, world):
+def test_a_role_whose_holders_owners_are_all_off_the_deal_team_is_owned_off_it(engine, world):
     gaps = gaps_of(engine, world, "OffTeam")
     assert gaps.off_team == ("economic_buyer",)
     assert gaps.cells["economic_buyer"] == "covered_off_team"
-    assert gaps.gaps_in_words == ("economic buyer owned off-team",)
+    assert gaps.gaps_in_words == ("economic buyer owned off the deal team",)
 
 
 def test_an_owner_added_to_the_opportunity_counts_as_team_but_not_on_other_deals(engine, world):
@@ -84,10 +84,10 @@ def test_later_stages_require_more_roles(engine, world):
     assert gaps.gaps_in_words == ("no decision maker", "no technical buyer")
 
 
-def test_a_stage_requiring_no_roles_scores_fully_covered(engine, world):
+def test_a_stage_requiring_no_roles_is_not_gated_and_has_no_score(engine, world):
     gaps = gaps_of(engine, world, "Prospect")
     assert gaps.required_roles == ()
-    assert gaps.coverage_score == 1.0
+    assert gaps.coverage_score is None
     assert set(gaps.cells.values()) == {"not_required"}
     assert gaps.value_at_risk == 0
 
@@ -101,13 +101,31 @@ def test_the_summary_counts_open_opportunities_pipeline_and_value_at_risk(engine
     with read_session(engine) as session:
         summary = gap_summary(session)
     assert summary.open_opportunities == 10
-    assert summary.fully_covered == 5
-    assert summary.fully_covered_share == 0.5
+    assert (summary.gated, summary.not_gated) == (9, 1)
+    assert summary.fully_covered == 4
+    assert summary.fully_covered_share == 4 / 9
     assert summary.pipeline == 495_000
     assert summary.weighted_pipeline == 172_750
     assert summary.value_at_risk == 415_000
     assert summary.weighted_value_at_risk == 152_750
     assert summary.single_threaded == 3
+
+
+def test_a_deal_closing_exactly_on_a_boundary_date_is_inside_the_window(engine, world):
+    # Solution closes in exactly 90 days, every other open deal in exactly 30: both ends of
+    # the close-date window are inclusive.
+    day_30, day_90 = TODAY + timedelta(days=30), TODAY + timedelta(days=90)
+    with read_session(engine) as session:
+        def names(**filters):
+            return set(opportunity_gap_list(session, **filters)["name"])
+
+        everyone = names()
+        assert names(close_from=day_90) == {"Solution"}
+        assert names(close_to=day_90) == everyone
+        assert names(close_from=day_30, close_to=day_30) == everyone - {"Solution"}
+        assert names(close_to=day_30 - timedelta(days=1)) == set()
+        assert names(close_from=day_90 + timedelta(days=1)) == set()
+        assert gap_summary(session, close_from=day_90, close_to=day_90).pipeline == 200_000
 
 
 def test_filters_narrow_the_opportunities(engine, world):

@@ -1,11 +1,12 @@
-"""Owner load, off-team owners and the users x companies matrix, with the answers written here."""
+"""Owner load, owners off the account team and the users x companies matrix, with the answers
+written here."""
 
 from __future__ import annotations
 
 import pytest
 
 from crm_core.db import read_session, write_session
-from crm_core.queries.owner_load import coverage_matrix, off_team_owners, owner_load
+from crm_core.queries.owner_load import coverage_matrix, off_account_team_owners, owner_load
 from tests.integration.coverage_dataset import build_coverage_world
 
 LOAD = ["stakeholders_owned", "sole_owner_of", "companies_touched", "open_opportunities",
@@ -61,19 +62,25 @@ def test_owner_load_follows_the_filters(engine, world):
                                       "Ben Bell": (1, 0, 1, 1, 100_000)}
 
 
-def test_an_owner_on_an_opportunity_team_is_not_off_team_but_one_on_no_team_is(engine, world):
-    # Eve owns Art at Acme without being on Acme's account team, but she was added to the
-    # team of Acme Deal, which Art is on. Ann owns Bud at Bolt and is on no Bolt team at all.
-    page = run(engine, off_team_owners)
-    assert page.total == 1
+def test_an_owner_only_on_a_deal_team_is_still_off_the_account_team(engine, world):
+    # Eve owns Art at Acme without being on Acme's account team; she was added to the team of
+    # Acme Deal, which Art is on, but only the account team counts. Ann owns Bud at Bolt and
+    # is on no Bolt team at all. Ann's and Ben's other ownerships are on their account team.
+    page = run(engine, off_account_team_owners)
+    assert page.total == 2
     assert page.rows[["stakeholder", "company", "owner"]].values.tolist() == [
-        ["Bud", "Bolt", "Ann Ames"]]
+        ["Art", "Acme", "Eve Eads"], ["Bud", "Bolt", "Ann Ames"]]
 
 
-def test_off_team_owners_follow_the_filters(engine, world):
-    assert run(engine, off_team_owners, user_ids=[world["Cat"]]).total == 0
-    assert run(engine, off_team_owners, industries=["Software"]).total == 0
-    assert run(engine, off_team_owners, user_ids=[world["Ann"]]).total == 1
+def test_owners_off_the_account_team_follow_the_filters(engine, world):
+    assert run(engine, off_account_team_owners, user_ids=[world["Cat"]]).total == 0
+    assert run(engine, off_account_team_owners, industries=["Software"]).total == 1
+    assert run(engine, off_account_team_owners, user_ids=[world["Ann"]]).total == 1
+
+
+def test_the_whole_list_of_owners_off_the_account_team_has_every_row(engine, world):
+    page = run(engine, off_account_team_owners, limit=None)
+    assert page.total == 2 and len(page.rows) == 2
 
 
 def test_the_matrix_crosses_owners_and_team_members_with_the_top_companies(engine, world):
@@ -109,4 +116,4 @@ def test_the_matrix_keeps_only_the_top_n_companies_and_the_chosen_users(engine, 
 def test_an_empty_database_gives_an_empty_matrix_and_no_load(engine):
     assert run(engine, coverage_matrix).empty
     assert run(engine, owner_load).empty
-    assert run(engine, off_team_owners).total == 0
+    assert run(engine, off_account_team_owners).total == 0

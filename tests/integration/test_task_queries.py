@@ -226,6 +226,35 @@ def test_task_counts_count_unfinished_tasks_and_steps_but_not_sequences(built):
     assert alices == tasks.TaskCounts(open=3, overdue=1, due_soon=1, blocked=0)
 
 
+def test_counts_are_counts_of_the_list_under_the_same_filters_and_search(built):
+    # "pr" finds Send pricing (overdue) and Prepare proposal (due in 7 days); status "open"
+    # leaves out Book demo and Health check (in progress): 10 open tasks and steps.
+    engine, ids = built
+    searched = {"search": "pr", "task_types": ("task",)}
+    open_only = {"statuses": ("open",), "task_types": ("task",)}
+    with read_session(engine) as session:
+        assert tasks.task_counts(session, today=TODAY, **searched) == tasks.TaskCounts(
+            open=2, overdue=1, due_soon=1, blocked=0)
+        assert tasks.task_page(session, today=TODAY, **searched).total == 2
+        assert tasks.task_counts(session, today=TODAY, **open_only).open == 10
+        assert tasks.task_page(session, today=TODAY, **open_only).total == 10
+
+
+def test_the_whole_list_comes_in_chunks_in_the_order_of_the_pages(built):
+    engine, ids = built
+    with read_session(engine) as session:
+        chunks = list(tasks.task_list_chunks(session, chunk_size=5, today=TODAY,
+                                             statuses=("open", "in_progress"),
+                                             task_types=("task",)))
+        first_page = tasks.task_page(session, today=TODAY, statuses=("open", "in_progress"),
+                                     task_types=("task",), limit=5)
+    assert [len(c) for c in chunks] == [5, 5, 2]        # the 12 unfinished tasks and steps
+    assert chunks[0]["id"].tolist() == first_page.rows["id"].tolist()
+    assert chunks[0]["id"].tolist() == [ids["overdue"], ids["T1"], ids["today"], ids["week"],
+                                        ids["later"]]
+    assert chunks[2]["id"].tolist() == [ids["S5"], ids["none"]]
+
+
 def test_overdue_and_due_soon_roll_up_per_user_and_per_company(built):
     engine, ids = built
     with read_session(engine) as session:

@@ -30,7 +30,7 @@ def test_the_heatmap_has_one_cell_per_opportunity_and_role_in_the_given_order():
     assert list(dict.fromkeys(long["opportunity"])) == ["Deal · Acme (#1)", "Deal · Acme (#2)"]
     first = long[long["opportunity_id"] == 1].set_index("role")["State"]
     assert first["decision_maker"] == "Missing"
-    assert first["technical_buyer"] == "Covered, owned off-team"
+    assert first["technical_buyer"] == "Covered, owned off the deal team"
     spec = gap_heatmap(matrix()).to_dict()
     assert spec["mark"]["type"] == "rect"
     assert spec["encoding"]["y"]["sort"] == ["Deal · Acme (#1)", "Deal · Acme (#2)"]

@@ -38,10 +38,11 @@ def test_ownership_chart_splits_stakeholders_into_shares_that_add_up_to_one():
         pytest.approx((0.0, 0.2)), pytest.approx((0.2, 0.5)), pytest.approx((0.5, 1.0))]
 
 
-def test_risk_chart_splits_the_pipeline_into_covered_and_at_risk_value():
-    rows = _rows(pipeline_risk_chart(pipeline=200_000, value_at_risk=50_000).to_dict())
+def test_risk_chart_splits_the_pipeline_into_covered_at_risk_and_not_gated_value():
+    rows = _rows(pipeline_risk_chart(pipeline=200_000, value_at_risk=50_000,
+                                     not_gated=40_000).to_dict())
     assert [(r["Part"], r["Amount"], r["Share"]) for r in rows] == [
-        ("Fully covered", 150_000, 0.75), ("At risk", 50_000, 0.25)]
+        ("Fully covered", 110_000, 0.55), ("At risk", 50_000, 0.25), ("Not gated", 40_000, 0.2)]
 
 
 def test_a_part_too_narrow_for_its_percentage_is_left_unlabelled():

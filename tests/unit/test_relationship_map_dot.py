@@ -36,11 +36,11 @@ def test_every_owner_points_at_their_stakeholder_and_each_stakeholder_at_their_r
 
 
 def test_orphans_are_red_and_dashed_and_off_team_owners_say_so():
-    dot = relationship_map_dot(EDGES, team_label="opportunity team")
+    dot = relationship_map_dot(EDGES, off_label="Off the deal team")
     fay = next(line for line in dot.splitlines() if line.strip().startswith("s12 "))
     assert 'label="Fay Fox\\n(orphaned)"' in fay and "dashed" in fay and "#c62828" in fay
     bob = next(line for line in dot.splitlines() if line.strip().startswith("u2 "))
-    assert 'label="Bob Baker\\n(not on the opportunity team)"' in bob
+    assert 'label="Bob Baker\\n(off the deal team)"' in bob
     alice = next(line for line in dot.splitlines() if line.strip().startswith("u1 "))
     assert 'label="Alice Archer"' in alice and 'URL="/user?id=1"' in alice
 
