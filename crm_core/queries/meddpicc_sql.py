@@ -145,10 +145,7 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     cells = {role: case((~_has_bit(mask, bit), NOT_REQUIRED), else_=per_opportunity.c[role])
              for role, bit in ROLE_BITS.items()}
     linked = per_opportunity.c.linked
-    # At most one linked stakeholder, or every one owned and all by the same single user (a
-    # stakeholder with two owners makes the lowest and highest owner differ).
-    single_threaded = or_(linked <= 1, and_(per_opportunity.c.any_unowned == 0,
-                                            per_opportunity.c.lo == per_opportunity.c.hi))
+    single_threaded = is_single_threaded(per_opportunity)
     weighted = cast(per_opportunity.c.value * per_opportunity.c.probability / 100.0, Float)
     base = (select(per_opportunity.c.opportunity_id, per_opportunity.c.name,
                    per_opportunity.c.company_id, Company.name.label("company"),
@@ -162,6 +159,12 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
             .outerjoin(required, required.c.stage == per_opportunity.c.stage)
             .offset(0).subquery("base"))
     return _with_counts(base, gap_types)
+
+
+def is_single_threaded(levels) -> ColumnElement:
+    """Over a `role_levels` subquery: at most one linked stakeholder, or every one owned and all
+    by the same single user (a stakeholder with two owners makes lowest and highest differ)."""
+    return or_(levels.c.linked <= 1, and_(levels.c.any_unowned == 0, levels.c.lo == levels.c.hi))
 
 
 def role_levels(conditions: Sequence[ColumnElement], *,

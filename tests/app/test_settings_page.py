@@ -41,4 +41,20 @@ def test_an_admin_changes_the_grid_and_the_meddpicc_screen_follows(app_as):
     assert history["summary"].iloc[0] == "Solution now requires Economic buyer"
     at.switch_page("pages/meddpicc.py").run()
     gaps = next(d.value for d in at.dataframe if "gaps" in d.value.columns)
-    assert sorted(gaps["gaps"]) == ["no economic buyer; champion owned off the deal team", "—"]
+    # Acme Platform's economic buyer is owned by its team but nobody has touched her: stale.
+    assert sorted(gaps["gaps"]) == ["economic buyer owned but stale",
+                                    "no economic buyer; champion owned off the deal team"]
+
+
+def test_an_admin_sets_the_stale_threshold_and_a_bad_value_keeps_what_was_typed(app_as):
+    at = app_as("admin", PAGE)
+    assert at.number_input(key="stale_days").value == 90
+    at.number_input(key="stale_days").set_value(30)
+    next(b for b in at.button if b.label == "Save threshold").click().run()
+    assert not at.exception
+    assert "A relationship is now stale after 30 days without a touch." in [
+        s.value for s in at.success]
+    assert at.number_input(key="stale_days").value == 30
+    history = next(d.value for d in at.dataframe if "summary" in d.value.columns)
+    assert history["summary"].iloc[0] == (
+        "A relationship is now stale after 30 days without a touch")
