@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, distinct, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from crm_core import glossary
 from crm_core.models import (
     Company,
     Stakeholder,
@@ -26,17 +27,20 @@ from crm_core.models import (
     Task,
     TaskEntity,
 )
-from crm_core.queries.coverage_scope import CoverageFilters, owner_counts, share
+from crm_core.queries.coverage_scope import (
+    CoverageFilters,
+    owner_counts,
+    scoped_stakeholder_ids,
+    share,
+)
 from crm_core.queries.settings import stale_after_days
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import Term, Vocabulary
 
+# Values as computed in SQL; names and definitions from the glossary.
 FRESHNESS = Vocabulary("freshness", [
-    Term("fresh", "Fresh", "Touched within the stale threshold."),
-    Term("stale", "Stale", "Last touched longer ago than the stale threshold."),
-    Term("never_touched", "Never touched",
-         "No completed task is linked to both the owner and the stakeholder."),
-])
+    Term(key, glossary.name(key), glossary.term(key).definition)
+    for key in ("fresh", "stale", "never_touched")])
 
 
 def stale_cutoff(session: Session, *, today: date) -> datetime:
@@ -97,8 +101,10 @@ class OwnedFreshness:
     stale_after_days: int
     owned: int
     owned_fresh: int
-    owned_stale: int
-    never_touched: int
+
+    @property
+    def owned_stale(self) -> int:
+        return self.owned - self.owned_fresh
 
     @property
     def fresh_share(self) -> float | None:
@@ -106,22 +112,28 @@ class OwnedFreshness:
 
 
 def owned_freshness(session: Session, *, today: date, **filters: Any) -> OwnedFreshness:
-    """Owned stakeholders in scope: owned and fresh, owned but stale (never touched included),
-    and of those never touched by any owner."""
-    counts = owner_counts(CoverageFilters.of(**filters))
+    """Owned stakeholders in scope: how many are owned and fresh; the rest are owned but stale
+    (never touched included)."""
+    f = CoverageFilters.of(**filters)
+    counts = owner_counts(f)
+    owned = session.scalar(select(func.count()).select_from(counts)) or 0
+    # From the recent completions (a range of the completions index) to their links: far
+    # fewer rows than every ownership's history.
+    by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
+    by_user = aliased(TaskEntity, name="touch_user")
     owner = StakeholderRelationshipOwner
-    cutoff = stale_cutoff(session, today=today)
-    touch = (select(func.max(last_touch(owner.stakeholder_id, owner.user_id)))
-             .where(owner.stakeholder_id == counts.c.stakeholder_id).scalar_subquery())
-    per_stakeholder = select(touch.label("touch")).select_from(counts).subquery()
-    owned, fresh, never = session.execute(select(
-        func.count(),
-        func.coalesce(func.sum(case((per_stakeholder.c.touch >= cutoff, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((per_stakeholder.c.touch.is_(None), 1), else_=0)), 0),
-    )).one()
+    stmt = (select(func.count(distinct(by_stakeholder.entity_id))).select_from(Task)
+            .join(by_stakeholder, and_(by_stakeholder.task_id == Task.id,
+                                       by_stakeholder.entity_type == "stakeholder"))
+            .join(by_user, and_(by_user.task_id == Task.id, by_user.entity_type == "user"))
+            .join(owner, and_(owner.stakeholder_id == by_stakeholder.entity_id,
+                              owner.user_id == by_user.entity_id))
+            .where(Task.status == "done",
+                   Task.completed_at >= stale_cutoff(session, today=today)))
+    if f.active:
+        stmt = stmt.where(by_stakeholder.entity_id.in_(scoped_stakeholder_ids(f)))
     return OwnedFreshness(stale_after_days=stale_after_days(session), owned=int(owned),
-                          owned_fresh=int(fresh), owned_stale=int(owned) - int(fresh),
-                          never_touched=int(never))
+                          owned_fresh=int(session.scalar(stmt) or 0))
 
 
 def stale_relationships_of_user(session: Session, *, user_id: int, today: date,
@@ -169,6 +181,16 @@ def team_last_touch_by_role(session: Session, *, opportunity_id: int) -> dict[st
 def or_none_before(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
     """Stale or never touched."""
     return (touch.is_(None)) | (touch < cutoff)
+
+
+def touch_words(touch: Any, today: date, stale_after: int) -> str:
+    """An ownership's last touch in words: "last touch 2026-10-02, 62 days ago (fresh)"."""
+    days = days_since(touch, today)
+    if days is None:
+        return FRESHNESS.label("never_touched").lower()
+    state = "fresh" if days <= stale_after else "stale"
+    return (f"last touch {pd.Timestamp(touch):%Y-%m-%d}, {days} days ago "
+            f"({FRESHNESS.label(state).lower()})")
 
 
 def days_since(touch: Any, today: date) -> int | None:
