@@ -15,7 +15,15 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from crm_core.models import Company, Opportunity, StageRequiredRole, Stakeholder
-from crm_core.queries import coverage, meddpicc, owner_load, task_rollups, tasks, teams
+from crm_core.queries import (
+    coverage,
+    freshness,
+    meddpicc,
+    owner_load,
+    task_rollups,
+    tasks,
+    teams,
+)
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
 _OPEN = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
@@ -204,6 +212,23 @@ HAND_SQL: dict[str, str] = {
               GROUP BY te.entity_id) d
         JOIN users u ON u.id = d.user_id
         ORDER BY d.overdue DESC, d.due_soon DESC, u.name""",
+    # Every ownership's last touch (the latest done task linked to both the stakeholder and
+    # the owner) and its freshness: the touches of every pair grouped once, then the owners.
+    "freshness per ownership": """
+        WITH touches AS (
+          SELECT ts.entity_id AS stakeholder_id, tu.entity_id AS user_id,
+                 max(t.completed_at) AS last_touch
+          FROM tasks t
+          JOIN task_entities ts ON ts.task_id = t.id AND ts.entity_type = 'stakeholder'
+          JOIN task_entities tu ON tu.task_id = t.id AND tu.entity_type = 'user'
+          WHERE t.status = 'done'
+          GROUP BY ts.entity_id, tu.entity_id)
+        SELECT o.stakeholder_id, o.user_id, th.last_touch,
+               CASE WHEN th.last_touch IS NULL THEN 'never_touched'
+                    WHEN th.last_touch >= :fresh_since THEN 'fresh' ELSE 'stale' END AS freshness
+        FROM stakeholder_relationship_owners o
+        LEFT JOIN touches th ON th.stakeholder_id = o.stakeholder_id AND th.user_id = o.user_id
+        ORDER BY o.stakeholder_id, o.user_id""",
 }
 
 
@@ -285,11 +310,13 @@ def comparisons(today: date) -> list[Comparison]:
         Comparison("opportunity full team", teams.opportunity_full_team),
         Comparison("task page (50 rows)", tasks.task_page),
         Comparison("overdue per user", task_rollups.due_by_user),
+        Comparison("freshness per ownership", freshness.ownership_freshness),
     ]
 
 
 # Arguments each figure needs (filled from the benchmark's sample ids).
 FIGURE_PARAMS = {"opportunity full team": ("opportunity_id",), "overdue per user": ("today",),
-                 "task page (50 rows)": ("today",)}
+                 "task page (50 rows)": ("today",), "freshness per ownership": ("today",)}
 HAND_PARAMS = {"opportunity full team": ("opportunity_id",),
-               "overdue per user": ("today", "week_end")}
+               "overdue per user": ("today", "week_end"),
+               "freshness per ownership": ("fresh_since",)}

@@ -5,12 +5,15 @@ Coverage screen's rows for the ownership dataset (coverage_dataset.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import pandas as pd
 import pytest
 
 from bench.baselines import hand_sql, naive_gap_matrix
 from crm_core.db import read_session, write_session
 from crm_core.vocab import MEDDPICC_ROLES
+from tests.factories import TODAY, add_company, add_stakeholder, add_touch, add_user
 from tests.integration.coverage_dataset import build_coverage_world
 from tests.integration.meddpicc_dataset import build_gap_world
 
@@ -70,3 +73,29 @@ def test_the_coverage_reference_gives_the_screens_rows_most_orphans_first(engine
         ("Core", "Software", 2, 0, 0, 0, 0.0, 0),
         ("Acme", "Software", 4, 3, 2, 1, 150_000.0, 2),
         ("Bolt", "Retail", 3, 2, 2, 0, 40_000.0, 1)]
+
+
+def test_the_freshness_reference_gives_every_ownerships_last_touch_and_state(engine):
+    with write_session(engine) as session:
+        ann, ben = add_user(session, "Ann Able"), add_user(session, "Ben Bold")
+        acme = add_company(session, "Acme", team=[ann])
+        dana = add_stakeholder(session, acme, "Dana Diaz", owners=[ann, ben])
+        eli = add_stakeholder(session, acme, "Eli Evans", owners=[ann])
+        add_touch(session, ann, dana, days_ago=10)
+        add_touch(session, ann, eli, days_ago=100)
+        add_touch(session, ben, dana, days_ago=1, links=[("stakeholder", dana.id)])  # not Ben
+        add_touch(session, ben, dana, days_ago=1, status="cancelled")
+        ids = {"ann": ann.id, "ben": ben.id, "dana": dana.id, "eli": eli.id}
+    fresh_since = datetime.combine(TODAY - timedelta(days=90), time.min)
+    with read_session(engine) as session:
+        frame = hand_sql(session, figure="freshness per ownership", fresh_since=fresh_since)
+
+    def noon(days_ago):
+        return datetime.combine(TODAY - timedelta(days=days_ago), time(12))
+
+    assert [(r.stakeholder_id, r.user_id,
+             None if pd.isna(r.last_touch) else pd.Timestamp(r.last_touch),
+             r.freshness) for r in frame.itertuples()] == sorted([
+        (ids["dana"], ids["ann"], noon(10), "fresh"),
+        (ids["dana"], ids["ben"], None, "never_touched"),
+        (ids["eli"], ids["ann"], noon(100), "stale")])
