@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, exists, func, literal, select
+from sqlalchemy import String, and_, case, distinct, exists, func, literal, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from crm_core import glossary
 from crm_core.models import (
@@ -82,16 +83,38 @@ def state_of(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
     return case((touch.is_(None), "never_touched"), (touch >= cutoff, "fresh"), else_="stale")
 
 
+def touches() -> Subquery:
+    """(stakeholder_id, user_id, last_touch) of every pair a done task links: each done task's
+    links grouped once, which beats a lookup per ownership when the whole book is wanted."""
+    by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
+    by_user = aliased(TaskEntity, name="touch_user")
+    return (select(by_stakeholder.entity_id.label("stakeholder_id"),
+                   by_user.entity_id.label("user_id"),
+                   func.max(Task.completed_at).label("last_touch"))
+            .select_from(Task)
+            .join(by_stakeholder, and_(by_stakeholder.task_id == Task.id,
+                                       by_stakeholder.entity_type == "stakeholder"))
+            .join(by_user, and_(by_user.task_id == Task.id, by_user.entity_type == "user"))
+            .where(Task.status == "done")
+            .group_by(by_stakeholder.entity_id, by_user.entity_id).subquery("touches"))
+
+
 def ownership_freshness(session: Session, *, today: date) -> pd.DataFrame:
     """Every ownership of the book: stakeholder_id, user_id, last_touch, freshness."""
-    owner = StakeholderRelationshipOwner
-    touch = last_touch(owner.stakeholder_id, owner.user_id)
-    rows = (select(owner.stakeholder_id, owner.user_id, touch.label("last_touch"))
-            .order_by(owner.stakeholder_id, owner.user_id).subquery())
-    stmt = select(rows, state_of(rows.c.last_touch, stale_cutoff(session, today=today))
-                  .label("freshness"))
+    owner, touched = StakeholderRelationshipOwner, touches()
+    # The times come as the driver gives them and pandas parses them all at once: parsing
+    # each of the ~200,000 rows in Python took a third of the figure's time on SQLite.
+    stmt = (select(owner.stakeholder_id, owner.user_id,
+                   type_coerce(touched.c.last_touch, String).label("last_touch"),
+                   state_of(touched.c.last_touch, stale_cutoff(session, today=today))
+                   .label("freshness"))
+            .outerjoin(touched, and_(touched.c.stakeholder_id == owner.stakeholder_id,
+                                     touched.c.user_id == owner.user_id))
+            .order_by(owner.stakeholder_id, owner.user_id))
     result = session.connection().execute(stmt)
-    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    frame = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+    frame["last_touch"] = pd.to_datetime(frame["last_touch"], format="ISO8601")
+    return frame
 
 
 @dataclass(frozen=True)
