@@ -83,20 +83,26 @@ def state_of(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
     return case((touch.is_(None), "never_touched"), (touch >= cutoff, "fresh"), else_="stale")
 
 
-def touches() -> Subquery:
-    """(stakeholder_id, user_id, last_touch) of every pair a done task links: each done task's
-    links grouped once, which beats a lookup per ownership when the whole book is wanted."""
+def _done_task_pairs(columns):
+    """A select over each done task's (stakeholder link, user link) pairs; `columns(by
+    stakeholder link, by user link)` gives what it selects. Returns it and the two links."""
     by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
     by_user = aliased(TaskEntity, name="touch_user")
-    return (select(by_stakeholder.entity_id.label("stakeholder_id"),
-                   by_user.entity_id.label("user_id"),
-                   func.max(Task.completed_at).label("last_touch"))
-            .select_from(Task)
+    stmt = (select(*columns(by_stakeholder, by_user)).select_from(Task)
             .join(by_stakeholder, and_(by_stakeholder.task_id == Task.id,
                                        by_stakeholder.entity_type == "stakeholder"))
             .join(by_user, and_(by_user.task_id == Task.id, by_user.entity_type == "user"))
-            .where(Task.status == "done")
-            .group_by(by_stakeholder.entity_id, by_user.entity_id).subquery("touches"))
+            .where(Task.status == "done"))
+    return stmt, by_stakeholder, by_user
+
+
+def touches() -> Subquery:
+    """(stakeholder_id, user_id, last_touch) of every pair a done task links: each done task's
+    links grouped once, which beats a lookup per ownership when the whole book is wanted."""
+    stmt, by_stakeholder, by_user = _done_task_pairs(lambda s, u: (
+        s.entity_id.label("stakeholder_id"), u.entity_id.label("user_id"),
+        func.max(Task.completed_at).label("last_touch")))
+    return stmt.group_by(by_stakeholder.entity_id, by_user.entity_id).subquery("touches")
 
 
 def ownership_freshness(session: Session, *, today: date) -> pd.DataFrame:
@@ -142,17 +148,12 @@ def owned_freshness(session: Session, *, today: date, **filters: Any) -> OwnedFr
     owned = session.scalar(select(func.count()).select_from(counts)) or 0
     # From the recent completions (a range of the completions index) to their links: far
     # fewer rows than every ownership's history.
-    by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
-    by_user = aliased(TaskEntity, name="touch_user")
     owner = StakeholderRelationshipOwner
-    stmt = (select(func.count(distinct(by_stakeholder.entity_id))).select_from(Task)
-            .join(by_stakeholder, and_(by_stakeholder.task_id == Task.id,
-                                       by_stakeholder.entity_type == "stakeholder"))
-            .join(by_user, and_(by_user.task_id == Task.id, by_user.entity_type == "user"))
-            .join(owner, and_(owner.stakeholder_id == by_stakeholder.entity_id,
-                              owner.user_id == by_user.entity_id))
-            .where(Task.status == "done",
-                   Task.completed_at >= stale_cutoff(session, today=today)))
+    stmt, by_stakeholder, by_user = _done_task_pairs(
+        lambda s, u: (func.count(distinct(s.entity_id)),))
+    stmt = (stmt.join(owner, and_(owner.stakeholder_id == by_stakeholder.entity_id,
+                                  owner.user_id == by_user.entity_id))
+            .where(Task.completed_at >= stale_cutoff(session, today=today)))
     if f.active:
         stmt = stmt.where(by_stakeholder.entity_id.in_(scoped_stakeholder_ids(f)))
     return OwnedFreshness(stale_after_days=stale_after_days(session), owned=int(owned),
