@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import String, and_, case, distinct, exists, func, literal, select, type_coerce
+from sqlalchemy import String, and_, case, distinct, exists, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
@@ -68,16 +68,6 @@ def last_touch(stakeholder_id: ColumnElement, user_id: ColumnElement) -> ColumnE
             .scalar_subquery())
 
 
-def touched_since(stakeholder_id: ColumnElement, user_id: ColumnElement,
-                  since: datetime) -> ColumnElement:
-    """Whether the ownership in the outer row has a touch at or after `since`."""
-    by_stakeholder, by_user, condition = _touching_tasks(stakeholder_id, user_id)
-    return (select(literal(1)).select_from(by_stakeholder)
-            .join(by_user, by_user.task_id == by_stakeholder.task_id)
-            .join(Task, Task.id == by_stakeholder.task_id)
-            .where(condition, Task.completed_at >= since).exists())
-
-
 def state_of(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
     """The freshness value of a last-touch column."""
     return case((touch.is_(None), "never_touched"), (touch >= cutoff, "fresh"), else_="stale")
@@ -94,6 +84,23 @@ def _done_task_pairs(columns):
             .join(by_user, and_(by_user.task_id == Task.id, by_user.entity_type == "user"))
             .where(Task.status == "done"))
     return stmt, by_stakeholder, by_user
+
+
+def fresh_pairs(since: datetime) -> Subquery:
+    """(stakeholder_id, user_id) of every pair a task done at or after `since` links, once.
+
+    Starts from the recent completions (a range of the completions index), materialised on
+    PostgreSQL: its planner otherwise starts from every link and filters the tasks last."""
+    recent = (select(Task.id).where(Task.status == "done", Task.completed_at >= since)
+              .cte("recent_done").prefix_with("MATERIALIZED", dialect="postgresql"))
+    by_stakeholder = aliased(TaskEntity, name="fresh_stakeholder")
+    by_user = aliased(TaskEntity, name="fresh_user")
+    return (select(by_stakeholder.entity_id.label("stakeholder_id"),
+                   by_user.entity_id.label("user_id")).select_from(recent)
+            .join(by_stakeholder, and_(by_stakeholder.task_id == recent.c.id,
+                                       by_stakeholder.entity_type == "stakeholder"))
+            .join(by_user, and_(by_user.task_id == recent.c.id, by_user.entity_type == "user"))
+            .distinct().subquery("fresh_pairs"))
 
 
 def touches() -> Subquery:
@@ -146,16 +153,12 @@ def owned_freshness(session: Session, *, today: date, **filters: Any) -> OwnedFr
     f = CoverageFilters.of(**filters)
     counts = owner_counts(f)
     owned = session.scalar(select(func.count()).select_from(counts)) or 0
-    # From the recent completions (a range of the completions index) to their links: far
-    # fewer rows than every ownership's history.
-    owner = StakeholderRelationshipOwner
-    stmt, by_stakeholder, by_user = _done_task_pairs(
-        lambda s, u: (func.count(distinct(s.entity_id)),))
-    stmt = (stmt.join(owner, and_(owner.stakeholder_id == by_stakeholder.entity_id,
-                                  owner.user_id == by_user.entity_id))
-            .where(Task.completed_at >= stale_cutoff(session, today=today)))
+    fresh, owner = fresh_pairs(stale_cutoff(session, today=today)), StakeholderRelationshipOwner
+    stmt = (select(func.count(distinct(fresh.c.stakeholder_id))).select_from(fresh)
+            .join(owner, and_(owner.stakeholder_id == fresh.c.stakeholder_id,
+                              owner.user_id == fresh.c.user_id)))
     if f.active:
-        stmt = stmt.where(by_stakeholder.entity_id.in_(scoped_stakeholder_ids(f)))
+        stmt = stmt.where(fresh.c.stakeholder_id.in_(scoped_stakeholder_ids(f)))
     return OwnedFreshness(stale_after_days=stale_after_days(session), owned=int(owned),
                           owned_fresh=int(session.scalar(stmt) or 0))
 
@@ -166,11 +169,16 @@ def stale_relationships_of_user(session: Session, *, user_id: int, today: date,
     stakeholder_id, stakeholder, company_id, company, last_touch, days_since, freshness."""
     owner = StakeholderRelationshipOwner
     cutoff = stale_cutoff(session, today=today)
+    # The user's own done tasks (an index range of their links), grouped per stakeholder.
+    theirs, by_stakeholder, by_user = _done_task_pairs(lambda s, u: (
+        s.entity_id.label("stakeholder_id"), func.max(Task.completed_at).label("last_touch")))
+    theirs = (theirs.where(by_user.entity_id == user_id).group_by(by_stakeholder.entity_id)
+              .subquery("their_touches"))
     rows = (select(owner.stakeholder_id, Stakeholder.name.label("stakeholder"),
-                   Stakeholder.company_id, Company.name.label("company"),
-                   last_touch(owner.stakeholder_id, owner.user_id).label("last_touch"))
+                   Stakeholder.company_id, Company.name.label("company"), theirs.c.last_touch)
             .join(Stakeholder, Stakeholder.id == owner.stakeholder_id)
             .join(Company, Company.id == Stakeholder.company_id)
+            .outerjoin(theirs, theirs.c.stakeholder_id == owner.stakeholder_id)
             .where(owner.user_id == user_id).subquery())
     stale = or_none_before(rows.c.last_touch, cutoff)
     stmt = (select(rows, func.count().over().label("total")).where(stale)

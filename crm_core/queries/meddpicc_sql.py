@@ -35,7 +35,7 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
-from crm_core.queries.freshness import touched_since
+from crm_core.queries.freshness import fresh_pairs
 from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
@@ -183,11 +183,10 @@ def role_levels(conditions: Sequence[ColumnElement], *,
     link, owner = StakeholderOpportunity, StakeholderRelationshipOwner
     role_row = StakeholderMeddpiccRole
     team_joins, on_team = full_team_member_joins(OPP, owner.user_id)
-    # CASE tests in order: the touch lookup runs only for owners on the full team.
-    fresh = (touched_since(link.stakeholder_id, owner.user_id, fresh_since)
-             if fresh_since is not None else None)
+    # The pairs touched since `fresh_since`, once each: an outer join adds no rows.
+    fresh = fresh_pairs(fresh_since) if fresh_since is not None else None
     level = case((owner.user_id.is_(None), COVERED_UNOWNED), (~on_team, COVERED_OFF_TEAM),
-                 *(((~fresh, COVERED_STALE),) if fresh is not None else ()),
+                 *(((fresh.c.user_id.is_(None), COVERED_STALE),) if fresh is not None else ()),
                  else_=COVERED_OWNED)
     # The owner and role joins repeat a link, so its count is read from the link table.
     counted = aliased(StakeholderOpportunity, name="counted_link")
@@ -207,6 +206,9 @@ def role_levels(conditions: Sequence[ColumnElement], *,
             .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id))
     for target, onclause in team_joins:
         stmt = stmt.outerjoin(target, onclause)
+    if fresh is not None:
+        stmt = stmt.outerjoin(fresh, and_(fresh.c.stakeholder_id == link.stakeholder_id,
+                                          fresh.c.user_id == owner.user_id))
     return stmt.where(*conditions).group_by(OPP.id)
 
 
