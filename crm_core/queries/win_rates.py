@@ -101,7 +101,8 @@ def _has_owned_economic_buyer(opportunity_id):
 
 
 def closed_deal_groups(session: Session, *, today: date):
-    """One row per closed deal: won (1/0) and its group in each comparison (a subquery)."""
+    """One row per closed deal: won (1/0) and its group in each comparison (a common table
+    expression: the four comparisons read it, both databases compute it once)."""
     levels = role_levels([OPP.stage.in_(CLOSED_STAGES)]).subquery("closed_levels")
     required = sorted({r for roles in required_roles(session).values() for r in roles})
     owned_all = and_(*(levels.c[r] == COVERED_OWNED for r in required)) if required else true()
@@ -127,7 +128,7 @@ def closed_deal_groups(session: Session, *, today: date):
         touched.c.roles_owned, touched.c.single_threaded,
         case((~touched.c.has_buyer, "none"), (touched.c.touch_day.is_(None), "never_touched"),
              (touched.c.close_day - touched.c.touch_day <= threshold, "fresh"),
-             else_="stale").label("economic_buyer")).subquery("closed_deals")
+             else_="stale").label("economic_buyer")).cte("closed_deals")
 
 
 def win_rate_counts(session: Session, *, today: date) -> pd.DataFrame:
