@@ -3,28 +3,68 @@
 Functions elsewhere take a Session; the caller owns the transaction. `write_session` is the one
 helper for "a write transaction": on SQLite it begins with BEGIN IMMEDIATE, because pysqlite's
 deferred default lets two read-modify-write transactions interleave and one update get lost.
+`run_write` runs a piece of work in one, again when the database chose it as the victim of a
+deadlock or a serialisation failure.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
+
+from crm_core.errors import Conflict
+
+T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "crm.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 65_536
+# A database that accepts connections and never answers must not hang a page: give up on a
+# connection after this long, and on any one statement (PostgreSQL) after that long.
+CONNECT_TIMEOUT_S = 10
+STATEMENT_TIMEOUT_MS = 120_000
+WRITE_ATTEMPTS = 3
+RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+# What a database that is down, unreachable, or too slow to answer raises.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+def default_database_url() -> str:
+    """The SQLite file data/crm.db, the local demo's database."""
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def database_url() -> str:
     """The configured database: CRM_DATABASE_URL, else the SQLite file data/crm.db."""
-    return os.environ.get("CRM_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return os.environ.get("CRM_DATABASE_URL") or default_database_url()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def is_reachable(engine: Engine) -> bool:
+    """True when the database answers a trivial query (within the connect timeout)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(select(1))
+        return True
+    except UNAVAILABLE_ERRORS:
+        return False
 
 
 def is_sqlite(engine_or_url: Engine | str) -> bool:
@@ -38,9 +78,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    # What people typed (SQL parameters) stays out of error messages and server logs.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         # JIT compilation costs more than it saves on the dashboards' short analytic queries.
-        connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+        connect_args = {"options": f"-c jit=off -c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                        "connect_timeout": CONNECT_TIMEOUT_S, **kwargs.pop("connect_args", {})}
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +123,32 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """A session in one write transaction: committed on success, rolled back on any error."""
     with Session(_write_engine(engine), expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+
+
+def run_write(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run work(session) in one write transaction and return its result.
+
+    A transaction the database broke off to resolve a deadlock or a serialisation failure is
+    run again from the start. So is one that broke a unique constraint: a concurrent writer
+    saved the same thing first, and running the service again lets its own check say so in
+    its words ("a user with this email already exists"); if it breaks one again, Conflict.
+    """
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except IntegrityError as error:
+            if attempt == WRITE_ATTEMPTS:
+                raise Conflict("This change collides with one saved at the same moment. "
+                               "Reload to see the current values, then try again.") from error
+        except DBAPIError as error:
+            if attempt == WRITE_ATTEMPTS or _sqlstate(error) not in RETRYABLE_SQLSTATES:
+                raise
+    raise AssertionError("unreachable")
 
 
 @contextmanager

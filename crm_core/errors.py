@@ -24,3 +24,7 @@ class PermissionDenied(CrmError):
 
 class Conflict(CrmError):
     """Someone else changed the record since the form was shown, or the change breaks a rule."""
+
+
+class Unavailable(CrmError):
+    """The database cannot be reached or did not answer in time; nothing was saved."""

@@ -22,6 +22,7 @@ FORMAT = "crm-dashboard-export"
 FORMAT_VERSION = 2
 # Who may sign in is an admin's business; everything else anyone with read access may take out.
 ADMIN_ONLY_TABLES = ("access_grants",)
+ADMIN_ONLY_EVENTS = "access_grant"  # audit events of this entity type say who got which role
 
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -60,14 +61,18 @@ def exported_tables(actor: Actor) -> list[str]:
             if table.name not in ADMIN_ONLY_TABLES or actor.can(Permission.ADMINISTER)]
 
 
-def table_csv(session: Session, table_name: str) -> tuple[str, int]:
-    """(CSV text, row count) of one table, in primary-key order."""
+def table_csv(session: Session, table_name: str, *,
+              with_access_events: bool = True) -> tuple[str, int]:
+    """(CSV text, row count) of one table, in primary-key order (audit events of access
+    grants only `with_access_events`)."""
     table = Base.metadata.tables[table_name]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.name for c in table.columns])
-    result = session.execute(select(table).order_by(*table.primary_key.columns)
-                             .execution_options(yield_per=5_000))
+    stmt = select(table).order_by(*table.primary_key.columns)
+    if table_name == "audit_events" and not with_access_events:
+        stmt = stmt.where(table.c.entity_type.is_distinct_from(ADMIN_ONLY_EVENTS))
+    result = session.execute(stmt.execution_options(yield_per=5_000))
     count = 0
     for row in result:
         writer.writerow([_cell(v) for v in row])
@@ -82,7 +87,8 @@ def export_zip(session: Session, *, actor: Actor) -> bytes:
     counts: dict[str, int] = {}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in exported_tables(actor):
-            content, counts[name] = table_csv(session, name)
+            content, counts[name] = table_csv(
+                session, name, with_access_events=actor.can(Permission.ADMINISTER))
             archive.writestr(f"{name}.csv", content)
         archive.writestr("manifest.json", json.dumps({
             "format": FORMAT, "version": FORMAT_VERSION,

@@ -5,6 +5,7 @@ Shared by the write services and the importer.
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -18,8 +19,20 @@ from crm_core.vocab import Vocabulary
 EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 CURRENCY_RE = re.compile(r"^\s*(?:[A-Z]{3}|[$€£¥₹])\s*|\s*(?:[A-Z]{3}|[$€£¥₹])\s*$")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y", "%d %b %Y", "%d %B %Y",
                 "%b %d, %Y", "%B %d, %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+SEARCH_MAX_LENGTH = 200
+# NUL cannot be stored by PostgreSQL, and a lone surrogate is not text at all (no encoding).
+UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
+
+
+def search_text(value: Any) -> str:
+    """Text to search for: trimmed, at most SEARCH_MAX_LENGTH characters, without characters
+    no stored text can hold (so a pasted page or a NUL byte just finds nothing)."""
+    return UNSTORABLE_RE.sub("", str(value or ""))[:SEARCH_MAX_LENGTH].strip()
 
 
 def _blank(value: Any) -> bool:
@@ -34,6 +47,9 @@ def text(value: Any, *, field: str, label: str, required: bool = True,
             raise ValidationError(f"{label} is required.", field=field)
         return None
     result = str(value).strip()
+    if UNSTORABLE_RE.search(result):
+        raise ValidationError(f"{label} contains a character that cannot be stored (a NUL byte "
+                              "or a broken character); retype it.", field=field)
     if len(result) > max_length:
         raise ValidationError(f"{label} must be at most {max_length} characters, "
                               f"got {len(result)}.", field=field)
@@ -57,9 +73,17 @@ def url(value: Any, *, field: str = "website", label: str = "Website") -> str | 
     if result is None:
         return None
     candidate = result if "://" in result else f"https://{result}"
-    parsed = urlparse(candidate)
-    host = parsed.hostname or ""
-    if parsed.scheme not in ("http", "https") or "." not in host or " " in candidate:
+    try:
+        parsed = urlparse(candidate)
+        scheme, host, user_info = parsed.scheme, parsed.hostname or "", parsed.username
+    except ValueError:  # e.g. a bracketed host that is no IPv6 address
+        scheme, host, user_info = "", "", None
+    if user_info is not None:
+        # https://trusted.example@evil.example/ goes to evil.example: a phishing disguise.
+        raise ValidationError(f"{label} '{result}' names a user before '@'; a website is only "
+                              "its address (e.g. https://example.com).", field=field)
+    if scheme not in ("http", "https") or "." not in host or " " in candidate \
+            or "\\" in candidate:
         raise ValidationError(f"{label} '{result}' is not a valid web address "
                               "(e.g. https://example.com).", field=field)
     return candidate
@@ -153,12 +177,24 @@ def choices(values: Iterable[Any], vocabulary: Vocabulary, *, field: str,
     return [v for v in vocabulary if v in chosen]
 
 
-def identifier(value: Any, *, field: str, label: str) -> int:
-    """A positive whole-number id."""
-    try:
+def record_id(value: Any) -> int | None:
+    """The id a URL or a form names: plain digits 0-9 for 1..MAX_ID; None for anything else
+    ('²' and '١٢' are digits to Python, but no id of ours)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral) or (isinstance(value, float) and value.is_integer()):
         number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{label} '{value}' is not a valid id.", field=field) from None
-    if number < 1:
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
+            and len(value.strip()) <= 10:
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+def identifier(value: Any, *, field: str, label: str) -> int:
+    """A positive whole-number id (within the database's range)."""
+    number = record_id(value)
+    if number is None:
         raise ValidationError(f"{label} '{value}' is not a valid id.", field=field)
     return number

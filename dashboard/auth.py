@@ -3,12 +3,12 @@
 Deployed: Streamlit's native OpenID Connect sign-in (`[auth]` in .streamlit/secrets.toml); the
 role comes from the access grants in the database (emails in CRM_ADMIN_EMAILS are always admin,
 so the first admin can sign in). Local (no `[auth]`): the operator on a loopback address is an
-admin; on any other address the app falls back to read-only viewer access and says so.
+admin (dashboard.local_mode decides who that is); on any other address the app falls back to
+read-only viewer access and says so.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -17,6 +17,8 @@ import streamlit as st
 from crm_core.access import Actor
 from crm_core.db import read_session
 from crm_core.queries.access import access_role_for
+from crm_core.validation import EMAIL_RE
+from dashboard.local_mode import is_local_operator, served_locally
 
 LOCAL_OPERATOR_EMAIL = "local-operator@localhost"
 ACTOR_KEY = "_crm_actor"
@@ -44,22 +46,6 @@ def sign_in_providers() -> list[str | None]:
     return default + sorted(named)
 
 
-def is_loopback(address: str | None) -> bool:
-    """True for localhost and loopback IPs; False for '' (Streamlit then listens everywhere)."""
-    host = (address or "").strip().strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def served_locally() -> bool:
-    """True when the server listens on a loopback address only."""
-    return is_loopback(st.get_option("server.address"))
-
-
 def bootstrap_admins() -> set[str]:
     """Emails that are always admin (CRM_ADMIN_EMAILS, comma-separated)."""
     raw = os.environ.get("CRM_ADMIN_EMAILS", "")
@@ -71,15 +57,36 @@ def is_signed_in() -> bool:
     return bool(st.user.get("is_logged_in"))
 
 
+def provider_verifies_emails(provider: str | None) -> bool:
+    """Whether an admin marked this provider as verifying every email it shares.
+
+    `verifies_emails = true` in the provider's section of secrets.toml (`[auth]` for the
+    default provider, `[auth.<name>]` for a named one).
+    """
+    section = _auth_section()
+    if provider and provider != "default":
+        section = section.get(provider)
+    return isinstance(section, Mapping) and section.get("verifies_emails") is True
+
+
 def signed_in_email() -> str | None:
     """The verified email of the person signed in, if any.
 
-    An email the provider explicitly marks as unverified is not trusted: anyone could claim it.
+    Trusted only when the provider says so with the boolean claim `email_verified: true`, or
+    when an admin marked the provider as verifying emails: a missing claim or the string
+    "false" proves nothing, and anyone could claim someone else's address. Only plain ASCII
+    addresses are accepted, so no Unicode case folding (the Kelvin sign lower-cases to "k")
+    can turn one address into another person's.
     """
-    if not is_signed_in() or st.user.get("email_verified") is False:
+    if not is_signed_in():
         return None
-    email = st.user.get("email")
-    return str(email).strip().lower() if email else None
+    verified = st.user.get("email_verified") is True
+    if not (verified or provider_verifies_emails(st.user.get("provider"))):
+        return None
+    email = str(st.user.get("email") or "").strip()
+    if not email.isascii() or not EMAIL_RE.match(email):
+        return None
+    return email.lower()
 
 
 def resolve_actor() -> Actor | None:
@@ -98,8 +105,12 @@ def resolve_actor() -> Actor | None:
         return Actor(email=email, role=role, name=name) if role else None
     if auth_configured():
         return None
-    role = "admin" if served_locally() else "viewer"
-    return Actor(email=LOCAL_OPERATOR_EMAIL, role=role, name="Local operator")
+    if not served_locally():
+        return Actor(email=LOCAL_OPERATOR_EMAIL, role="viewer", name="Local operator")
+    # Served on loopback, a connection that is not the operator's own gets nothing.
+    if not is_local_operator():
+        return None
+    return Actor(email=LOCAL_OPERATOR_EMAIL, role="admin", name="Local operator")
 
 
 def remember_actor(actor: Actor | None) -> None:

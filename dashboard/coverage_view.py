@@ -18,7 +18,7 @@ from crm_core.services.assignments import assign_owner
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table
-from dashboard.format import markdown_text, percent
+from dashboard.format import percent
 from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
 
 PAGE_SIZE = 25
@@ -135,7 +135,7 @@ def _assign(stakeholders: dict[int, str], users: dict[int, str]) -> None:
     owner = users.get(user_id, f"user {user_id}").split(" · ")[0]
     name = stakeholders.get(stakeholder_id, f"stakeholder {stakeholder_id}").split(" · ")[0]
     submit(ASSIGN_FORM, assign_owner,
-           markdown_text(f"{owner} now owns the relationship with {name}."),
+           f"{owner} now owns the relationship with {name}.",
            stakeholder_id=stakeholder_id, user_id=user_id)
 
 

@@ -23,8 +23,8 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from crm_core.audit import data_version
-from crm_core.db import database_url, make_engine, read_session, write_session
-from crm_core.errors import PermissionDenied
+from crm_core.db import UNAVAILABLE_ERRORS, database_url, make_engine, read_session, run_write
+from crm_core.errors import PermissionDenied, Unavailable
 
 T = TypeVar("T")
 
@@ -136,15 +136,20 @@ def whole_list(query: Callable[..., Any], *,
 
 
 def write(service: Callable[..., T], **kwargs: Any) -> T:
-    """Run a crm_core service as the signed-in person, in one write transaction.
+    """Run a crm_core service as the signed-in person, in one write transaction (run again
+    after a deadlock, see crm_core.db.run_write).
 
     The actor is resolved afresh from the access grants, so a role taken away a moment ago
     no longer writes; the service checks the permission itself.
     """
     from dashboard.auth import resolve_actor
 
-    actor = resolve_actor()
-    if actor is None:
-        raise PermissionDenied("You are signed out or no longer have access; sign in again.")
-    with write_session(engine()) as session:
-        return service(session, actor=actor, **kwargs)
+    try:
+        actor = resolve_actor()
+        if actor is None:
+            raise PermissionDenied("You are signed out or no longer have access; sign in "
+                                   "again.")
+        return run_write(engine(), lambda session: service(session, actor=actor, **kwargs))
+    except UNAVAILABLE_ERRORS as error:
+        raise Unavailable("The database cannot be reached or did not answer in time, so "
+                          "nothing was saved. Try again in a moment.") from error

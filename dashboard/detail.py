@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.queries.audit_log import audit_events
+from crm_core.validation import record_id
 from crm_core.vocab import ENTITY_TYPES
 from dashboard.data import load
-from dashboard.format import markdown_text
+from dashboard.format import markdown_text, shown_input
 from dashboard.links import name_link_column, with_name_links
 from dashboard.tables import download_csv
 
@@ -28,11 +29,7 @@ def requested_id() -> tuple[str | None, int | None]:
     raw = st.query_params.get("id")
     if raw is None or not raw.strip():
         return None, None
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        return raw, None
-    return raw, value if value > 0 else None
+    return raw, record_id(raw)
 
 
 SEARCH_HINTS = {"user": "Part of a name or email", "stakeholder": "Part of a name or email",
@@ -75,8 +72,8 @@ def show_not_found(entity_type: str, raw_id: str) -> None:
     """A clear message for a bad or deleted id (with who deleted it, when the history says so)."""
     label = ENTITY_TYPES.label(entity_type).lower()
     deleted = None
-    if raw_id.strip().isdigit():
-        events = load(audit_events, entity_type=entity_type, entity_id=int(raw_id), limit=1)
+    if (deleted_id := record_id(raw_id)) is not None:
+        events = load(audit_events, entity_type=entity_type, entity_id=deleted_id, limit=1)
         last = events.events.iloc[0] if len(events.events) else None
         if last is not None and str(last["action"]).endswith(".deleted"):
             deleted = last
@@ -85,8 +82,8 @@ def show_not_found(entity_type: str, raw_id: str) -> None:
                    f"{markdown_text(deleted['who'])}.", icon=":material/delete:")
         st.caption(markdown_text(deleted["summary"]))
     else:
-        st.warning(f"There is no {label} with id {markdown_text(raw_id)}. It may have been "
-                   f"deleted, or the link is wrong. Find {_a(label)} below.",
+        st.warning(f"There is no {label} with id {markdown_text(shown_input(raw_id))}. It may "
+                   f"have been deleted, or the link is wrong. Find {_a(label)} below.",
                    icon=":material/search_off:")
 
 

@@ -1,8 +1,11 @@
-"""Formatting numbers for people: money, percentages, counts."""
+"""Formatting for people: money, percentages, counts, and user text made safe to show."""
 
 from __future__ import annotations
 
 import math
+import re
+
+from crm_core.validation import UNSTORABLE_RE
 
 
 def money(value: float | None) -> str:
@@ -28,9 +31,24 @@ def share(part: float, whole: float) -> float | None:
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:")
+# Streamlit finds bare links (https://…, www.…, name@host) and icon or emoji codes (:name:) in
+# the text itself, after backslash escapes are undone, so escaping alone does not stop them.
+# An invisible WORD JOINER (U+2060) right after ':' and '@', and between 'www' and '.', does.
+_WORD_JOINER = "\u2060"
+_LINK_OR_CODE = re.compile(r"(?<=:)(?=[a-z/+-])|(?<=@)|(?<=www)(?=\\\.)", re.IGNORECASE)
 
 
 def markdown_text(text: object) -> str:
-    """Text safe to put in markdown (headers, page_link labels): every markdown character is
-    backslash-escaped, so a name like '**Acme** [x](y)' shows exactly as typed."""
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c for c in str(text))
+    """User text made safe for any place Streamlit renders markdown (captions, labels of
+    checkboxes, buttons, expanders and links, alerts, toasts, headers): it shows exactly as
+    typed, with no bold, colours, images, icons or links made from it."""
+    escaped = "".join(f"\\{c}" if c in _MARKDOWN_SPECIALS else c
+                      for c in UNSTORABLE_RE.sub("\ufffd", str(text)))
+    return _LINK_OR_CODE.sub(_WORD_JOINER, escaped)
+
+
+def shown_input(text: object, *, limit: int = 40) -> str:
+    """What someone typed (or put in a URL), cut to `limit` characters, for a message quoting
+    it; characters that are not text are left out."""
+    clean = UNSTORABLE_RE.sub("", str(text))
+    return clean if len(clean) <= limit else clean[:limit - 1] + "…"

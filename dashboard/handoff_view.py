@@ -70,8 +70,9 @@ def _show_preview(preview: HandoffPreview) -> None:
                             "value": st.column_config.NumberColumn("Value", **MONEY),
                             "seat_moves": yes_no_column("Team seat moves")})
     with st.expander(f"Open tasks ({len(preview.tasks):,})"):
-        st.caption(f"Open tasks linked to {preview.from_user} and to a stakeholder, opportunity "
-                   f"or seat that moves now point to {preview.to_user}.")
+        st.caption(markdown_text(f"Open tasks linked to {preview.from_user} and to a "
+                                 "stakeholder, opportunity or seat that moves now point to "
+                                 f"{preview.to_user}."))
         shown = preview.tasks.assign(status=preview.tasks["status"].map(TASK_STATUSES.label))
         show_table(shown, key="handoff_tasks", file_name="handoff-tasks",
                    columns={"description": "Task", "due_date": st.column_config.DateColumn(
@@ -124,22 +125,24 @@ def render_handoff() -> None:
     except CrmError as error:
         st.error(markdown_text(str(error)), icon=":material/error:")
         return
-    st.subheader(f"What moves from {markdown_text(preview.from_user)} to "
-                 f"{markdown_text(preview.to_user)}", anchor=False)
+    st.subheader(markdown_text(f"What moves from {preview.from_user} to {preview.to_user}"),
+                 anchor=False)
     _show_preview(preview)
     if preview.is_empty:
-        st.info(f"{preview.from_user} owns no relationships and holds no team seats to hand "
-                "off.", icon=":material/check:")
+        st.info(markdown_text(f"{preview.from_user} owns no relationships and holds no team "
+                              "seats to hand off."), icon=":material/check:")
         return
     with st.form(f"{FORM}_form"):
         task, due = st.columns(2)
-        task.checkbox(f"Create a handover task for {preview.to_user}", key="handoff_task")
+        task.checkbox(markdown_text(f"Create a handover task for {preview.to_user}"),
+                      key="handoff_task")
         due.date_input("Due", value=date.today() + timedelta(days=7), key="handoff_due",
                        format="YYYY-MM-DD")
         field_error(FORM, "due_date")
         st.session_state[SHOWN] = preview.fingerprint
-        st.form_submit_button(f"Hand off {len(preview.stakeholders):,} relationship(s) to "
-                              f"{preview.to_user}", type="primary", on_click=_confirm,
+        st.form_submit_button(markdown_text(f"Hand off {len(preview.stakeholders):,} "
+                                            f"relationship(s) to {preview.to_user}"),
+                              type="primary", on_click=_confirm,
                               key="handoff_confirm",
                               args=(preview, subset))
         form_errors(FORM, {"due_date"})

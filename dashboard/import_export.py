@@ -146,7 +146,7 @@ def value_mapping(entity: str | None, unknown_stages: dict[str, str | None] | No
     try:
         return ValueMapping(stages=stages, roles=roles, **options)
     except ValidationError as error:
-        st.error(error.message)
+        st.error(markdown_text(error.message))
         return None
 
 

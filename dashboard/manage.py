@@ -11,6 +11,7 @@ import streamlit as st
 
 from crm_core.errors import CrmError, NotFound, ValidationError
 from crm_core.queries.lookups import user_options
+from crm_core.validation import record_id
 from dashboard.data import load, write
 from dashboard.format import markdown_text
 
@@ -29,8 +30,7 @@ def _remember_pick(param: str, key: str) -> None:
 
 def picked_id(param: str) -> int | None:
     """The record id the page's URL names (?stakeholder=42), None without a valid one."""
-    raw = st.query_params.get(param)
-    return int(raw) if raw and raw.strip().isdigit() and int(raw) > 0 else None
+    return record_id(st.query_params.get(param))
 
 
 def pick(param: str, search: Callable[..., pd.DataFrame], *, label: str, plural: str,
@@ -72,7 +72,7 @@ def load_record(query: Callable[..., Any], **filters: Any) -> Any:
     try:
         return load(query, **filters)
     except NotFound as error:
-        st.warning(str(error), icon=":material/search_off:")
+        st.warning(markdown_text(error), icon=":material/search_off:")
         return None
 
 
@@ -117,9 +117,10 @@ def form_errors(form: str, fields: Iterable[str]) -> None:
 
 def show_confirmation() -> None:
     """The confirmation of the last successful save, once, as one banner at the top of the page
-    (a toast as well would say it twice)."""
+    (a toast as well would say it twice). Confirmations quote names people typed: they are
+    shown as text, never as markdown."""
     if done := st.session_state.pop(DONE, None):
-        st.success(done, icon=":material/check_circle:")
+        st.success(markdown_text(done), icon=":material/check_circle:")
 
 
 # --- forms that remember what they showed ------------------------------------------------

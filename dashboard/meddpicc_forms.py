@@ -13,7 +13,7 @@ from crm_core.services.assignments import (
     assign_owner,
     link_stakeholder_to_opportunity,
 )
-from crm_core.services.scorecard import NOTE_MAX_LENGTH, record_scorecard_entry
+from crm_core.services.scorecard import NO_ENTRY, NOTE_MAX_LENGTH, record_scorecard_entry
 from crm_core.vocab import (
     MEDDPICC_ROLES,
     RECORDED_SCORECARD_ELEMENTS,
@@ -39,7 +39,7 @@ def _save_scorecard(opportunity_id: int, element: str) -> None:
            f"{SCORECARD_ELEMENTS.label(element)} saved.", opportunity_id=opportunity_id,
            element=element, status=st.session_state.meddpicc_scorecard_status,
            note=st.session_state.meddpicc_scorecard_note,
-           seen_updated_at=shown.get("updated_at"))
+           seen_updated_at=shown.get("updated_at") or (NO_ENTRY if shown else None))
 
 
 def scorecard_form(opportunity_id: int, scorecard: pd.DataFrame) -> None:

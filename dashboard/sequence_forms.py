@@ -43,7 +43,7 @@ def _create(context: tuple[str, int, str] | None) -> None:
     if context and state.get(f"{NEW}_context"):
         links.append((context[0], int(context[1])))
     if submit(NEW, sequence_services.create_sequence,
-              lambda s: f"Sequence '{markdown_text(s.description)}' created with "
+              lambda s: f"Sequence '{s.description}' created with "
                         f"{len(steps)} steps.",
               description=state[f"{NEW}_description"], due_date=state[f"{NEW}_due_date"],
               priority=state[f"{NEW}_priority"], links=links, steps=steps):

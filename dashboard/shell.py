@@ -6,13 +6,8 @@ import streamlit as st
 
 from crm_core.access import Actor
 from crm_core.vocab import ACCESS_ROLES
-from dashboard.auth import (
-    auth_configured,
-    is_signed_in,
-    served_locally,
-    sign_in_providers,
-    signed_in_email,
-)
+from dashboard.auth import auth_configured, is_signed_in, sign_in_providers, signed_in_email
+from dashboard.local_mode import served_locally
 
 APP_TITLE = "Relationship & MEDDPICC coverage"
 
@@ -27,12 +22,18 @@ def _render_gate() -> None:
     st.title(APP_TITLE)
     st.caption("Who owns each customer relationship, which buying roles each deal is missing, "
                "and what has to happen next.")
-    if not is_signed_in():
+    if not auth_configured():
+        st.error("This app answers only the person at this computer, in a browser tab that "
+                 "opened it directly (e.g. http://localhost:8501), not through another site, "
+                 "another address or a proxy. To serve it to others, turn on sign-in (see "
+                 "*Sign-in* in the README).", icon=":material/lock:")
+    elif not is_signed_in():
         _render_sign_in()
     elif signed_in_email() is None:
-        st.warning("Your sign-in provider did not share a verified email address, so this app "
-                   "cannot tell which access you have. Ask your admin to check the provider's "
-                   "settings (scope `email`).", icon=":material/lock:")
+        st.warning("Your sign-in provider did not share a verified email address this app can "
+                   "use, so it cannot tell which access you have. Ask your admin to check the "
+                   "provider's settings (scope `email`, the `email_verified` claim).",
+                   icon=":material/lock:")
         st.button("Sign out", on_click=st.logout, key="sign_out")
     else:
         _render_no_access()

@@ -1,30 +1,62 @@
 """First start: bring the database to the latest schema, and seed demo data into an empty one.
 
 Once per process and database URL. Demo data goes only into an empty database, and by default
-only into a SQLite file (the local demo): a new PostgreSQL production database is never filled
-with made-up customers unless CRM_SEED_DEMO=1 asks for it (CRM_SEED_DEMO=0: never seed).
+only into the default SQLite file data/crm.db (the local demo): a database named in
+CRM_DATABASE_URL is never filled with made-up customers unless CRM_SEED_DEMO=1 asks for it
+(CRM_SEED_DEMO=0: never seed). A SQLite file named there that does not exist is not created
+either (a typo must not start a new database) unless CRM_SEED_DEMO says what goes into it.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
-from crm_core.db import database_url, is_empty, is_sqlite, migrate_to_head, read_session
+from crm_core.db import (
+    database_url,
+    default_database_url,
+    is_empty,
+    migrate_to_head,
+    read_session,
+    sqlite_file,
+)
 from crm_core.errors import Conflict
 from dashboard.data import engine
 
 
-def should_seed_demo(url: str) -> bool:
-    """Whether an empty database at this URL gets the demo dataset (see CRM_SEED_DEMO)."""
+class MissingDatabase(Exception):
+    """CRM_DATABASE_URL names a SQLite file that does not exist."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"There is no database file at {path}.")
+        self.path = path
+
+
+def _seed_setting() -> bool | None:
     setting = os.environ.get("CRM_SEED_DEMO", "auto").strip().lower()
     if setting in ("1", "true", "yes", "on"):
         return True
     if setting in ("0", "false", "no", "off"):
         return False
-    return is_sqlite(url)
+    return None  # auto
+
+
+def should_seed_demo(url: str) -> bool:
+    """Whether an empty database at this URL gets the demo dataset (see CRM_SEED_DEMO)."""
+    setting = _seed_setting()
+    return url == default_database_url() if setting is None else setting
+
+
+def missing_named_file(url: str) -> Path | None:
+    """The SQLite file CRM_DATABASE_URL names when it does not exist and nobody asked for a
+    new database there (CRM_SEED_DEMO unset); None otherwise."""
+    path = sqlite_file(url)
+    if path is None or url == default_database_url() or _seed_setting() is not None:
+        return None
+    return None if path.exists() else path
 
 
 def _database_is_empty() -> bool:
@@ -49,5 +81,12 @@ def _prepared(url: str) -> bool:
 
 
 def ensure_database() -> None:
-    """Migrate (and on a first start seed) the configured database, once per process."""
-    _prepared(database_url())
+    """Migrate (and on a first start seed) the configured database, once per process.
+
+    Raises MissingDatabase for a named SQLite file that does not exist, and one of
+    crm_core.db.UNAVAILABLE_ERRORS when the database cannot be reached.
+    """
+    url = database_url()
+    if (missing := missing_named_file(url)) is not None:
+        raise MissingDatabase(missing)
+    _prepared(url)

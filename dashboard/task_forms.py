@@ -53,7 +53,7 @@ def _create(context: tuple[str, int, str] | None) -> None:
     links = _links_from(state.get(f"{NEW}_users", []), context,
                         state.get(f"{NEW}_context", False))
     if submit(NEW, task_services.create_task,
-              lambda t: f"Task '{markdown_text(t.description)}' created.",
+              lambda t: f"Task '{t.description}' created.",
               description=state[f"{NEW}_description"], due_date=state[f"{NEW}_due_date"],
               priority=state[f"{NEW}_priority"], next_step_type=state[f"{NEW}_next_step_type"],
               links=links):

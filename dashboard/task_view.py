@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from crm_core.errors import NotFound
 from crm_core.queries.detail_search import (
     search_companies,
     search_opportunities,
@@ -206,7 +207,11 @@ def sequence_view(*, preselected: int | None, today: date) -> int | None:
     if chosen is None:
         st.info("No sequence matches. Managers create sequences under 'New sequence'.")
         return None
-    progress = load(sequence_progress, sequence_id=chosen, today=today)
+    try:
+        progress = load(sequence_progress, sequence_id=chosen, today=today)
+    except NotFound as error:  # a link to a sequence that does not exist (any more)
+        st.warning(markdown_text(error), icon=":material/search_off:")
+        return None
     cols = st.columns(4)
     cols[0].metric("Steps done", f"{progress.steps_done} of {progress.steps_total}",
                    help="Cancelled steps count as finished in the progress bar.")

@@ -48,7 +48,7 @@ def _submit(form: str, service, success, **kwargs) -> bool:
 
 
 def _granted(grant) -> str:
-    return f"{markdown_text(grant.email)} now has {ACCESS_ROLES.label(grant.access_role)} access."
+    return f"{grant.email} now has {ACCESS_ROLES.label(grant.access_role)} access."
 
 
 def _grant() -> None:
@@ -70,12 +70,12 @@ def _revoke() -> None:
     if email is None:
         st.session_state.setdefault(ERRORS, {})["change"] = {"email": "Choose a person."}
         return
-    _submit("change", revoke_access, lambda _: f"{markdown_text(email)} no longer has access.",
+    _submit("change", revoke_access, lambda _: f"{email} no longer has access.",
             email=email)
 
 
 if done := st.session_state.pop(DONE, None):
-    st.success(done, icon=":material/check_circle:")
+    st.success(markdown_text(done), icon=":material/check_circle:")
 
 grants = load(access_grants)
 counts = grants["access_role"].value_counts()
@@ -116,7 +116,7 @@ with change_column, st.form("access_change_form"):
     _error("change", "form")
 
 st.subheader("Recent access changes")
-history = load(audit_events, entity_type="access_grant", limit=20).events
+history = load(audit_events, entity_type="access_grant", with_access_events=True, limit=20).events
 if history.empty:
     st.caption("No access changes yet.")
 else:

@@ -5,15 +5,22 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from crm_core.queries.audit_log import audit_actors, audit_events
+from crm_core.access import Permission
+from crm_core.queries.audit_log import ACCESS_EVENTS, audit_actors, audit_events
+from crm_core.validation import record_id
 from crm_core.vocab import ENTITY_TYPES
+from dashboard.auth import current_actor
 from dashboard.data import load, whole_list
 from dashboard.detail import DETAIL_SCRIPTS, pager, show_table
 
 PAGE_SIZE = 50
 OTHER_TYPES = {"task": "Task", "access_grant": "Access grant", "setting": "Setting",
                "import": "Import", "database": "Database"}
-TYPE_LABELS = {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}
+# Who got which access role is an admin's business.
+SEES_ACCESS = current_actor().can(Permission.ADMINISTER)
+TYPE_LABELS = {t: label for t, label in
+               {**{t.value: t.label for t in ENTITY_TYPES.terms}, **OTHER_TYPES}.items()
+               if SEES_ACCESS or t != ACCESS_EVENTS}
 
 
 def as_shown(events: pd.DataFrame) -> pd.DataFrame:
@@ -31,9 +38,9 @@ st.caption("Every change made through the app, newest first: who made it, when, 
 if (wanted := st.query_params.get("entity_type")) in TYPE_LABELS \
         and "history_entity_type" not in st.session_state:
     st.session_state.history_entity_type = wanted  # linked from a detail page
-if (raw := st.query_params.get("entity_id", "")).isdigit() \
+if (linked := record_id(st.query_params.get("entity_id"))) is not None \
         and "history_entity_id" not in st.session_state:
-    st.session_state.history_entity_id = raw
+    st.session_state.history_entity_id = str(linked)
 
 kind, record, who, when = st.columns([1, 1, 2, 2])
 entity_type = kind.selectbox("Record type", options=list(TYPE_LABELS), index=None,
@@ -46,16 +53,14 @@ period = when.date_input("Between", value=(date.today() - timedelta(days=30), da
                          key="history_period", format="YYYY-MM-DD",
                          help="Clear the dates to see all time")
 
-entity_id = None
-if entity_id_text.strip():
-    if entity_id_text.strip().isdigit():
-        entity_id = int(entity_id_text.strip())
-    else:
-        record.error("A record id is a whole number.", icon=":material/error:")
+entity_id = record_id(entity_id_text)
+if entity_id_text.strip() and entity_id is None:
+    record.error("A record id is a whole number from 1 to 2,147,483,647.",
+                 icon=":material/error:")
 since, until = (tuple(period) + (None, None))[:2] if period else (None, None)
 
 filters = {"entity_type": entity_type, "entity_id": entity_id, "actor_email": actor,
-           "since": since, "until": until or since}
+           "since": since, "until": until or since, "with_access_events": SEES_ACCESS}
 first = load(audit_events, **filters, limit=PAGE_SIZE)
 st.subheader(f"{first.total:,} change(s)", anchor=False)
 offset = pager(first.total, key="history_page", page_size=PAGE_SIZE)

@@ -26,6 +26,9 @@ from dashboard.import_export import (
 APPLY_MODES = {"all_or_nothing": "Write nothing if any row is rejected (all-or-nothing)",
                "valid_only": "Write the valid rows, skip the rejected ones"}
 DRY_RUN_KEY, RESULT_KEY = "import_dry_run_report", "import_result"
+# In the URL while an import is being applied: if the server stops meanwhile, the browser keeps
+# it, and the page it reconnects to can say what became of the import.
+RUNNING = "import_running"
 
 
 def _guess_entity(file_name: str, headers: tuple[str, ...]) -> int:
@@ -37,8 +40,9 @@ def _apply(current: str, **kwargs) -> None:
 
     def progress(done: int, total: int, message: str) -> None:
         bar.progress(min(done / total, 1.0) if total else 1.0,
-                     text=f"{message}: {done:,} of {total:,}")
+                     text=markdown_text(f"{message}: {done:,} of {total:,}"))
 
+    st.query_params[RUNNING] = kwargs["name"]
     try:
         result = write(import_data, on_progress=progress, **kwargs)
         st.session_state[RESULT_KEY] = (current, result)
@@ -47,11 +51,23 @@ def _apply(current: str, **kwargs) -> None:
     except CrmError as error:
         st.error(markdown_text(error))
         return
+    finally:
+        st.query_params.pop(RUNNING, None)
     st.rerun()
+
+
+def interrupted_import_notice() -> None:
+    """After a reconnect: the import this browser was applying when the server stopped."""
+    if (name := st.query_params.pop(RUNNING, None)) is not None:
+        st.warning(markdown_text(
+            f"The import of {name} did not finish: the server stopped while it was being "
+            "applied. Nothing of it was written (an import is written in one transaction, or "
+            "not at all). Upload the file and apply it again."), icon=":material/sync_problem:")
 
 
 def import_section() -> None:
     """Upload, mapping, dry run, apply."""
+    interrupted_import_notice()
     uploaded = st.file_uploader(
         "CSV file, or a ZIP of CSV files", type=["csv", "txt", "zip"], key="import_upload",
         help="Exports of Salesforce, HubSpot or a spreadsheet; comma or semicolon separated. "

@@ -7,6 +7,7 @@ from crm_core.queries.detail_search import search_stakeholders
 from crm_core.services.assignment_sets import set_stakeholder_owners
 from crm_core.services.assignments import replace_owner
 from dashboard.detail import link_to, show_table, yes_no_column
+from dashboard.format import markdown_text
 from dashboard.handoff_view import render_handoff
 from dashboard.manage import (
     field_error,
@@ -56,7 +57,7 @@ def render_owners(stakeholder_id: int) -> None:
     if data is None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
-    st.caption(f"{data.job_title or 'No job title'} at {data.company}")
+    st.caption(markdown_text(f"{data.job_title or 'No job title'} at {data.company}"))
     labels = user_labels()
     st.subheader(f"Relationship owners ({len(data.owners)})", anchor=False)
     show_table(data.owners, key="ownership_current", file_name=f"owners-{stakeholder_id}",
@@ -65,7 +66,7 @@ def render_owners(stakeholder_id: int) -> None:
                columns={"name": "Owner", "job_title": "Job title", "email": "Email",
                         "on_account_team": yes_no_column(
                             "On the account team",
-                            help=f"On the account team of {data.company}")})
+                            help=markdown_text(f"On the account team of {data.company}"))})
     edit, swap = st.columns(2)
     with edit, st.form(f"{OWNERS_FORM}_form"):
         st.markdown("**Set the owners**")

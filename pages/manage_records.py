@@ -15,6 +15,7 @@ from crm_core.vocab import ENTITY_TYPES
 from dashboard.auth import current_actor
 from dashboard.data import load
 from dashboard.detail import PLURALS, link_to
+from dashboard.format import markdown_text
 from dashboard.manage import form_errors, pick, set_error, show_confirmation, submit
 from dashboard.navigation import link_to_page
 from dashboard.record_forms import CREATED, create_form, edit_form
@@ -60,16 +61,18 @@ def render_delete(entity_id: int) -> None:
     st.dataframe({"What": list(impact), "How many": list(impact.values())}, hide_index=True)
     blocked = entity_type == "user" and impact.get("owned relationships", 0) > 0
     if blocked:
-        st.warning(f"{stored['name']} still owns {impact['owned relationships']} stakeholder "
-                   "relationship(s), so they cannot be deleted yet: hand them off to another "
-                   "user first, so no stakeholder is left without an owner by accident.",
+        st.warning(markdown_text(
+            f"{stored['name']} still owns {impact['owned relationships']} stakeholder "
+            "relationship(s), so they cannot be deleted yet: hand them off to another user "
+            "first, so no stakeholder is left without an owner by accident."),
                    icon=":material/block:")
         link_to_page("pages/manage_ownership.py", label="Hand off their relationships",
                      actor=current_actor(), icon=":material/swap_horiz:",
                      query_params={"from_user": str(entity_id)})
     form = f"records_delete_{entity_type}"
     with st.form(f"{form}_form"):
-        st.checkbox(f"I understand that this deletes {stored['name']} and what is listed above",
+        st.checkbox(markdown_text(f"I understand that this deletes {stored['name']} and what "
+                                  "is listed above"),
                     key="records_delete_confirm", disabled=blocked)
         st.form_submit_button(f"Delete {label}", type="primary", disabled=blocked,
                               key="records_delete_save",
@@ -92,4 +95,5 @@ else:
             else:
                 render_delete(picked)
         except NotFound as error:
-            st.warning(f"{error} Search for another {label}.", icon=":material/search_off:")
+            st.warning(markdown_text(f"{error} Search for another {label}."),
+                       icon=":material/search_off:")

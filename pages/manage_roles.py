@@ -10,6 +10,7 @@ from crm_core.services.assignment_sets import (
 )
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.detail import MONEY, link_to, show_table
+from dashboard.format import markdown_text
 from dashboard.manage import (
     field_error,
     form_errors,
@@ -52,7 +53,7 @@ def render(stakeholder_id: int) -> None:
     if data is None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
-    st.caption(f"{data.job_title or 'No job title'} at {data.company}")
+    st.caption(markdown_text(f"{data.job_title or 'No job title'} at {data.company}"))
     roles_column, links_column = st.columns(2)
     with roles_column, st.form(f"{ROLES_FORM}_form"):
         st.markdown("**MEDDPICC roles**")
@@ -68,7 +69,7 @@ def render(stakeholder_id: int) -> None:
     labels = {int(r.opportunity_id): deal_label(r.name, r.stage, r.value, r.expected_close_date)
               for r in options.itertuples()}
     with links_column, st.form(f"{LINKS_FORM}_form"):
-        st.markdown(f"**Opportunities** (of {data.company})")
+        st.markdown(f"**Opportunities** (of {markdown_text(data.company)})")
         show_values(LINKS_FORM, {"roles_opportunities": list(data.opportunity_ids)},
                     identity=stakeholder_id)
         st.multiselect("On the buying committee of", options=list(labels),

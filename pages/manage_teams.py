@@ -6,6 +6,7 @@ from crm_core.queries.assignment_sets import company_team, opportunity_team
 from crm_core.queries.detail_search import search_companies, search_opportunities
 from crm_core.services.assignment_sets import set_company_team, set_opportunity_team
 from dashboard.detail import link_to, show_table
+from dashboard.format import markdown_text
 from dashboard.manage import (
     field_error,
     form_errors,
@@ -81,7 +82,7 @@ def render_opportunity(opportunity_id: int) -> None:
     if team is None:
         return
     link_to("opportunity", team.opportunity_id, team.name, icon=":material/handshake:")
-    st.caption(f"Opportunity of {team.company}")
+    st.caption(markdown_text(f"Opportunity of {team.company}"))
     labels = user_labels()
     st.markdown("**Full team** (inherited members are edited on the company's account team)")
     show_table(team.members, key="teams_opportunity_members",

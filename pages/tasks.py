@@ -14,6 +14,7 @@ from crm_core.queries.task_details import user_id_for_email
 from crm_core.queries.task_rollups import completed_per_week, due_by_company, due_by_user
 from crm_core.queries.task_sequences import sequence_steps
 from crm_core.queries.tasks import task_counts, task_list_chunks, task_page
+from crm_core.validation import record_id
 from dashboard.auth import current_actor
 from dashboard.charting import show_chart
 from dashboard.charts.tasks import completed_per_week_chart, due_by_owner_chart
@@ -55,10 +56,10 @@ for figure, key, count in ((figures[0], "open_task", counts.open),
 
 # Only the open tab runs (a switch reruns the page): a cold render computes the list, not the
 # roll-ups behind the charts. /tasks?sequence=12 opens on that sequence.
-raw_sequence = st.query_params.get("sequence", "")
+linked_sequence = record_id(st.query_params.get("sequence"))
 list_tab, sequence_tab, chart_tab = st.tabs(
     ["Task list", "Sequences", "Charts"], key="tasks_tab", on_change="rerun",
-    default="Sequences" if raw_sequence.isdigit() else None)
+    default="Sequences" if linked_sequence else None)
 
 if list_tab.open:
     with list_tab:
@@ -110,8 +111,7 @@ if list_tab.open:
 
 if sequence_tab.open:
     with sequence_tab:
-        preselected = st.session_state.get(
-            SELECTED_SEQUENCE, int(raw_sequence) if raw_sequence.isdigit() else None)
+        preselected = st.session_state.get(SELECTED_SEQUENCE, linked_sequence)
         chosen = sequence_view(preselected=preselected, today=today)
         if can_edit:
             if chosen is not None:

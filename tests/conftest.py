@@ -101,6 +101,16 @@ def engine(db_url) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def postgres_engine(request, tmp_path) -> Iterator[Engine]:
+    """A fresh migrated PostgreSQL database only (for PostgreSQL-specific behaviour)."""
+    urls = fresh_database_url("postgresql", request, tmp_path)
+    engine = make_engine(next(urls))
+    yield engine
+    engine.dispose()
+    next(urls, None)
+
+
+@pytest.fixture
 def sqlite_engine(request, tmp_path) -> Iterator[Engine]:
     """A fresh migrated SQLite database only (for SQLite-specific behaviour)."""
     url = next(fresh_database_url("sqlite", request, tmp_path))

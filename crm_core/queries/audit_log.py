@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.models import AuditEvent
 
+ACCESS_EVENTS = "access_grant"  # the entity type of grants' audit events
 COLUMNS = ["id", "when", "who", "action", "entity_type", "entity_id", "summary", "changes"]
 # Keys of before/after that only repeat what the summary already says.
 _QUIET_KEYS = {"version", "created_at", "id"}
@@ -58,10 +59,16 @@ def describe_changes(before: dict | None, after: dict | None) -> str:
 def audit_events(session: Session, *, entity_type: str | None = None,
                  entity_id: int | None = None, actor_email: str | None = None,
                  since: date | datetime | None = None, until: date | datetime | None = None,
-                 limit: int | None = 50, offset: int = 0) -> AuditPage:
+                 with_access_events: bool = False, limit: int | None = 50,
+                 offset: int = 0) -> AuditPage:
     """Audit events matching the filters, newest first, one page of them (limit=None: all)
-    and the total."""
+    and the total.
+
+    Who got which access role is shown only `with_access_events` (to admins).
+    """
     conditions = []
+    if not with_access_events:
+        conditions.append(AuditEvent.entity_type.is_distinct_from(ACCESS_EVENTS))
     if entity_type:
         conditions.append(AuditEvent.entity_type == entity_type)
     if entity_id is not None:

@@ -14,6 +14,7 @@ from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Company, Opportunity, Stakeholder, User
+from crm_core.validation import search_text
 from crm_core.vocab import STAGES
 
 DEFAULT_LIMIT = 20
@@ -23,7 +24,7 @@ def _top_ids(session: Session, stmt: Select, *, text: str, name_column, searched
              browse_order, limit: int) -> list[int]:
     """Ids matching the text (names starting with it first, then by name), or, without text,
     the first `limit` in `browse_order`."""
-    text = text.strip()
+    text = search_text(text)
     if not text:
         return list(session.scalars(stmt.order_by(*browse_order).limit(limit)))
     starts = case((name_column.istartswith(text, autoescape=True), 0), else_=1)

@@ -18,6 +18,7 @@ from crm_core.errors import NotFound
 from crm_core.models import Task
 from crm_core.queries._task_sql import blocked_condition, is_overdue, is_unfinished
 from crm_core.queries.tasks import escape_like, task_rows
+from crm_core.validation import search_text
 from crm_core.vocab import UNFINISHED_TASK_STATUSES
 
 
@@ -95,9 +96,8 @@ def sequence_options(session: Session, *, search: str | None = None,
     picked = select(Task.id).where(Task.task_type == "sequence")
     if unfinished_only:   # a range of the partial index ix_tasks_unfinished (status, task_type)
         picked = picked.where(is_unfinished(Task))
-    if search and search.strip():
-        picked = picked.where(Task.description.ilike(f"%{escape_like(search.strip())}%",
-                                                     escape="\\"))
+    if search := search_text(search):
+        picked = picked.where(Task.description.ilike(f"%{escape_like(search)}%", escape="\\"))
     # The sequences first, then their steps counted: counting in the same SELECT would count
     # the steps of every matching sequence before the LIMIT applies (SQLite sorts after).
     picked = picked.order_by(Task.id.desc()).limit(limit).subquery("picked")

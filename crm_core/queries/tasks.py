@@ -46,6 +46,7 @@ from crm_core.queries._task_sql import (
     no_index,
     overdue_dates,
 )
+from crm_core.validation import search_text
 from crm_core.vocab import ENTITY_TYPES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
 SORTS = ("due", "newest")
@@ -118,7 +119,7 @@ class TaskFilters:
     def __post_init__(self):
         for name in ("statuses", "priorities", "due_windows", "next_step_types", "task_types"):
             object.__setattr__(self, name, _values(getattr(self, name)))
-        object.__setattr__(self, "search", (self.search or "").strip() or None)
+        object.__setattr__(self, "search", search_text(self.search) or None)
         for status in self.statuses:
             if status not in TASK_STATUSES:
                 raise ValueError(f"Unknown task status '{status}'.")

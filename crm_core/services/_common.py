@@ -29,6 +29,15 @@ def get_or_raise(session: Session, model: type[M], record_id: int, *,
     return record
 
 
+def lock_in_order(session: Session, model: type[Base], record_ids: Iterable[int]) -> None:
+    """Lock these records for update in id order (writers of several records then queue up
+    in one order instead of deadlocking); ids that are gone are skipped."""
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), 500):
+        session.execute(select(model.id).where(model.id.in_(ids[start:start + 500]))
+                        .order_by(model.id).with_for_update()).all()
+
+
 def check_not_stale(session: Session, record: Base, entity_type: str,
                     seen_version: int | None) -> None:
     """Refuse when the record changed since the form showed it (naming who changed what)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core import audit, validation
@@ -18,6 +18,7 @@ def grant_access(session: Session, *, actor: Actor, email: str, access_role: str
     email = validation.email(email)
     access_role = validation.choice(access_role, ACCESS_ROLES, field="access_role",
                                     label="Access role")
+    admins = _lock_admins(session)
     grant = session.get(AccessGrant, email, with_for_update=True)
     before = None if grant is None else {"access_role": grant.access_role}
     if grant is None:
@@ -25,7 +26,7 @@ def grant_access(session: Session, *, actor: Actor, email: str, access_role: str
         session.add(grant)
     else:
         if grant.access_role == "admin" and access_role != "admin":
-            _ensure_another_admin(session, email)
+            _ensure_another_admin(admins, email)
         grant.access_role = access_role
         grant.granted_by = actor.email
     session.flush()
@@ -39,11 +40,12 @@ def revoke_access(session: Session, *, actor: Actor, email: str) -> None:
     """Take an email's access away (the last admin cannot be removed)."""
     actor.require(Permission.ADMINISTER)
     email = validation.email(email)
+    admins = _lock_admins(session)
     grant = session.get(AccessGrant, email, with_for_update=True)
     if grant is None:
         raise NotFound(f"{email} has no access to revoke.")
     if grant.access_role == "admin":
-        _ensure_another_admin(session, email)
+        _ensure_another_admin(admins, email)
     session.delete(grant)
     session.flush()
     audit.record(session, actor, "access.revoked", "access_grant", None,
@@ -51,8 +53,17 @@ def revoke_access(session: Session, *, actor: Actor, email: str) -> None:
                  before={"email": email, "access_role": grant.access_role})
 
 
-def _ensure_another_admin(session: Session, email: str) -> None:
-    others = session.scalar(select(func.count()).where(AccessGrant.access_role == "admin",
-                                                      AccessGrant.email != email))
-    if not others:
+def _lock_admins(session: Session) -> list[str]:
+    """Lock every admin grant, in email order, and return their emails.
+
+    Two admins taking admin away from each other at once then run one after the other, and the
+    second sees that the first left only one admin.
+    """
+    return list(session.scalars(select(AccessGrant.email)
+                                .where(AccessGrant.access_role == "admin")
+                                .order_by(AccessGrant.email).with_for_update()))
+
+
+def _ensure_another_admin(admins: list[str], email: str) -> None:
+    if not [admin for admin in admins if admin != email]:
         raise Conflict(f"{email} is the last admin; grant admin to someone else first.")

@@ -3,6 +3,10 @@ link, a MEDDPICC role, an owner replaced by another (whole sets: assignment_sets
 
 Assignment rows are pure relationships with composite keys; adding one that exists already is
 a no-op (so a double click adds one row), and every real change is audited.
+
+Lock order: a change to a set (a stakeholder's owners, roles and deals, a company's or an
+opportunity's team) first locks the record the set belongs to, as the set forms do, so two
+writers of one set queue up instead of deadlocking on each other's rows.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def _remove_link(session: Session, actor: Actor, model: type, row: dict[str, obj
 def assign_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id: int) -> bool:
     """Make a user a relationship owner of a stakeholder. Returns False if they already were."""
     actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     user = get_or_raise(session, User, user_id)
     return _add_link(session, actor, StakeholderRelationshipOwner,
                      {"stakeholder_id": stakeholder_id, "user_id": user_id},
@@ -60,7 +64,7 @@ def link_stakeholder_to_opportunity(session: Session, *, actor: Actor, stakehold
                                     opportunity_id: int) -> bool:
     """Put a stakeholder on an opportunity's buying committee (same company only)."""
     actor.require(Permission.EDIT)
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     opportunity = get_or_raise(session, Opportunity, opportunity_id)
     if stakeholder.company_id != opportunity.company_id:
         raise ValidationError(f"{stakeholder.name} works at another company than the "
@@ -78,7 +82,7 @@ def add_meddpicc_role(session: Session, *, actor: Actor, stakeholder_id: int,
     actor.require(Permission.EDIT)
     role = validation.choice(meddpicc_role, MEDDPICC_ROLES, field="meddpicc_role",
                              label="MEDDPICC role")
-    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id)
+    stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     return _add_link(session, actor, StakeholderMeddpiccRole,
                      {"stakeholder_id": stakeholder_id, "meddpicc_role": role},
                      action="meddpicc_role.added", entity_type="stakeholder",

@@ -31,7 +31,7 @@ from crm_core.models import (
     TaskEntity,
     User,
 )
-from crm_core.services._common import get_or_raise
+from crm_core.services._common import get_or_raise, lock_in_order
 from crm_core.services._handoff_moves import (
     chunks,
     move_owners,
@@ -221,9 +221,16 @@ def hand_off(session: Session, *, actor: Actor, from_user_id: int, to_user_id: i
     actor.require(Permission.EDIT)
     due = validation.a_date(due_date, field="due_date", label="Due date")
     get_or_raise(session, User, from_user_id, for_update=True)  # one handoff of a user at a time
-    preview = preview_handoff(session, from_user_id=from_user_id, to_user_id=to_user_id,
-                              stakeholder_ids=stakeholder_ids,
-                              include_team_seats=include_team_seats)
+    only = None if stakeholder_ids is None else list(stakeholder_ids)
+    arguments = {"from_user_id": from_user_id, "to_user_id": to_user_id,
+                 "stakeholder_ids": only, "include_team_seats": include_team_seats}
+    moving = preview_handoff(session, **arguments)
+    # Lock the records whose sets change, as the single-record services do, then look again:
+    # nothing can change under the move any more.
+    lock_in_order(session, Stakeholder, moving.stakeholder_ids)
+    lock_in_order(session, Company, moving.account_seat_company_ids)
+    lock_in_order(session, Opportunity, moving.opportunity_seat_ids)
+    preview = preview_handoff(session, **arguments)
     if preview.fingerprint != seen_preview:
         raise Conflict(f"What {preview.from_user} hands off changed since the preview (now "
                        f"{len(preview.stakeholders)} stakeholder relationship(s), "

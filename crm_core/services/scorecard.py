@@ -19,14 +19,17 @@ from crm_core.vocab import (
 )
 
 NOTE_MAX_LENGTH = 500
+NO_ENTRY = "no entry"
+"""What a form passes as `seen_updated_at` when the element had not been recorded yet."""
 
 
 def record_scorecard_entry(session: Session, *, actor: Actor, opportunity_id: int, element: str,
                            status: str, note: str | None = "",
-                           seen_updated_at: datetime | None = None) -> ScorecardEntry:
+                           seen_updated_at: datetime | str | None = None) -> ScorecardEntry:
     """Record a manager's status and note for one of the six recorded MEDDPICC elements.
 
-    Refused when someone else changed that entry after `seen_updated_at` (what the form showed).
+    Refused when the entry is not what the form showed: `seen_updated_at` is the entry's
+    updated_at then, or NO_ENTRY when there was none (None: no check, for scripts).
     """
     actor.require(Permission.EDIT)
     element = validation.choice(element, SCORECARD_ELEMENTS, field="element",
@@ -45,7 +48,8 @@ def record_scorecard_entry(session: Session, *, actor: Actor, opportunity_id: in
         ScorecardEntry.opportunity_id == opportunity_id, ScorecardEntry.element == element)
         .with_for_update()).one_or_none()
     label = SCORECARD_ELEMENTS.label(element)
-    if entry is not None and seen_updated_at is not None and entry.updated_at != seen_updated_at:
+    seen = None if seen_updated_at == NO_ENTRY else seen_updated_at
+    if seen_updated_at is not None and entry is not None and entry.updated_at != seen:
         raise Conflict(f"{label} of '{opportunity.name}' was changed by {entry.updated_by} at "
                        f"{entry.updated_at:%Y-%m-%d %H:%M} UTC since you opened it (now "
                        f"{SCORECARD_STATUSES.label(entry.status)}). Reload to see it, then "

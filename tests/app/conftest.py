@@ -93,7 +93,8 @@ def app_as(open_app) -> Callable[..., AppTest]:
     """Open Home.py signed in as `role` (viewer / manager / admin), optionally on a page."""
 
     def _open_as(role: str, page: str | None = None, **query_params: str) -> AppTest:
-        user = {"is_logged_in": True, "email": ROLE_EMAILS[role], "name": role.title()}
+        user = {"is_logged_in": True, "email_verified": True,
+                "email": ROLE_EMAILS[role], "name": role.title()}
         return open_app(user=user, secrets=OIDC_SECRETS, page=page, **query_params)
 
     return _open_as

@@ -56,6 +56,12 @@ def read(url: str, query, **kwargs):
     return result
 
 
+def shown(markdown: str) -> str:
+    """What a person sees of markdown the app escaped (dashboard.format.markdown_text): the
+    text without its backslash escapes and invisible word joiners."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def texts(elements) -> list[str]:
-    """The text of AppTest elements (errors, successes...), markdown escapes removed."""
-    return [re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements]
+    """The text of AppTest elements (errors, successes...) as a person sees it."""
+    return [shown(str(e.value)) for e in elements]

@@ -25,13 +25,15 @@ def counts(url: str) -> tuple[int, int]:
 def open_home() -> AppTest:
     """Run Home.py once as a signed-in admin."""
     at = AppTest.from_file(HOME, default_timeout=APP_TIMEOUT)
-    at.user = {"is_logged_in": True, "email": "admin@example.com", "name": "Admin"}
+    at.user = {"is_logged_in": True, "email_verified": True,
+               "email": "admin@example.com", "name": "Admin"}
     return at.run()
 
 
 def test_the_first_start_on_a_new_database_creates_it_and_loads_the_demo(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'first-start.db'}"
     monkeypatch.setenv("CRM_DATABASE_URL", url)
+    monkeypatch.setenv("CRM_SEED_DEMO", "1")  # a named database gets the demo only when asked
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -44,6 +46,7 @@ def test_the_first_start_on_a_new_database_creates_it_and_loads_the_demo(tmp_pat
 def test_a_restart_does_not_seed_again(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'restart.db'}"
     monkeypatch.setenv("CRM_DATABASE_URL", url)
+    monkeypatch.setenv("CRM_SEED_DEMO", "1")
     st.cache_data.clear()
     st.cache_resource.clear()
     open_home()

@@ -56,4 +56,20 @@ def test_a_long_history_pages_by_fifty(app_as, app_db):
 def test_a_record_id_that_is_not_a_number_is_explained(app_as):
     at = app_as("viewer", PAGE)
     at.text_input(key="history_entity_id").input("abc").run()
-    assert texts(at.error) == ["A record id is a whole number."]
+    assert texts(at.error) == ["A record id is a whole number from 1 to 2,147,483,647."]
+
+
+def test_who_got_which_access_role_is_shown_to_admins_only(app_as, app_db):
+    from crm_core.services.access import grant_access
+
+    acme = id_of(app_db, "company", "Acme Corp")
+    as_colleague(app_db, update_company, company_id=acme, industry="Robotics")
+    as_colleague(app_db, grant_access, email="new.admin@example.com", access_role="admin")
+    viewer = app_as("viewer", PAGE)
+    assert texts(viewer.subheader) == ["1 change(s)"]
+    assert list(viewer.dataframe[0].value["summary"]) == ["Updated company 'Acme Corp'"]
+    assert "access_grant" not in viewer.selectbox(key="history_entity_type").options
+    admin = app_as("admin", PAGE)
+    assert texts(admin.subheader) == ["2 change(s)"]
+    assert list(admin.dataframe[0].value["summary"]) == [
+        "Granted admin to new.admin@example.com", "Updated company 'Acme Corp'"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app.manage_helpers import as_colleague, texts
+
 PAGE = "pages/meddpicc.py"
 
 
@@ -121,10 +123,30 @@ def test_a_stale_scorecard_form_is_refused_with_who_changed_it(app_as, app_db):
     engine.dispose()
     at.text_area(key="meddpicc_scorecard_note").input("My own view")
     next(b for b in at.button if b.label == "Save").click().run()
-    assert any("was changed by colleague@example" in e.value for e in at.error)
+    assert any("was changed by colleague@example.com" in e for e in texts(at.error))
     assert at.text_area(key="meddpicc_scorecard_note").value == "My own view"
     card = table_with(at, "status_label").set_index("label")
     assert card.loc["Metrics", "note"] == "Signed off"
+
+
+def test_a_form_opened_before_the_first_entry_is_refused_when_a_colleague_records_it(
+        app_as, app_db):
+    from crm_core.access import Actor
+    from crm_core.services.scorecard import record_scorecard_entry
+
+    at = app_as("manager", PAGE)
+    at.selectbox(key="meddpicc_scorecard_element").set_value("paper_process").run()
+    assert at.text_area(key="meddpicc_scorecard_note").value == ""   # nothing recorded yet
+    as_colleague(app_db, record_scorecard_entry, actor=Actor("colleague@example.com", "manager"),
+                 opportunity_id=1, element="paper_process", status="confirmed",
+                 note="Legal signed off")  # before we submit
+    at.text_area(key="meddpicc_scorecard_note").input("Not started")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert any("Paper process of 'Acme Platform' was changed by colleague@example.com" in e
+               for e in texts(at.error))
+    assert at.text_area(key="meddpicc_scorecard_note").value == "Not started"
+    card = table_with(at, "status_label").set_index("label")
+    assert card.loc["Paper process", "note"] == "Legal signed off"
 
 
 def test_the_gap_type_filter_narrows_every_figure(app_as):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.navigation import PAGES
+from tests.app.manage_helpers import texts
 
 PAGE = "pages/settings.py"
 
@@ -35,7 +36,7 @@ def test_an_admin_changes_the_grid_and_the_meddpicc_screen_follows(app_as):
     at.checkbox(key="required_solution_champion").uncheck()
     next(b for b in at.button if b.label == "Save").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Saved the required roles of Solution."]
+    assert texts(at.success) == ["Saved the required roles of Solution."]
     assert at.checkbox(key="required_solution_champion").value is False
     history = next(d.value for d in at.dataframe if "summary" in d.value.columns)
     assert history["summary"].iloc[0] == "Solution now requires Economic buyer"

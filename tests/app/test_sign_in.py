@@ -31,7 +31,8 @@ def test_each_configured_provider_gets_its_own_sign_in_button(open_app):
 
 
 def test_a_signed_in_email_without_a_grant_sees_only_the_ask_an_admin_page(open_app):
-    at = open_app(user={"is_logged_in": True, "email": "Newcomer@Example.com"},
+    at = open_app(user={"is_logged_in": True, "email_verified": True,
+                        "email": "Newcomer@Example.com"},
                   secrets=OIDC_SECRETS)
     assert not at.exception
     assert at.warning[0].value.startswith("You have no access to this app yet. Ask an admin")
@@ -52,14 +53,16 @@ def test_an_email_the_provider_marks_unverified_is_not_trusted(open_app):
 
 
 def test_a_granted_email_gets_its_access_role_whatever_its_case(open_app):
-    at = open_app(user={"is_logged_in": True, "email": "MANAGER@example.com", "name": "Max"},
+    at = open_app(user={"is_logged_in": True, "email_verified": True,
+                        "email": "MANAGER@example.com", "name": "Max"},
                   secrets=OIDC_SECRETS)
     assert at.sidebar.text[0].value == "Max\nManager access"
 
 
 def test_an_email_in_crm_admin_emails_is_admin_without_a_grant(open_app, monkeypatch):
     monkeypatch.setenv("CRM_ADMIN_EMAILS", "first.admin@example.com, other@example.com")
-    at = open_app(user={"is_logged_in": True, "email": "first.admin@example.com"},
+    at = open_app(user={"is_logged_in": True, "email_verified": True,
+                        "email": "first.admin@example.com"},
                   secrets=OIDC_SECRETS, page="pages/access.py")
     assert not at.exception
     assert at.title[0].value == "Access"
@@ -94,7 +97,7 @@ def test_without_sign_in_on_any_other_address_everyone_is_a_viewer_and_is_told_w
 
 @pytest.mark.parametrize("address", ["localhost", "127.0.0.1", "127.0.0.2", "::1", "[::1]"])
 def test_loopback_addresses_count_as_local(address):
-    from dashboard.auth import is_loopback
+    from dashboard.local_mode import is_loopback
 
     assert is_loopback(address)
 
@@ -102,6 +105,6 @@ def test_loopback_addresses_count_as_local(address):
 @pytest.mark.parametrize("address", ["", None, "0.0.0.0", "::", "10.0.0.5", "crm.example.com",
                                      "unix:///tmp/crm.sock"])
 def test_other_addresses_do_not_count_as_local(address):
-    from dashboard.auth import is_loopback
+    from dashboard.local_mode import is_loopback
 
     assert not is_loopback(address)

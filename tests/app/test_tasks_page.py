@@ -2,6 +2,7 @@
 
 from crm_core.db import make_engine, read_session
 from crm_core.models import Task
+from tests.app.manage_helpers import texts
 
 PAGE = "pages/tasks.py"
 
@@ -59,7 +60,7 @@ def test_a_manager_creates_a_task_and_completing_it_takes_it_off_the_open_list(a
     at.selectbox(key="task_new_priority").set_value("high")
     _button(at, "Create task").click().run()
     assert not at.exception
-    assert "Task 'Call Gus about the pilot' created." in [s.value for s in at.success]
+    assert "Task 'Call Gus about the pilot' created." in texts(at.success)
     tasks = list(_table(at)["Task"])
     assert tasks == ["Send pricing to Dana", "Book discovery call", "Call Gus about the pilot"]
     _select(at, 2)
@@ -82,7 +83,7 @@ def test_a_manager_completes_the_selected_tasks_together(app_as, app_db):
     _select(at, 0, 1)
     _button(at, "Complete 2 selected").click().run()
     assert not at.exception
-    assert "2 task(s) completed." in [s.value for s in at.success]
+    assert "2 task(s) completed." in texts(at.success)
     assert _table(at).empty
     engine = make_engine(app_db)
     with read_session(engine) as session:
@@ -147,7 +148,7 @@ def test_a_manager_reorders_the_steps_of_a_sequence(app_as, app_db):
         [ids["Signature"], ids["Kickoff"], ids["Contract"]])
     _button(at, "Apply order").click().run()
     assert not at.exception
-    assert "Steps reordered." in [s.value for s in at.success]
+    assert "Steps reordered." in texts(at.success)
     assert list(_steps_table(at)["Task"]) == ["Signature", "Kickoff",
                                                                   "Contract"]
 
@@ -167,7 +168,7 @@ def test_a_manager_forces_a_blocked_step_with_a_reason_and_it_is_audited(app_as,
     assert "Reason for forcing is required\\." in [e.value for e in at.error]
     at.text_input(key="task_act_reason").set_value("Signed early")
     _button(at, "Force complete").click().run()
-    assert "Task completed (forced)." in [s.value for s in at.success]
+    assert "Task completed (forced)." in texts(at.success)
     engine = make_engine(app_db)
     with read_session(engine) as session:
         event = session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
@@ -181,8 +182,9 @@ def test_a_task_description_is_shown_as_text_not_markdown(app_as):
     at.text_area(key="task_new_description").set_value("**Call** [Gus](https://evil.example)")
     _button(at, "Create task").click().run()
     _select(at, _row_of(at, "**Call** [Gus](https://evil.example)"))
-    assert at.subheader[0].value == ("Selected: \\*\\*Call\\*\\* \\[Gus\\]\\(https\\:"
+    assert at.subheader[0].value == ("Selected: \\*\\*Call\\*\\* \\[Gus\\]\\(https\\:\u2060"
                                      "//evil\\.example\\)")
+    assert texts(at.subheader) == ["Selected: **Call** [Gus](https://evil.example)"]
 
 
 def test_a_signed_in_user_sees_their_own_open_tasks_by_default(app_as, app_db):
@@ -209,12 +211,12 @@ def test_a_manager_edits_then_cancels_the_selected_task(app_as):
     at.selectbox(key="task_edit_priority").set_value("urgent")
     at.selectbox(key="task_edit_status").set_value("in_progress")
     _button(at, "Save changes").click().run()
-    assert "Task saved." in [s.value for s in at.success]
+    assert "Task saved." in texts(at.success)
     row = _table(at).iloc[_row_of(at, "Book discovery call")]
     assert (row["Priority"], row["Status"]) == ("Urgent", "In progress")
     _select(at, _row_of(at, "Book discovery call"))
     _button(at, "Cancel task").click().run()
-    assert "Task cancelled." in [s.value for s in at.success]
+    assert "Task cancelled." in texts(at.success)
     assert list(_table(at)["Task"]) == ["Send pricing to Dana"]
 
 
@@ -227,13 +229,13 @@ def test_a_manager_links_the_selected_task_to_a_company_and_unlinks_it(app_as):
     assert picker.options == ["Globex · Retail"]
     picker.select_index(0).run()
     _button(at, "Link to company Globex").click().run()
-    assert "Link added." in [s.value for s in at.success]
+    assert "Link added." in texts(at.success)
     row = _table(at).iloc[_row_of(at, "Book discovery call")]
     assert row["Linked to"] == "Company: Globex; Opportunity: Globex Pilot; User: Bob Baker"
     _select(at, _row_of(at, "Book discovery call"))
     next(b for b in at.button if b.key and b.key.startswith("task_links_remove_company")
          ).click().run()
-    assert "Link removed." in [s.value for s in at.success]
+    assert "Link removed." in texts(at.success)
     row = _table(at).iloc[_row_of(at, "Book discovery call")]
     assert row["Linked to"] == "Opportunity: Globex Pilot; User: Bob Baker"
 

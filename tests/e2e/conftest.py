@@ -1,4 +1,5 @@
-"""Browser end-to-end harness: `streamlit run Home.py` on a free port against a temporary
+"""Browser end-to-end harness: `streamlit run app.py` (Home.py with the response headers of
+production) on a free port against a temporary
 SQLite database holding the known dataset, driven by Debian's Chromium through Playwright.
 
 Without [auth] configured and served on 127.0.0.1, the browser is the local admin.
@@ -12,10 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bench.serve import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, wait_for_health
 from crm_core.db import make_engine, write_session
@@ -32,7 +34,7 @@ SERVER_LOGS: dict[str, Path] = {}  # base URL -> that server's log (tracebacks e
 def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None = None,
                     cwd: Path = ROOT, secrets: str = "",
                     port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run Home.py` on a free loopback port; return (process, base URL).
+    """Start `streamlit run app.py` on a free loopback port; return (process, base URL).
 
     `secrets` is the whole secrets.toml of this server (default: none, so sign-in is off and
     a developer's own .streamlit/secrets.toml is never read). The project's
@@ -46,7 +48,7 @@ def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None
     env.update(extra_env or {})
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets_path)],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -60,14 +62,24 @@ def start_streamlit(database_url: str, log_path: Path, *, extra_env: dict | None
     return process, base_url
 
 
-def _serve_known_dataset(folder: Path, template: str) -> Iterator[str]:
+def known_dataset_url(folder: Path, template: str,
+                      add: Callable[[Session], object] | None = None) -> str:
+    """The URL of a new SQLite file in `folder` holding the known dataset (and what `add`
+    writes in the same transaction)."""
     db_path = folder / "crm.db"
     shutil.copy(template, db_path)
     url = f"sqlite:///{db_path}"
     engine = make_engine(url)
     with write_session(engine) as session:
         build_known_dataset(session)
+        if add is not None:
+            add(session)
     engine.dispose()
+    return url
+
+
+def _serve_known_dataset(folder: Path, template: str) -> Iterator[str]:
+    url = known_dataset_url(folder, template)
     process, base_url = start_streamlit(url, folder / "streamlit.log")
     yield base_url
     process.terminate()

@@ -96,6 +96,26 @@ def test_only_an_admin_export_holds_the_access_grants(source):
     assert "access_grants.csv" in names and "access_grants.csv" not in viewer_names
 
 
+def test_only_an_admin_export_holds_the_audit_events_of_access_grants(source):
+    from crm_core.services.access import grant_access
+
+    with write_session(source) as session:
+        grant_access(session, actor=ADMIN, email="new.admin@example.com", access_role="admin")
+        session.add(AuditEvent(actor_email="ann@ourco.example", actor_role="manager",
+                               action="company.updated", entity_type="company", entity_id=1,
+                               summary="Updated company 'Acme Corp'"))
+
+    def summaries(actor) -> list[str]:
+        with read_session(source) as session:
+            archive = zipfile.ZipFile(io.BytesIO(export_zip(session, actor=actor)))
+        rows = csv.DictReader(io.StringIO(archive.read("audit_events.csv").decode()))
+        return [row["summary"] for row in rows]
+
+    assert summaries(ADMIN) == ["Granted admin to new.admin@example.com",
+                                "Updated company 'Acme Corp'"]
+    assert summaries(VIEWER) == summaries(MANAGER) == ["Updated company 'Acme Corp'"]
+
+
 def test_export_then_import_into_an_empty_database_gives_identical_tables(source, empty_engine):
     with read_session(source) as session:
         data = export_zip(session, actor=ADMIN)

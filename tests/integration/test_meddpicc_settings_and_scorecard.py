@@ -11,7 +11,7 @@ from crm_core.integrity import integrity_problems
 from crm_core.models import AuditEvent
 from crm_core.queries.meddpicc import gap_summary, opportunity_gaps, opportunity_scorecard
 from crm_core.queries.settings import required_roles
-from crm_core.services.scorecard import record_scorecard_entry
+from crm_core.services.scorecard import NO_ENTRY, record_scorecard_entry
 from crm_core.services.settings import set_required_roles, update_required_roles
 from tests.factories import ADMIN, MANAGER, VIEWER
 from tests.integration.meddpicc_dataset import build_gap_world
@@ -138,6 +138,22 @@ def test_a_bad_status_is_refused_naming_the_field(engine, world):
         record_scorecard_entry(session, actor=MANAGER, opportunity_id=world["Missing"],
                                element="competition", status="maybe", note="")
     assert error.value.field == "status"
+
+
+def test_a_form_that_saw_no_entry_is_refused_when_someone_recorded_it_meanwhile(engine, world):
+    def save_from_a_form_that_saw_nothing(actor, status: str, note: str) -> None:
+        with write_session(engine) as session:
+            record_scorecard_entry(session, actor=actor, opportunity_id=world["Missing"],
+                                   element="paper_process", status=status, note=note,
+                                   seen_updated_at=NO_ENTRY)
+
+    save_from_a_form_that_saw_nothing(OTHER_MANAGER, "confirmed", "Signed")
+    with pytest.raises(Conflict) as error:
+        save_from_a_form_that_saw_nothing(MANAGER, "unknown", "")
+    assert "other@example.com" in str(error.value)
+    with read_session(engine) as session:
+        card = opportunity_scorecard(session, opportunity_id=world["Missing"])
+        assert card.set_index("element").loc["paper_process", "note"] == "Signed"
 
 
 def test_a_stale_form_is_refused_when_someone_else_changed_the_entry(engine, world):

@@ -35,3 +35,7 @@ def test_viewers_see_a_generic_error_box_and_no_developer_toolbar():
 
 def test_the_secrets_file_is_git_ignored():
     assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_only_this_computers_names_may_open_the_app_by_default():
+    assert CONFIG["server"]["allowedHosts"] == ["localhost", "127.0.0.1", "::1"]

@@ -70,6 +70,23 @@ def test_bad_websites_are_refused(raw):
         validation.url(raw)
 
 
+@pytest.mark.parametrize("raw", ["https://trusted.example@evil.example/phish",
+                                 "https://trusted.example@evil/phish", "https://a:b@evil.example",
+                                 "trusted.example@evil.example",
+                                 "https://evil.example\\@trusted.example"])
+def test_a_website_with_a_user_before_the_host_is_refused(raw):
+    with pytest.raises(ValidationError, match="names a user before '@'"):
+        validation.url(raw)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("12", 12), (" 7 ", 7), ("2147483647", 2147483647), ("2147483648", None),
+    ("99999999999999999999", None), ("²", None), ("١٢", None), ("0", None), ("-1", None),
+    ("1.5", None), ("1\x00", None), ("", None), (None, None), (12, 12), (3.0, 3)])
+def test_an_id_is_plain_digits_within_the_database_range(raw, expected):
+    assert validation.record_id(raw) == expected
+
+
 def test_a_stage_is_found_by_value_or_label_in_any_case():
     assert validation.choice("Closed won", STAGES, field="stage", label="Stage") == "closed_won"
     assert validation.choice("PROPOSAL", STAGES, field="stage", label="Stage") == "proposal"
