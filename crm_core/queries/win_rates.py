@@ -119,7 +119,7 @@ def closed_deal_groups(session: Session, *, today: date):
                       .label("has_buyer"),
                       day_number(_economic_buyer_touch(facts.c.opportunity_id,
                                                        facts.c.close_day)).label("touch_day"))
-               .subquery("closed_touches"))
+               .offset(0).subquery("closed_touches"))  # OFFSET 0: each touch looked up once
     threshold = stale_after_days(session)
     return select(
         touched.c.won,
