@@ -18,6 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from crm_core import glossary
 from crm_core.models import (
     StakeholderMeddpiccRole,
     StakeholderOpportunity,
@@ -32,19 +33,23 @@ from crm_core.vocab import CLOSED_STAGES, Term, Vocabulary
 MIN_WON = MIN_LOST = 30
 Z_95 = 1.959963984540054  # the standard normal quantile of 97.5%
 
+# Each comparison's label is its glossary name; `doc` holds the glossary key.
 COMPARISONS = Vocabulary("comparison", [
-    Term("linked_stakeholders", "Linked stakeholders", "linked_stakeholders"),
-    Term("roles_owned", "Required roles owned by the deal team", "roles_owned_by_deal_team"),
-    Term("single_threaded", "Single-threaded", "single_threaded"),
-    Term("economic_buyer", "Economic buyer's owner at close", "economic_buyer_freshness"),
-])
-# Each comparison's groups in display order (value -> label).
+    Term(value, glossary.name(key), key) for value, key in (
+        ("linked_stakeholders", "linked_stakeholders"),
+        ("roles_owned", "roles_owned_by_deal_team"),
+        ("single_threaded", "single_threaded"),
+        ("economic_buyer", "economic_buyer_freshness"))])
+# Each comparison's groups in display order (value -> label), in the glossary's words.
 GROUPS: dict[str, dict[str, str]] = {
     "linked_stakeholders": {"0": "None", "1": "1", "2": "2", "3": "3", "4+": "4 or more"},
     "roles_owned": {"yes": "All owned", "no": "Not all owned"},
-    "single_threaded": {"yes": "Single-threaded", "no": "Multi-threaded"},
-    "economic_buyer": {"fresh": "Fresh at close", "stale": "Stale at close",
-                       "never_touched": "Never touched", "none": "No owned economic buyer"},
+    "single_threaded": {"yes": glossary.name("single_threaded"),
+                        "no": f"Not {glossary.name('single_threaded').lower()}"},
+    "economic_buyer": {"fresh": f"{glossary.name('fresh')} at close",
+                       "stale": f"{glossary.name('stale')} at close",
+                       "never_touched": glossary.name("never_touched"),
+                       "none": "No owned economic buyer"},
 }
 
 
