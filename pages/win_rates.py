@@ -16,7 +16,8 @@ from dashboard.format import percent
 st.title("What coverage is worth here")
 current_actor()  # the sign-in gate and routing come first, before anything is shown
 caveat = term("association_not_cause")
-st.info(f"{caveat.definition} {caveat.rule}", icon=":material/info:")
+# Our own fixed words (never people's input), so markdown is safe here.
+st.info(f"**{caveat.name}.** {caveat.definition} {caveat.rule}", icon=":material/info:")
 
 frame = load(win_rates, today=date.today())
 # Every closed deal is in exactly one group of each comparison: the first one's total is all.
@@ -29,8 +30,8 @@ st.caption(f"{won + lost:,} closed deals: {won:,} won and {lost:,} lost. A group
 for comparison in COMPARISONS:
     rows = frame[frame["comparison"] == comparison]
     label = COMPARISONS.label(comparison)
-    st.subheader(label, anchor=False, help=help_text(COMPARISONS.terms[
-        COMPARISONS.position(comparison)].doc))
+    glossary_key = COMPARISONS.terms[COMPARISONS.position(comparison)].doc
+    st.subheader(label, anchor=False, help=help_text(glossary_key))
     drawn = rows[rows["drawn"]]
     if drawn.empty:
         st.caption("Nothing drawn: no group has enough closed deals to compare.")

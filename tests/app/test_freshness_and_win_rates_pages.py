@@ -60,6 +60,7 @@ def test_with_few_closed_deals_nothing_is_drawn_and_each_group_says_why(app_as):
     at = app_as("viewer", PAGE)
     assert not at.exception
     assert at.title[0].value == "What coverage is worth here"
+    assert at.info[0].value.startswith("**Association, not cause.**")
     assert "not what causes a win" in at.info[0].value
     assert [h.value for h in at.subheader] == [
         "Linked stakeholders", "Required roles owned by the deal team", "Single-threaded",
