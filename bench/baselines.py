@@ -27,6 +27,8 @@ from crm_core.queries import (
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
 _OPEN = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
+# Owners who have departed own nothing any more in the coverage figures.
+_STILL_HERE = "user_id NOT IN (SELECT id FROM users WHERE departed_on IS NOT NULL)"
 _UNFINISHED = ", ".join(f"'{status}'" for status in UNFINISHED_TASK_STATUSES)
 # The task page's candidates: the first 50 of each status, with and without a due date, each
 # read in the order of the (status, due_date) index.
@@ -52,7 +54,8 @@ HAND_SQL: dict[str, str] = {
     # counts, open pipeline and open opportunities, most orphans first.
     "coverage per company": f"""
         WITH owners AS (SELECT stakeholder_id, count(*) AS n
-                        FROM stakeholder_relationship_owners GROUP BY stakeholder_id),
+                        FROM stakeholder_relationship_owners WHERE {_STILL_HERE}
+                        GROUP BY stakeholder_id),
         per_company AS (
           SELECT s.company_id, count(*) AS stakeholders, count(o.stakeholder_id) AS owned,
                  sum(CASE WHEN o.n = 1 THEN 1 ELSE 0 END) AS single_owner,
@@ -68,11 +71,11 @@ HAND_SQL: dict[str, str] = {
         FROM per_company p JOIN companies c ON c.id = p.company_id
         LEFT JOIN pipeline q ON q.company_id = c.id
         ORDER BY p.stakeholders - p.owned DESC, coalesce(q.open_pipeline, 0) DESC, c.name, c.id""",
-    "overall coverage": """
+    "overall coverage": f"""
         SELECT (SELECT count(*) FROM stakeholders) AS stakeholders, count(*) AS owned,
                sum(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS single_owner
         FROM (SELECT stakeholder_id, count(*) AS n FROM stakeholder_relationship_owners
-              GROUP BY stakeholder_id) owners""",
+              WHERE {_STILL_HERE} GROUP BY stakeholder_id) owners""",
     # The whole figure: owned, sole owner of (owned minus ownerships of stakeholders with
     # several owners, the few), companies touched, open opportunities and pipeline (each deal
     # once per owner). Ownerships walked per user through (user_id, stakeholder_id) with the
@@ -124,10 +127,11 @@ HAND_SQL: dict[str, str] = {
         holdings AS MATERIALIZED (
           SELECT so.opportunity_id, f.roles,
             CASE WHEN NOT EXISTS (SELECT 1 FROM stakeholder_relationship_owners o
-                                  WHERE o.stakeholder_id = so.stakeholder_id) THEN 1
+                                  WHERE o.stakeholder_id = so.stakeholder_id
+                                    AND o.{_STILL_HERE}) THEN 1
                  WHEN EXISTS (
                    SELECT 1 FROM stakeholder_relationship_owners o
-                   WHERE o.stakeholder_id = so.stakeholder_id
+                   WHERE o.stakeholder_id = so.stakeholder_id AND o.{_STILL_HERE}
                      AND (EXISTS (SELECT 1 FROM company_account_teams c
                                   WHERE c.company_id = op.company_id AND c.user_id = o.user_id)
                           OR EXISTS (SELECT 1 FROM opportunity_account_teams t
@@ -254,8 +258,9 @@ def naive_coverage_per_company(session: Session) -> pd.DataFrame:
                                        .options(selectinload(Stakeholder.owners))):
         row = counts[stakeholder.company_id]
         row[0] += 1
-        row[1] += bool(stakeholder.owners)
-        row[2] += len(stakeholder.owners) == 1
+        owners = [u for u in stakeholder.owners if u.departed_on is None]
+        row[1] += bool(owners)
+        row[2] += len(owners) == 1
     return pd.DataFrame([(c, *v) for c, v in counts.items()],
                         columns=["company_id", "stakeholders", "owned", "single_owner"])
 
@@ -284,7 +289,7 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
             level = 0
             for stakeholder in opportunity.stakeholders:
                 if any(r.meddpicc_role == role for r in stakeholder.roles):
-                    owners = {u.id for u in stakeholder.owners}
+                    owners = {u.id for u in stakeholder.owners if u.departed_on is None}
                     level = max(level, 4 if owners & team else 2 if owners else 1)
             cells[role] = level
         owned = sum(1 for c in cells.values() if c == 4)

@@ -48,8 +48,10 @@ def _detail_ids(url: str) -> dict[str, int]:
     return {key: ids[key] for key in DETAIL_PARAMS.values()}
 
 
-def render_pages(url: str, *, runs: int, scripts: list[str] | None = None) -> dict:
-    """Cold and cached-rerun render times of each page (ms, medians) and peak memory (MB)."""
+def render_pages(url: str, *, runs: int, scripts: list[str] | None = None,
+                 scope: str | None = None) -> dict:
+    """Cold and cached-rerun render times of each page (ms, medians) and peak memory (MB);
+    the dashboards in `scope` ('team:12') when given."""
     os.environ["CRM_DATABASE_URL"] = url
     os.environ["CRM_ADMIN_EMAILS"] = BENCH_ADMIN
     import streamlit as st
@@ -83,6 +85,8 @@ def render_pages(url: str, *, runs: int, scripts: list[str] | None = None) -> di
             at.run()
             if spec.script in DETAIL_PARAMS:
                 at.query_params["id"] = str(ids[DETAIL_PARAMS[spec.script]])
+            if scope:
+                at.query_params["scope"] = scope
             at.switch_page(spec.script)
             st.cache_data.clear()  # cold: nothing this page reads is cached yet
             started = time.perf_counter()
@@ -111,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="renders per page (median)")
     parser.add_argument("--out", required=True, help="JSON file to write")
     parser.add_argument("--page", action="append", help="only this page script (repeatable)")
+    parser.add_argument("--scope", help="the dashboards' scope, e.g. team:12")
     args = parser.parse_args(argv)
-    result = render_pages(args.url, runs=args.runs, scripts=args.page)
+    result = render_pages(args.url, runs=args.runs, scripts=args.page, scope=args.scope)
     Path(args.out).write_text(json.dumps(result, indent=2))
     return 0
 

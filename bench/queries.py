@@ -18,12 +18,19 @@ from sqlalchemy import Engine, text
 
 import crm_core.queries
 from bench.baselines import FIGURE_PARAMS, HAND_PARAMS, comparisons, hand_sql
+from bench.scoped import (
+    SCOPED_HAND_PARAMS,
+    SCOPED_PARAMS,
+    sample_team,
+    scoped_comparisons,
+    scoped_hand_sql,
+)
 from crm_core.db import read_session
 from crm_core.queries._task_sql import DUE_SOON_DAYS
 from crm_core.queries.settings import DEFAULT_STALE_AFTER_DAYS
 
 # Functions with a session that are helpers of other queries, not a question a screen asks.
-NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email",
+NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email", "departed_on_for_email",
                       # a download's whole list, chunk by chunk (a generator)
                       "task_list_chunks"}
 # Optional arguments a query needs one of anyway (its screen always passes it).
@@ -74,6 +81,9 @@ def sample_ids(engine: Engine) -> dict[str, Any]:
     ids["fresh_since"] = datetime.combine(
         ids["today"] - timedelta(days=DEFAULT_STALE_AFTER_DAYS), datetime.min.time())
     ids["text"] = ids["search"] = "an"
+    ids["manager_id"] = sample_team(engine)
+    if ids["manager_id"] is not None:  # a database without a reporting line has no team scope
+        ids["scope"] = f"team:{ids['manager_id']}"
     return ids
 
 
@@ -222,15 +232,32 @@ def compare_figures(engine: Engine, ids: dict[str, Any], *, runs: int,
             calls["naive"] = _in_session(engine, comparison.naive)
         timed = time_side_by_side(comparison.figure, calls, runs=runs,
                                   cold={"naive": naive_runs})
-        ours, hand, naive = timed["ours"], timed["hand"], timed.get("naive")
-        rows.append({
-            "figure": comparison.figure,
+        rows.append(_row(comparison.figure, timed))
+    if "scope" in ids:
+        rows += compare_scoped_figures(engine, ids, runs=runs)
+    return rows
+
+
+def compare_scoped_figures(engine: Engine, ids: dict[str, Any], *, runs: int) -> list[dict]:
+    """Ours vs the hand-written statement for the figures of one manager's team."""
+    rows = []
+    for comparison in scoped_comparisons():
+        calls = {"ours": _in_session(engine, comparison.ours, **{
+                     p: ids[p] for p in SCOPED_PARAMS[comparison.figure]}),
+                 "hand": _in_session(engine, scoped_hand_sql, figure=comparison.figure, **{
+                     p: ids[p] for p in SCOPED_HAND_PARAMS[comparison.figure]})}
+        rows.append(_row(comparison.figure, time_side_by_side(
+            comparison.figure, calls, runs=runs, cold={})))
+    return rows
+
+
+def _row(figure: str, timed: dict[str, Timing]) -> dict:
+    ours, hand, naive = timed["ours"], timed["hand"], timed.get("naive")
+    return {"figure": figure,
             "ours": asdict(ours), "hand_sql": asdict(hand),
             "naive_orm": asdict(naive) if naive else None,
             "ours_vs_hand": _ratio(ours.median_ms, hand.median_ms),
-            "naive_vs_ours": _ratio(naive.median_ms if naive else None, ours.median_ms),
-        })
-    return rows
+            "naive_vs_ours": _ratio(naive.median_ms if naive else None, ours.median_ms)}
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:

@@ -25,8 +25,8 @@ class Entry:
         return f"{self.definition} {self.rule}"
 
 
-GROUPS = ("Relationships", "Freshness", "Teams", "Deals", "MEDDPICC", "What coverage is worth",
-          "Stakeholder roles", "Tasks", "Import")
+GROUPS = ("Relationships", "Freshness", "Teams", "Organisation", "Deals", "MEDDPICC",
+          "What coverage is worth", "Stakeholder roles", "Tasks", "Import")
 
 _OPEN_STAGE_NAMES = ", ".join(STAGES.label(s).lower() for s in OPEN_STAGES)
 
@@ -51,9 +51,11 @@ ENTRIES: tuple[Entry, ...] = (
        "A user on our side who owns the relationship with a stakeholder.",
        "A stakeholder may have any number of owners.", "Relationships"),
     _E("owned", "Owned", "Share of stakeholders with at least one relationship owner.",
-       "Owned stakeholders ÷ all stakeholders under the filters.", "Relationships"),
+       "Owned stakeholders ÷ all stakeholders under the filters; only owners who have not "
+       "departed count.", "Relationships"),
     _E("orphaned", "Orphaned", "A stakeholder nobody on our side owns.",
-       "No relationship owner at all.", "Relationships"),
+       "No relationship owner still here: owners who departed own nothing (see orphaned, owner "
+       "departed).", "Relationships"),
     _E("single_owner", "Single owner",
        "A stakeholder with exactly one relationship owner.",
        "The relationship leaves if that one person does.", "Relationships"),
@@ -224,6 +226,38 @@ ENTRIES: tuple[Entry, ...] = (
        "The figures describe this organisation's own closed deals, not what causes a win.",
        "Bigger deals may draw more stakeholders and more care; a difference between groups is "
        "a reason to look closer, not proof.", "What coverage is worth"),
+    # Organisation
+    _E("scope", "Scope", "What a dashboard shows: the whole organisation, a region, a "
+       "manager's team or one person.",
+       "The companies where someone in scope sits on the account team, the deals whose full "
+       "team includes someone in scope, the tasks linked to someone in scope; never only what "
+       "people in scope own, which would hide the orphans a leader must see.", "Organisation"),
+    _E("organisation", "Whole organisation", "Everyone: no scope narrows the figures.",
+       "Every company, deal and task, with or without a team.", "Organisation"),
+    _E("region", "Region", "A sales region or territory.",
+       "Each user belongs to at most one; admins keep the list.", "Organisation"),
+    _E("manager", "Manager", "The user someone reports to.",
+       "At most one per user; a reporting line never goes round in a circle.", "Organisation"),
+    _E("team", "Team", "A manager and everyone who reports to them.",
+       "Directly or through others, at any depth; the manager is part of their own team.",
+       "Organisation"),
+    _E("my_team", "My team", "The team of the signed-in user.",
+       "Where the dashboards start for someone people report to.", "Organisation"),
+    _E("person", "Person", "One user alone as a scope.",
+       "The companies, deals and tasks of that user.", "Organisation"),
+    _E("direct_report", "Direct report", "A user whose manager is this user.",
+       "One level down only; their own reports are in their team.", "Organisation"),
+    _E("departed", "Departed", "A user who has left, with the date.",
+       "Keeps their history (ownerships, seats, tasks), cannot sign in, and is never offered "
+       "as a new owner, team member or manager.", "Organisation"),
+    _E("orphaned_owner_departed", "Orphaned (owner departed)",
+       "A stakeholder who had owners, all of whom have departed.",
+       "Counted among the orphaned, shown apart from those nobody owns at all.",
+       "Organisation"),
+    _E("team_comparison", "Team comparison",
+       "The teams of a manager's direct reports side by side.",
+       "Per team: people, stakeholders, owned share, orphaned, open deals, value at risk and "
+       "overdue tasks, each in that team's scope.", "Organisation"),
     # Tasks
     _E("open_task", "Open", "Tasks and steps not finished yet.",
        "Status open or in progress; sequences are counted through their steps.", "Tasks"),

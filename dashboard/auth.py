@@ -17,6 +17,7 @@ import streamlit as st
 from crm_core.access import Actor
 from crm_core.db import read_session
 from crm_core.queries.access import access_role_for
+from crm_core.queries.people import departed_on_for_email
 from crm_core.validation import EMAIL_RE
 from dashboard.local_mode import is_local_operator, served_locally
 
@@ -98,10 +99,11 @@ def resolve_actor() -> Actor | None:
         if email is None:
             return None
         name = str(st.user.get("name") or email)
-        if email in bootstrap_admins():
-            return Actor(email=email, role="admin", name=name)
         with read_session(engine()) as session:
-            role = access_role_for(session, email)
+            # A user who has departed no longer signs in, whatever access they were granted.
+            if departed_on_for_email(session, email=email) is not None:
+                return None
+            role = "admin" if email in bootstrap_admins() else access_role_for(session, email)
         return Actor(email=email, role=role, name=name) if role else None
     if auth_configured():
         return None

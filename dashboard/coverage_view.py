@@ -43,21 +43,23 @@ def coverage_filters() -> dict[str, Any]:
                                                           vertical_alignment="bottom")
     company_ids = company.multiselect(
         "Company", list(companies), format_func=lambda i: companies.get(i, str(i)),
-        key="coverage_companies", placeholder="Every company",
+        key="coverage_companies", bind="query-params", placeholder="Every company",
         help="The companies with the largest open pipeline are listed.")
     industries = industry.multiselect("Industry", choices["industries"],
-                                      key="coverage_industries", placeholder="Every industry")
+                                      key="coverage_industries",
+                                      bind="query-params", placeholder="Every industry")
     user_ids = user.multiselect(
         "Account team member", list(users), format_func=lambda i: users.get(i, str(i)),
-        key="coverage_members", placeholder="Anyone",
+        key="coverage_members", bind="query-params", placeholder="Anyone",
         help="Stakeholders of the companies whose account team they are on; in owner load, "
              "the matrix and the owners off the account team: those users.")
     roles = role.multiselect("MEDDPICC role", MEDDPICC_ROLES.values,
                              format_func=MEDDPICC_ROLES.label, key="coverage_roles",
+                             bind="query-params",
                              placeholder="Any role or none",
                              help="Stakeholders playing at least one of these roles.")
     open_only = only_open.toggle(name("companies_with_open_deals"), key="coverage_only_open",
-                                 help=help_text("companies_with_open_deals"))
+                                 bind="query-params", help=help_text("companies_with_open_deals"))
     return {"company_ids": tuple(int(i) for i in company_ids), "industries": tuple(industries),
             "user_ids": tuple(int(i) for i in user_ids), "meddpicc_roles": tuple(roles),
             "only_with_open_opportunities": bool(open_only)}
@@ -96,6 +98,8 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
         cell.metric(label, f"{part:,}", border=True, delta=delta(part, base_part),
                     delta_color="inverse" if inverse else "normal", help=explained)
         cell.caption(f"{percent(part / total if total else None)} of stakeholders")
+    cells[2].caption(f"{summary.orphaned_owner_departed:,} "
+                     f"{name('orphaned_owner_departed').lower()}")
 
 
 def show_freshness(freshness: OwnedFreshness) -> None:
@@ -112,13 +116,25 @@ def show_freshness(freshness: OwnedFreshness) -> None:
                       f"a touch. {help_text('last_touch')}")
 
 
-def show_orphans(filters: dict[str, Any], *, can_edit: bool) -> None:
-    """Orphaned stakeholders, biggest open pipeline first; managers can assign an owner."""
-    page = _page(orphaned_stakeholders, filters, key="coverage_orphans_page")
-    show_table(page.rows, key="coverage_orphans", file_name="orphaned-stakeholders",
-               empty="No orphaned stakeholder matches the filters: every one has an owner.",
-               links=STAKEHOLDER_LINKS, columns=STAKEHOLDER_COLUMNS,
-               whole=whole_list(orphaned_stakeholders, **filters))
+# The two lists of orphans: (query cause, table key, file name, text when empty).
+ORPHAN_LISTS = {
+    "no_owner": ("coverage_orphans", "orphaned-stakeholders",
+                 "No orphaned stakeholder matches the filters: every one has an owner."),
+    "owner_departed": ("coverage_owner_departed", "orphaned-owner-departed",
+                       "No stakeholder in scope lost all their owners to departures."),
+}
+
+
+def show_orphans(filters: dict[str, Any], *, can_edit: bool, cause: str = "no_owner") -> None:
+    """Stakeholders nobody owns (or, with cause 'owner_departed', whose owners all departed),
+    biggest open pipeline first; managers can assign an owner."""
+    key, file_name, empty = ORPHAN_LISTS[cause]
+    if cause == "owner_departed":
+        st.caption(help_text("orphaned_owner_departed"))
+    page = _page(orphaned_stakeholders, {**filters, "cause": cause}, key=f"{key}_page")
+    show_table(page.rows, key=key, file_name=file_name, empty=empty, links=STAKEHOLDER_LINKS,
+               columns=STAKEHOLDER_COLUMNS,
+               whole=whole_list(orphaned_stakeholders, cause=cause, **filters))
     if can_edit and not page.rows.empty:
         _assign_form(page)
 

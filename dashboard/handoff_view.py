@@ -84,14 +84,16 @@ def render_handoff() -> None:
     st.caption("Moves a user's stakeholder relationships (and, if you ask, their account and "
                "opportunity team seats) to another user, e.g. when someone changes territory "
                "or leaves. You see exactly what moves before you confirm.")
-    labels = user_labels(with_owned=True)
+    labels = user_labels(with_owned=True, include_departed=True)
+    receivers = user_labels(with_owned=True)
     if (wanted := picked_id("from_user")) in labels and "handoff_from" not in st.session_state:
         st.session_state.handoff_from = wanted  # arrived from "hand off first" on Records
     giver, receiver, seats = st.columns([2, 2, 1])
     from_id = giver.selectbox("Hand off from", options=list(labels), index=None,
                               format_func=labels.get, key="handoff_from",
                               placeholder="Choose the user who hands off")
-    to_id = receiver.selectbox("To", options=list(labels), index=None, format_func=labels.get,
+    to_id = receiver.selectbox("To", options=list(receivers), index=None,
+                               format_func=receivers.get,
                                key="handoff_to", placeholder="Choose the user who takes over")
     seats.checkbox("Also their team seats", key="handoff_seats",
                    help="Move their seats on account teams and opportunity teams too (never "

@@ -53,16 +53,22 @@ def pick(param: str, search: Callable[..., pd.DataFrame], *, label: str, plural:
 
 
 def users() -> pd.DataFrame:
-    """Every user (few): user_id, name, email, job_title, owned."""
+    """Every user (few): user_id, name, email, job_title, owned, departed_on."""
     return load(user_options)
 
 
-def user_labels(frame: pd.DataFrame | None = None, *, with_owned: bool = False) -> dict[int, str]:
-    """{user_id: 'Alice Archer · Account Executive'} for select boxes."""
+def user_labels(frame: pd.DataFrame | None = None, *, with_owned: bool = False,
+                keep: Iterable[int] = (), include_departed: bool = False) -> dict[int, str]:
+    """{user_id: 'Alice Archer · Account Executive'} for select boxes: the users who have not
+    departed (who may be given something new), plus those in `keep` (e.g. a team's current
+    members) or every departed one with include_departed (e.g. to filter or hand off by)."""
     frame = users() if frame is None else frame
+    kept = {int(i) for i in keep}
     return {int(r.user_id): f"{r.name} · {r.job_title or '—'}"
+            + (" · departed" if pd.notna(r.departed_on) else "")
             + (f" · owns {r.owned:,}" if with_owned else "")
-            for r in frame.itertuples()}
+            for r in frame.itertuples()
+            if include_departed or pd.isna(r.departed_on) or int(r.user_id) in kept}
 
 
 # --- saving and reporting -----------------------------------------------------------------------

@@ -30,24 +30,28 @@ def gap_filters() -> dict[str, Any]:
     with st.expander("Filters", icon=":material/filter_list:"):
         first, second, third = st.columns(3)
         stages = first.multiselect("Stage", OPEN_STAGES, format_func=STAGES.label,
-                                   key="meddpicc_stages", placeholder="Every open stage")
+                                   key="meddpicc_stages",
+                                   bind="query-params", placeholder="Every open stage")
         gap_types = first.multiselect("Gap type", GAP_TYPES.values, format_func=GAP_TYPES.label,
-                                      key="meddpicc_gap_types", placeholder="Any, or none",
+                                      key="meddpicc_gap_types",
+                                      bind="query-params", placeholder="Any, or none",
                                       help="Only opportunities having at least one of these.")
         close_from = second.date_input("Closing from", value=None, key="meddpicc_close_from",
+                                       bind="query-params",
                                        format="YYYY-MM-DD")
         close_to = second.date_input("Closing until", value=None, key="meddpicc_close_to",
+                                     bind="query-params",
                                      format="YYYY-MM-DD")
         company_ids = third.multiselect(
             "Company", list(companies), format_func=lambda i: companies.get(i, str(i)),
-            key="meddpicc_companies", placeholder="Every company",
+            key="meddpicc_companies", bind="query-params", placeholder="Every company",
             help="The companies with the largest open pipeline are listed.")
         user_ids = third.multiselect(
             "Account team member", list(users), format_func=lambda i: users.get(i, str(i)),
-            key="meddpicc_members", placeholder="Anyone",
+            key="meddpicc_members", bind="query-params", placeholder="Anyone",
             help="Opportunities whose full team (inherited or added) includes them.")
         min_value = third.number_input("Minimum value ($)", min_value=0, value=0, step=10_000,
-                                       key="meddpicc_min_value")
+                                       key="meddpicc_min_value", bind="query-params")
     if close_from and close_to and close_from > close_to:
         st.error(f"'Closing from' ({close_from}) is after 'Closing until' ({close_to}); "
                  "the end of the window is ignored.", icon=":material/error:")

@@ -45,6 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
              permission=Permission.EDIT),
     PageSpec("pages/manage_records.py", "Records", ":material/edit_note:", "Manage", "records",
              permission=Permission.EDIT),
+    PageSpec("pages/manage_people.py", "People", ":material/account_tree:", "Manage", "people",
+             permission=Permission.EDIT),
     # READ: viewers may take out the full export; the page shows the import to editors only.
     PageSpec("pages/import_export.py", "Import & export", ":material/swap_vert:", "Manage",
              "import-export"),

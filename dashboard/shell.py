@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from crm_core.access import Actor
+from crm_core.db import read_session
+from crm_core.queries.people import departed_on_for_email
 from crm_core.vocab import ACCESS_ROLES
 from dashboard.auth import auth_configured, is_signed_in, sign_in_providers, signed_in_email
 from dashboard.local_mode import served_locally
@@ -48,6 +50,16 @@ def _render_sign_in() -> None:
 
 
 def _render_no_access() -> None:
+    from dashboard.data import engine
+
+    with read_session(engine()) as session:
+        departed = departed_on_for_email(session, email=signed_in_email() or "")
+    if departed is not None:
+        st.warning(f"Your account is marked as departed (on {departed:%Y-%m-%d}), so it can no "
+                   "longer sign in. If you are back, ask a manager to mark your return.",
+                   icon=":material/lock:")
+        st.button("Sign out", on_click=st.logout, key="sign_out")
+        return
     st.warning("You have no access to this app yet. Ask an admin for access: they grant you an "
                "access role (viewer, manager or admin) on the Access page.",
                icon=":material/lock:")

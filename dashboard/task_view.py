@@ -37,7 +37,7 @@ SORT_LABELS = {"due": "Due date (overdue first)", "newest": "Newest first"}
 
 def _multiselect(label: str, vocabulary, *, key: str, default=()) -> list[str]:
     return st.multiselect(label, options=list(vocabulary), default=list(default),
-                          format_func=vocabulary.label, key=key)
+                          format_func=vocabulary.label, key=key, bind="query-params")
 
 
 def record_picker(key: str, *, label: str = "Linked to",
@@ -50,7 +50,7 @@ def record_picker(key: str, *, label: str = "Linked to",
     if entity_type is None:
         return None
     if entity_type == "user":
-        labels = user_labels()
+        labels = user_labels(include_departed=True)
         picked = st.selectbox("User", list(labels), format_func=labels.get, index=None,
                               key=f"{key}_user", placeholder="Choose a user")
         return ("user", picked, labels[picked].split(" · ")[0]) if picked else None
@@ -71,14 +71,16 @@ def task_filters(me: int | None, today: date
     scopes = ["mine", "everyone"] if me else ["everyone"]
     top = st.columns([2, 3, 3, 3])
     scope = top[0].radio("Whose tasks", scopes, horizontal=True, key="tasks_scope",
+                         bind="query-params",
                          format_func={"mine": "Mine", "everyone": "Everyone"}.get,
                          help="Mine: tasks linked to you as a user (matched by your email).")
     statuses = top[1].multiselect("Status", list(TASK_STATUSES), key="tasks_statuses",
+                                  bind="query-params",
                                   default=list(UNFINISHED_TASK_STATUSES),
                                   format_func=TASK_STATUSES.label)
-    windows = top[2].multiselect("Due", list(DUE_WINDOWS), key="tasks_due",
+    windows = top[2].multiselect("Due", list(DUE_WINDOWS), key="tasks_due", bind="query-params",
                                  format_func=DUE_WINDOWS.label)
-    search = top[3].text_input("Search descriptions", key="tasks_search",
+    search = top[3].text_input("Search descriptions", key="tasks_search", bind="query-params",
                                placeholder="e.g. pricing")
     with st.expander("More filters", icon=":material/filter_list:"):
         left, middle, right = st.columns(3)
@@ -88,8 +90,10 @@ def task_filters(me: int | None, today: date
             task_types = _multiselect("Kind", TASK_TYPES, key="tasks_types", default=("task",))
         with middle:
             next_steps = _multiselect("Next step", NEXT_STEP_TYPES, key="tasks_next_steps")
-            blocked_only = st.checkbox("Blocked steps only", key="tasks_blocked")
-            sort = st.selectbox("Order", SORTS, format_func=SORT_LABELS.get, key="tasks_sort")
+            blocked_only = st.checkbox("Blocked steps only", key="tasks_blocked",
+                                       bind="query-params")
+            sort = st.selectbox("Order", SORTS, format_func=SORT_LABELS.get, key="tasks_sort",
+                                bind="query-params")
         with right:
             linked = record_picker("tasks_entity")
     entity_type, entity_id = (linked[0], linked[1]) if linked else (None, None)

@@ -15,6 +15,7 @@ from crm_core.queries.coverage import (
 )
 from crm_core.queries.freshness import owned_freshness
 from crm_core.queries.owner_load import coverage_matrix, owner_load
+from crm_core.queries.scope import WHOLE
 from dashboard.auth import current_actor
 from dashboard.charting import show_chart
 from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
@@ -29,6 +30,7 @@ from dashboard.coverage_view import (
 from dashboard.data import load
 from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.manage import show_confirmation
+from dashboard.scope_view import from_url, scope_control, to_url
 
 SHARE = st.column_config.NumberColumn("Owned", format="percent",
                                       help=help_text("owned"))
@@ -38,8 +40,10 @@ st.caption("Where our customer relationships are owned, by whom, and where they 
 actor = current_actor()
 show_confirmation()
 
+scope = scope_control(actor)
 filters = coverage_filters()
-filtered = any(filters.values())
+filtered = any(filters.values()) or scope != WHOLE
+filters["scope"] = scope
 summary = load(coverage_summary, **filters)
 # Without a filter the summary is the whole book already: no second query for the baseline.
 show_headline(summary, load(coverage_summary) if filtered else summary, filtered=filtered)
@@ -64,17 +68,24 @@ else:
 
 # One section at a time below the chart, so a render runs only the queries it shows.
 st.subheader("Where to act", anchor=False)
-SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned:,})",
+SECTIONS = {"orphaned": f"Orphaned ({summary.orphaned - summary.orphaned_owner_departed:,})",
             "single": f"Single owner ({summary.single_owner:,})",
+            "owner_departed": f"{name('orphaned_owner_departed')} "
+                              f"({summary.orphaned_owner_departed:,})",
             "off_team": name("off_account_team"), "accounts": "Largest accounts",
             "owner_load": "Owner load", "roles": "MEDDPICC roles",
             "team": "Account team members"}
-section = st.segmented_control("Section", list(SECTIONS), default="orphaned",
-                               format_func=SECTIONS.get, key="coverage_section",
-                               label_visibility="collapsed") or "orphaned"
+# ?section=single opens on that section; a change is a step the back button returns from.
+from_url("coverage_section", "section", list(SECTIONS), "orphaned")
+section = st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.get,
+                               key="coverage_section", label_visibility="collapsed",
+                               on_change=to_url, args=("coverage_section", "section")
+                               ) or "orphaned"
 
 if section == "orphaned":
     show_orphans(filters, can_edit=actor.can(Permission.EDIT))
+elif section == "owner_departed":
+    show_orphans(filters, can_edit=actor.can(Permission.EDIT), cause="owner_departed")
 elif section == "single":
     show_single_owner(filters)
 elif section == "off_team":

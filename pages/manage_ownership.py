@@ -58,7 +58,8 @@ def render_owners(stakeholder_id: int) -> None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
     st.caption(markdown_text(f"{data.job_title or 'No job title'} at {data.company}"))
-    labels = user_labels()
+    labels = user_labels(keep=data.owner_ids)
+    active = user_labels()
     st.subheader(f"Relationship owners ({len(data.owners)})", anchor=False)
     show_table(data.owners, key="ownership_current", file_name=f"owners-{stakeholder_id}",
                empty="Nobody owns this relationship: the stakeholder is orphaned.",
@@ -85,7 +86,7 @@ def render_owners(stakeholder_id: int) -> None:
                      format_func=lambda u: labels.get(u, f"user {u}"),
                      key="ownership_replace_old", placeholder="Choose an owner")
         field_error(REPLACE_FORM, "old_user_id")
-        st.selectbox("Takes over", options=list(labels), index=None,
+        st.selectbox("Takes over", options=list(active), index=None,
                      format_func=lambda u: labels.get(u, f"user {u}"),
                      key="ownership_replace_new", placeholder="Choose a user")
         field_error(REPLACE_FORM, "new_user_id")

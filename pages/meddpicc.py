@@ -31,14 +31,17 @@ from dashboard.meddpicc_view import (
     show_headline,
     show_rollup,
 )
+from dashboard.scope_view import scope_control
 
 st.title("MEDDPICC")
 st.caption(f"{term('meddpicc').help} The Glossary explains every term.")
 actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
+scope = scope_control(actor)
 # A full-team owner who has not touched a role's holders within the threshold: owned but stale.
-filters = {**gap_filters(), "fresh_since": load(stale_cutoff, today=date.today())}
+filters = {**gap_filters(), "scope": scope,
+           "fresh_since": load(stale_cutoff, today=date.today())}
 # One SQL pass over every open opportunity's gaps feeds the headline, the charts, the stage
 # roll-up, the heatmap, the first pages of the table and the scorecard's choices.
 overview = load(gap_screen, limit=TOP_ROWS, **filters)
@@ -78,7 +81,8 @@ show_rollup(overview.by_stage, filters)
 st.subheader("Scorecard of one opportunity", anchor=False)
 labels = {int(r.opportunity_id): f"{r.name} · {r.company}" for r in top.itertuples()}
 opportunity_id = st.selectbox("Opportunity", list(labels), format_func=labels.get,
-                              key="meddpicc_opportunity", index=0 if labels else None,
+                              key="meddpicc_opportunity",
+                              bind="query-params", index=0 if labels else None,
                               placeholder="No open opportunity matches the filters",
                               help=f"The {TOP_ROWS} with the most value at risk, under the "
                                    "filters.")

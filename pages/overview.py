@@ -21,6 +21,7 @@ from dashboard.data import load, load_together
 from dashboard.format import money, percent, share
 from dashboard.links import name_link_column, with_name_links
 from dashboard.navigation import link_to_page
+from dashboard.scope_view import scope_control, team_comparison_section
 from dashboard.tables import download_csv
 
 CLOSING_WINDOW_DAYS = 30
@@ -28,41 +29,47 @@ CLOSING_WINDOW_DAYS = 30
 st.title("Overview")
 actor = current_actor()
 today = date.today()
-st.caption(f"The whole organisation as of {today:%d %B %Y}. Each figure links to the screen "
-           "that explains it.")
+scope = scope_control(actor)
+st.caption(f"As of {today:%d %B %Y}. Each figure links to the screen that explains it.")
 
 pipeline, coverage, gaps, tasks, by_stage = load_together(
-    partial(open_pipeline), partial(coverage_summary), partial(gap_summary),
-    partial(task_counts, today=today), partial(pipeline_by_stage))
+    partial(open_pipeline, scope=scope), partial(coverage_summary, scope=scope),
+    partial(gap_summary, scope=scope), partial(task_counts, today=today, scope=scope),
+    partial(pipeline_by_stage, scope=scope))
 
 open_column, weighted_column, owned_column, meddpicc_column, tasks_column = st.columns(5)
 with open_column:
     st.metric("Open pipeline", money(pipeline.pipeline), border=True,
               help=help_text("open_pipeline"))
     st.caption(f"{pipeline.open_opportunities:,} open opportunities")
-    link_to_page("pages/meddpicc.py", label="Open opportunities", actor=actor)
+    link_to_page("pages/meddpicc.py", label="Open opportunities", actor=actor,
+                 query_params={"scope": scope})
 with weighted_column:
     st.metric("Weighted pipeline", money(pipeline.weighted_pipeline), border=True,
               help=help_text("weighted_value"))
     st.caption(f"{percent(share(pipeline.weighted_pipeline, pipeline.pipeline))} of the open "
                "pipeline")
-    link_to_page("pages/meddpicc.py", label="By opportunity", actor=actor)
+    link_to_page("pages/meddpicc.py", label="By opportunity", actor=actor,
+                 query_params={"scope": scope})
 with owned_column:
     st.metric("Ownership coverage", percent(coverage.owned_share), border=True,
               help=help_text("owned"))
-    st.caption(f"{coverage.orphaned:,} orphaned · {coverage.single_owner:,} single-owner")
-    link_to_page("pages/coverage.py", label="Relationship coverage", actor=actor)
+    st.caption(f"{coverage.orphaned:,} orphaned ({coverage.orphaned_owner_departed:,} owner "
+               f"departed) · {coverage.single_owner:,} single-owner")
+    link_to_page("pages/coverage.py", label="Relationship coverage", actor=actor,
+                 query_params={"scope": scope})
 with meddpicc_column:
     st.metric(f"{name('fully_covered')} deals", percent(gaps.fully_covered_share), border=True,
               help=help_text("fully_covered"))
     st.caption(f"{gaps.fully_covered:,} of {gaps.gated:,} gated deals · "
                f"{money(gaps.value_at_risk)} of pipeline at risk")
-    link_to_page("pages/meddpicc.py", label="MEDDPICC gaps", actor=actor)
+    link_to_page("pages/meddpicc.py", label="MEDDPICC gaps", actor=actor,
+                 query_params={"scope": scope})
 with tasks_column:
     st.metric("Overdue tasks", f"{tasks.overdue:,}", border=True,
               help=help_text("overdue"))
     st.caption(f"{tasks.due_soon:,} due in 7 days · {tasks.blocked:,} blocked")
-    link_to_page("pages/tasks.py", label="Tasks", actor=actor)
+    link_to_page("pages/tasks.py", label="Tasks", actor=actor, query_params={"scope": scope})
 
 chart_column, share_column = st.columns([3, 2])
 with chart_column:
@@ -86,8 +93,10 @@ with share_column:
     else:
         st.caption("No open pipeline yet.")
 
+team_comparison_section(scope, today=today)
+
 st.subheader(f"Closing in the next {CLOSING_WINDOW_DAYS} days")
-closing = load(closing_soon, today=today, within_days=CLOSING_WINDOW_DAYS, limit=15)
+closing = load(closing_soon, today=today, within_days=CLOSING_WINDOW_DAYS, limit=15, scope=scope)
 if closing.empty:
     st.caption(f"No open opportunity is expected to close in the next {CLOSING_WINDOW_DAYS} days.")
 else:

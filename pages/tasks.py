@@ -23,6 +23,7 @@ from dashboard.detail import pager
 from dashboard.format import markdown_text
 from dashboard.links import name_link_column, with_name_links
 from dashboard.manage import show_confirmation
+from dashboard.scope_view import scope_control
 from dashboard.sequence_forms import add_step_form, new_sequence_form, reorder_form
 from dashboard.tables import download_csv
 from dashboard.task_forms import (
@@ -43,7 +44,9 @@ today = date.today()
 me = load(user_id_for_email, email=actor.email)
 show_confirmation()
 
+scope = scope_control(actor)
 filters, linked = task_filters(me, today)
+filters["scope"] = scope
 # The counts are of the list below: the same filters and search.
 counts = load(task_counts, **{k: v for k, v in filters.items() if k != "sort"})
 figures = st.columns(4)
@@ -59,7 +62,7 @@ for figure, key, count in ((figures[0], "open_task", counts.open),
 linked_sequence = record_id(st.query_params.get("sequence"))
 list_tab, sequence_tab, chart_tab = st.tabs(
     ["Task list", "Sequences", "Charts"], key="tasks_tab", on_change="rerun",
-    default="Sequences" if linked_sequence else None)
+    bind="query-params", default="Sequences" if linked_sequence else None)
 
 if list_tab.open:
     with list_tab:

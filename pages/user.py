@@ -12,6 +12,7 @@ from crm_core.queries import detail_user as q
 from crm_core.queries.detail_search import search_users
 from crm_core.queries.freshness import FRESHNESS, stale_relationships_of_user
 from crm_core.vocab import STAGES
+from dashboard.auth import current_actor
 from dashboard.data import load, load_together, whole_list
 from dashboard.detail import (
     MONEY,
@@ -23,6 +24,8 @@ from dashboard.detail import (
     yes_no_column,
 )
 from dashboard.detail_sections import history_expander, tasks_section
+from dashboard.navigation import link_to_page
+from dashboard.scope_view import placement
 
 PAGE_SIZE = 50
 
@@ -37,11 +40,22 @@ def _with_source(opportunities: pd.DataFrame) -> pd.DataFrame:
 
 st.title("User")
 user_id, profile = open_record("user", q.user_profile, search_users)
-job_title, email = st.columns(2)
+job_title, email, manager, region, departed = st.columns(5)
 with job_title:
     show_field("Job title", profile.job_title)
 with email:
     show_field("Email", profile.email)
+place = placement(user_id)
+with manager:
+    show_field(name("manager"), place["manager"])
+with region:
+    show_field(name("region"), place["region"])
+with departed:
+    show_field(name("departed"), place["departed_on"] or "No")
+if place["reports"]:
+    link_to_page("pages/overview.py", label=f"Dashboards of their team ({place['reports']} "
+                 "direct reports)", actor=current_actor(), icon=":material/groups:",
+                 query_params={"scope": f"team:{user_id}"})
 
 # Side by side on a cold cache; the first page of each list too (other pages load below),
 # the opportunities as the toggle further down was left.

@@ -12,14 +12,16 @@ from dashboard.charting import show_chart
 from dashboard.charts.win_rates import win_rate_chart
 from dashboard.data import load
 from dashboard.format import percent
+from dashboard.scope_view import scope_control
 
 st.title("What coverage is worth here")
-current_actor()  # the sign-in gate and routing come first, before anything is shown
+actor = current_actor()  # the sign-in gate and routing come first, before anything is shown
 caveat = term("association_not_cause")
 # Our own fixed words (never people's input), so markdown is safe here.
 st.info(f"**{caveat.name}.** {caveat.definition} {caveat.rule}", icon=":material/info:")
 
-frame = load(win_rates, today=date.today())
+scope = scope_control(actor)
+frame = load(win_rates, today=date.today(), scope=scope)
 # Every closed deal is in exactly one group of each comparison: the first one's total is all.
 first = frame[frame["comparison"] == COMPARISONS.values[0]]
 won, lost = int(first["won"].sum()), int(first["lost"].sum())

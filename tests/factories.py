@@ -40,9 +40,11 @@ TODAY = date.today()
 
 
 def add_user(session: Session, name: str, *, email: str | None = None,
-             job_title: str | None = "Account Executive") -> User:
+             job_title: str | None = "Account Executive", manager: User | None = None,
+             region: Region | None = None, departed_on: date | None = None) -> User:
     user = User(name=name, email=email or f"{name.lower().replace(' ', '.')}@ourco.example",
-                job_title=job_title)
+                job_title=job_title, manager_id=manager.id if manager else None,
+                region_id=region.id if region else None, departed_on=departed_on)
     session.add(user)
     session.flush()
     return user

@@ -20,6 +20,7 @@ from crm_core.queries.coverage_scope import (
     company_open_pipeline,
     fetch_rows,
     owner_counts,
+    owner_departed_ids,
     share,
     stakeholder_conditions,
 )
@@ -39,10 +40,12 @@ class CoverageSummary:
     single_owner: int
     multi_owner: int
     owned_share: float | None
+    orphaned_owner_departed: int = 0  # of the orphaned: every owner they had has departed
 
 
 def coverage_summary(session: Session, **filters: Any) -> CoverageSummary:
-    """Total, owned, orphaned, single-owner and multi-owner stakeholders, and the owned share."""
+    """Total, owned, orphaned (and of them, orphaned because the owners departed), single-owner
+    and multi-owner stakeholders, and the owned share."""
     f = CoverageFilters.of(**filters)
     total = session.scalar(select(func.count()).select_from(Stakeholder)
                            .where(*stakeholder_conditions(f))) or 0
@@ -50,9 +53,12 @@ def coverage_summary(session: Session, **filters: Any) -> CoverageSummary:
     owned, single, multi = session.execute(select(
         func.count(), func.coalesce(func.sum(case((counts.c.owners == 1, 1), else_=0)), 0),
         func.coalesce(func.sum(case((counts.c.owners > 1, 1), else_=0)), 0))).one()
+    departed = session.scalar(select(func.count()).select_from(
+        owner_departed_ids(f).subquery())) or 0
     return CoverageSummary(stakeholders=int(total), owned=int(owned), orphaned=int(total - owned),
                            single_owner=int(single), multi_owner=int(multi),
-                           owned_share=share(int(owned), int(total)))
+                           owned_share=share(int(owned), int(total)),
+                           orphaned_owner_departed=int(departed))
 
 
 def _per_company(f: CoverageFilters) -> Select:

@@ -24,12 +24,14 @@ from crm_core.models import (
 from crm_core.queries.coverage_scope import (
     CoverageFilters,
     RowsPage,
+    active_owner_exists,
     fetch_rows,
     owner_counts,
     stakeholder_conditions,
     unindexed,
 )
 from crm_core.queries.detail_common import role_labels, roles_by_stakeholder
+from crm_core.queries.scope import departed_user_ids
 from crm_core.vocab import OPEN_STAGES
 
 STAKEHOLDER_COLUMNS = ["stakeholder_id", "stakeholder", "job_title", "company_id", "company",
@@ -96,14 +98,24 @@ def _page(session: Session, conditions: list[ColumnElement], *, extra: Sequence 
     return RowsPage(rows=frame, total=int(total), limit=limit, offset=offset)
 
 
+ORPHAN_CAUSES = ("any", "no_owner", "owner_departed")
+
+
 def orphaned_stakeholders(session: Session, *, limit: int | None = 50, offset: int = 0,
-                          **filters: Any) -> RowsPage:
-    """Stakeholders nobody owns, with their MEDDPICC roles and the open pipeline they touch
-    (limit=None: the whole list)."""
+                          cause: str = "any", **filters: Any) -> RowsPage:
+    """Stakeholders nobody still here owns, with their MEDDPICC roles and the open pipeline
+    they touch (limit=None: the whole list); cause narrows them to those nobody owns at all
+    ('no_owner') or to those whose owners all departed ('owner_departed')."""
+    if cause not in ORPHAN_CAUSES:
+        raise ValueError(f"cause must be one of {', '.join(ORPHAN_CAUSES)}, not {cause!r}")
     f = CoverageFilters.of(**filters)
-    owned = exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
-    return _page(session, [*stakeholder_conditions(f), ~owned], few=True, limit=limit,
-                 offset=offset)
+    conditions = [*stakeholder_conditions(f), ~active_owner_exists()]
+    any_owner = exists().where(StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
+    if cause == "no_owner":
+        conditions.append(~any_owner)
+    elif cause == "owner_departed":
+        conditions.append(any_owner)
+    return _page(session, conditions, few=True, limit=limit, offset=offset)
 
 
 def single_owner_stakeholders(session: Session, *, limit: int | None = 50, offset: int = 0,
@@ -116,6 +128,7 @@ def single_owner_stakeholders(session: Session, *, limit: int | None = 50, offse
     owners = StakeholderRelationshipOwner
     return _page(session, [*stakeholder_conditions(f), Stakeholder.id.in_(single)],
                  extra=(User.id, User.name), extra_names=("owner_id", "owner"),
-                 joins=((owners, owners.stakeholder_id == Stakeholder.id),
+                 joins=((owners, and_(owners.stakeholder_id == Stakeholder.id,
+                                      owners.user_id.not_in(departed_user_ids()))),
                         (User, User.id == owners.user_id)),
                  few=False, limit=limit, offset=offset)

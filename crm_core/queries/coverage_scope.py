@@ -11,9 +11,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, Subquery, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from crm_core.errors import ValidationError
@@ -26,6 +26,7 @@ from crm_core.models import (
     StakeholderRelationshipOwner,
     User,
 )
+from crm_core.queries.scope import WHOLE, Scope, departed_user_ids, scoped_company_ids
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
 
 
@@ -38,6 +39,7 @@ class CoverageFilters:
     user_ids: tuple[int, ...] = ()  # stakeholders of the companies these users are on the team of
     meddpicc_roles: tuple[str, ...] = ()  # stakeholders playing any of these MEDDPICC roles
     only_with_open_opportunities: bool = False
+    scope: str = WHOLE  # companies where someone in this scope is on the account team
 
     @classmethod
     def of(cls, **filters: Any) -> CoverageFilters:
@@ -53,13 +55,14 @@ class CoverageFilters:
         return cls(company_ids=_ints(filters.get("company_ids")),
                    industries=tuple(filters.get("industries") or ()),
                    user_ids=_ints(filters.get("user_ids")), meddpicc_roles=roles,
-                   only_with_open_opportunities=bool(filters.get("only_with_open_opportunities")))
+                   only_with_open_opportunities=bool(filters.get("only_with_open_opportunities")),
+                   scope=str(Scope.parse(filters.get("scope"))))
 
     @property
     def active(self) -> bool:
         """True when any filter narrows the stakeholders."""
         return bool(self.company_ids or self.industries or self.user_ids or self.meddpicc_roles
-                    or self.only_with_open_opportunities)
+                    or self.only_with_open_opportunities or self.scope != WHOLE)
 
     def without_users(self) -> CoverageFilters:
         """The same filters with the user filter dropped (it picks users, not stakeholders)."""
@@ -91,6 +94,9 @@ def company_conditions(f: CoverageFilters, company_id: ColumnElement) -> list[Co
     if f.user_ids:
         conditions.append(company_id.in_(
             select(CompanyAccountTeam.company_id).where(CompanyAccountTeam.user_id.in_(f.user_ids))))
+    in_scope = scoped_company_ids(Scope.parse(f.scope))
+    if in_scope is not None:
+        conditions.append(company_id.in_(in_scope))
     if f.only_with_open_opportunities:
         conditions.append(company_id.in_(
             select(Opportunity.company_id).where(Opportunity.stage.in_(OPEN_STAGES))))
@@ -122,17 +128,44 @@ def scoped_stakeholder_ids(f: CoverageFilters) -> Select:
 
 
 def owner_counts(f: CoverageFilters) -> Subquery:
-    """(stakeholder_id, owners) of every owned stakeholder in scope.
+    """(stakeholder_id, owners) of every owned stakeholder in scope; only owners who have not
+    departed count (a stakeholder whose only owners departed is orphaned).
 
     Aggregates the owners table alone, walking its primary key: the foreign key guarantees the
     stakeholder exists, so no join is needed unless a filter narrows the stakeholders.
     """
     owners = StakeholderRelationshipOwner
-    stmt = select(owners.stakeholder_id, func.count().label("owners")).group_by(
-        owners.stakeholder_id)
+    stmt = (select(owners.stakeholder_id, func.count().label("owners"))
+            .where(owners.user_id.not_in(departed_user_ids())).group_by(owners.stakeholder_id))
     if f.active:
         stmt = stmt.where(owners.stakeholder_id.in_(scoped_stakeholder_ids(f)))
     return stmt.subquery("owner_counts")
+
+
+def active_owner_exists() -> ColumnElement:
+    """True for a Stakeholder row with at least one owner who has not departed."""
+    owners = StakeholderRelationshipOwner
+    return exists().where(owners.stakeholder_id == Stakeholder.id,
+                          owners.user_id.not_in(departed_user_ids()))
+
+
+def owner_departed_ids(f: CoverageFilters) -> Select:
+    """Stakeholders in scope orphaned because their owners departed: every owner has departed.
+
+    Starts from the departed users' ownerships (few) and keeps those with no other owner still
+    here.
+    """
+    owners, others = StakeholderRelationshipOwner, aliased(StakeholderRelationshipOwner)
+    stmt = (select(owners.stakeholder_id).distinct()
+            .where(owners.user_id.in_(departed_user_ids()),
+                   ~exists().where(others.stakeholder_id == owners.stakeholder_id,
+                                   others.user_id.not_in(departed_user_ids()))))
+    if f.active:
+        # Each of the few found is tested against the filters (probe), rather than building
+        # the set of every stakeholder the filters keep.
+        stmt = (stmt.join(Stakeholder, Stakeholder.id == owners.stakeholder_id)
+                .where(*stakeholder_conditions(f, probe=True)))
+    return stmt
 
 
 def company_open_pipeline() -> Subquery:

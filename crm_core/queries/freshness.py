@@ -34,6 +34,7 @@ from crm_core.queries.coverage_scope import (
     scoped_stakeholder_ids,
     share,
 )
+from crm_core.queries.scope import departed_user_ids
 from crm_core.queries.settings import stale_after_days
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import Term, Vocabulary
@@ -154,9 +155,11 @@ def owned_freshness(session: Session, *, today: date, **filters: Any) -> OwnedFr
     counts = owner_counts(f)
     owned = session.scalar(select(func.count()).select_from(counts)) or 0
     fresh, owner = fresh_pairs(stale_cutoff(session, today=today)), StakeholderRelationshipOwner
+    # Departed owners own nothing any more (as in the coverage counts).
     stmt = (select(func.count(distinct(fresh.c.stakeholder_id))).select_from(fresh)
             .join(owner, and_(owner.stakeholder_id == fresh.c.stakeholder_id,
-                              owner.user_id == fresh.c.user_id)))
+                              owner.user_id == fresh.c.user_id,
+                              owner.user_id.not_in(departed_user_ids()))))
     if f.active:
         stmt = stmt.where(fresh.c.stakeholder_id.in_(scoped_stakeholder_ids(f)))
     return OwnedFreshness(stale_after_days=stale_after_days(session), owned=int(owned),

@@ -128,9 +128,11 @@ def opportunity_team_ids(session: Session, *, opportunity_id: int) -> list[int]:
 
 
 def owner_candidates(session: Session, *, opportunity_id: int) -> pd.DataFrame:
-    """Every user as a possible relationship owner: the opportunity's full team first."""
+    """Every user who has not departed as a possible relationship owner: the opportunity's full
+    team first."""
     team = set(opportunity_team_ids(session, opportunity_id=opportunity_id))
     users = session.execute(select(User.id, User.name, User.job_title)
+                            .where(User.departed_on.is_(None))
                             .order_by(User.name, User.id)).all()
     frame = pd.DataFrame([(u.id, u.name, u.job_title, u.id in team) for u in users],
                          columns=["user_id", "name", "job_title", "on_team"])

@@ -36,6 +36,7 @@ from crm_core.models import (
     StakeholderRelationshipOwner,
 )
 from crm_core.queries.freshness import fresh_pairs
+from crm_core.queries.scope import Scope, departed_user_ids, scoped_opportunity_ids
 from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 
@@ -89,7 +90,8 @@ def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: dat
                                   close_to: date | None = None, company_ids: Sequence[int] = (),
                                   user_ids: Sequence[int] = (),
                                   min_value: float | None = None,
-                                  open_only: bool = True) -> list[ColumnElement]:
+                                  open_only: bool = True,
+                                  scope: str | None = None) -> list[ColumnElement]:
     """WHERE conditions on opportunities: open (unless told), then the screen's filters."""
     conditions: list[ColumnElement] = []
     if open_only:
@@ -109,6 +111,9 @@ def opportunity_filter_conditions(*, stages: Sequence[str] = (), close_from: dat
         team = full_team_select().subquery()
         conditions.append(OPP.id.in_(
             select(team.c.opportunity_id).where(team.c.user_id.in_(list(user_ids)))))
+    in_scope = scoped_opportunity_ids(Scope.parse(scope))
+    if in_scope is not None:
+        conditions.append(OPP.id.in_(in_scope))
     return conditions
 
 
@@ -116,7 +121,8 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
              close_to: date | None = None, company_ids: Sequence[int] = (),
              user_ids: Sequence[int] = (), min_value: float | None = None,
              gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
-             open_only: bool = True, fresh_since: datetime | None = None) -> Select:
+             open_only: bool = True, scope: str | None = None,
+             fresh_since: datetime | None = None) -> Select:
     """One row per matching open opportunity with its cell codes, gap counts and money at risk,
     as a statement (the same for both databases).
 
@@ -132,7 +138,7 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     """
     conditions = opportunity_filter_conditions(
         stages=stages, close_from=close_from, close_to=close_to, company_ids=company_ids,
-        user_ids=user_ids, min_value=min_value, open_only=open_only)
+        user_ids=user_ids, min_value=min_value, open_only=open_only, scope=scope)
     if opportunity_ids:
         conditions.append(OPP.id.in_(list(opportunity_ids)))
     per_opportunity = role_levels(conditions, fresh_since=fresh_since).subquery("per_opportunity")
@@ -202,7 +208,9 @@ def role_levels(conditions: Sequence[ColumnElement], *,
                                    0).label(role) for role in MEDDPICC_ROLES))
             .select_from(OPP)
             .outerjoin(link, link.opportunity_id == OPP.id)
-            .outerjoin(owner, owner.stakeholder_id == link.stakeholder_id)
+            # Owners who departed own nothing any more (their holders count as unowned).
+            .outerjoin(owner, and_(owner.stakeholder_id == link.stakeholder_id,
+                                   owner.user_id.not_in(departed_user_ids())))
             .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id))
     for target, onclause in team_joins:
         stmt = stmt.outerjoin(target, onclause)

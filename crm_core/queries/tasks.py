@@ -46,6 +46,7 @@ from crm_core.queries._task_sql import (
     no_index,
     overdue_dates,
 )
+from crm_core.queries.scope import WHOLE, Scope, scoped_task_ids
 from crm_core.validation import search_text
 from crm_core.vocab import ENTITY_TYPES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
@@ -97,6 +98,7 @@ class FilterShape(NamedTuple):
     scan: bool
     given: tuple[str, ...]
     """The names of the bound parameters that have a value (see TaskFilters.params)."""
+    scope_kind: str = WHOLE
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,13 @@ class TaskFilters:
     sequence_id: int | None = None
     blocked_only: bool = False
     today: date = field(default_factory=date.today)
+    scope: Scope | str | None = None  # tasks linked to someone in this scope
 
     def __post_init__(self):
         for name in ("statuses", "priorities", "due_windows", "next_step_types", "task_types"):
             object.__setattr__(self, name, _values(getattr(self, name)))
         object.__setattr__(self, "search", search_text(self.search) or None)
+        object.__setattr__(self, "scope", Scope.parse(self.scope))
         for status in self.statuses:
             if status not in TASK_STATUSES:
                 raise ValueError(f"Unknown task status '{status}'.")
@@ -136,7 +140,7 @@ class TaskFilters:
     def narrow(self) -> bool:
         """The tasks of one record or one sequence: few candidates, found through an index."""
         return (self.entity_type is not None or self.user_id is not None
-                or self.sequence_id is not None)
+                or self.sequence_id is not None or not self.scope.whole)
 
     @property
     def scan(self) -> bool:
@@ -149,7 +153,7 @@ class TaskFilters:
         """What the SQL text depends on: the statuses and due windows, which filters are set."""
         return FilterShape(self.statuses, self.due_windows, self.blocked_only, self.narrow,
                            self.scan, tuple(name for name, value in self.params().items()
-                                            if value not in (None, [])))
+                                            if value not in (None, [])), self.scope.kind)
 
     def params(self) -> dict:
         """The bound parameters of the conditions (named as in `_conditions`)."""
@@ -158,7 +162,7 @@ class TaskFilters:
                 "task_types": list(self.task_types), "entity_type": self.entity_type,
                 "entity_id": self.entity_id, "user_id": self.user_id,
                 "search": f"%{escape_like(self.search)}%" if self.search else None,
-                "sequence_id": self.sequence_id, "today": self.today,
+                "sequence_id": self.sequence_id, "scope_id": self.scope.id, "today": self.today,
                 "week_end": self.today + timedelta(days=DUE_SOON_DAYS)}
 
 
@@ -190,6 +194,9 @@ def _conditions(shape: FilterShape) -> tuple:
         conditions.append(Task.description.ilike(bindparam("search"), escape="\\"))
     if "sequence_id" in given:
         conditions.append(Task.parent_task_id == bindparam("sequence_id"))
+    in_scope = scoped_task_ids(Scope(shape.scope_kind, bindparam("scope_id", type_=Integer)))
+    if in_scope is not None:
+        conditions.append(Task.id.in_(in_scope))
     if shape.blocked_only:
         conditions.append(blocked_condition(Task))
     return tuple(conditions)
@@ -211,7 +218,7 @@ def task_page(session: Session, *, statuses: Sequence[str] = (), priorities: Seq
               entity_id: int | None = None, user_id: int | None = None,
               search: str | None = None, sequence_id: int | None = None,
               blocked_only: bool = False, sort: str = "due", today: date | None = None,
-              limit: int = 50, offset: int = 0) -> TaskPage:
+              limit: int = 50, offset: int = 0, scope: str | None = None) -> TaskPage:
     """One page of tasks matching the filters (columns: PAGE_COLUMNS) and the total."""
     if sort not in SORTS:
         raise ValueError(f"Unknown sort '{sort}'; use one of {', '.join(SORTS)}.")
@@ -220,7 +227,7 @@ def task_page(session: Session, *, statuses: Sequence[str] = (), priorities: Seq
         statuses=statuses, priorities=priorities, due_windows=due_windows,
         next_step_types=next_step_types, task_types=task_types, entity_type=entity_type,
         entity_id=entity_id, user_id=user_id, search=search, sequence_id=sequence_id,
-        blocked_only=blocked_only, today=today or date.today())
+        blocked_only=blocked_only, today=today or date.today(), scope=scope)
     stmt = _page_statement(session.get_bind().dialect.name, filters.shape(), sort)
     # Run on the connection: the ORM adds nothing to a statement of columns.
     rows = session.connection().execute(stmt, {**filters.params(), "limit": limit,
@@ -365,7 +372,7 @@ def task_counts(session: Session, *, statuses: Sequence[str] = (),
                 entity_type: str | None = None, entity_id: int | None = None,
                 user_id: int | None = None, search: str | None = None,
                 sequence_id: int | None = None, blocked_only: bool = False,
-                today: date | None = None) -> TaskCounts:
+                today: date | None = None, scope: str | None = None) -> TaskCounts:
     """Of the tasks `task_page` lists under the same filters: how many are unfinished (open),
     overdue, due soon and blocked; so a count beside the list is a count of that list.
 
@@ -375,7 +382,7 @@ def task_counts(session: Session, *, statuses: Sequence[str] = (),
         statuses=statuses, priorities=priorities, due_windows=due_windows,
         next_step_types=next_step_types, task_types=task_types, entity_type=entity_type,
         entity_id=entity_id, user_id=user_id, search=search, sequence_id=sequence_id,
-        blocked_only=blocked_only, today=today or date.today())
+        blocked_only=blocked_only, today=today or date.today(), scope=scope)
     row = session.execute(_counts_statement(filters.shape()), filters.params()).one()
     return TaskCounts(open=row[0], overdue=row[1], due_soon=row[2], blocked=row[3])
 
@@ -389,6 +396,17 @@ def _counts_statement(shape: FilterShape) -> Select:
     unfinished = (in_values(no_index(Task.status), UNFINISHED_TASK_STATUSES) if shape.narrow
                   else is_unfinished(Task))
     today, week_end = bindparam("today", type_=Date), bindparam("week_end", type_=Date)
+
+    if shape.scope_kind != WHOLE:
+        # A scope's tasks (found through the links of its users): one pass over them, each
+        # figure a conditional count, rather than finding them again for every figure.
+        def counted(condition):
+            return func.count(case((condition, 1)))
+
+        return (select(func.count(), counted(overdue_dates(Task, today)),
+                       counted(due_soon_dates(Task, today, week_end)),
+                       counted(blocked_condition(Task)))
+                .select_from(Task).where(*_conditions(shape), unfinished))
 
     def count_where(*condition):
         return (select(func.count()).select_from(Task)

@@ -26,7 +26,13 @@ from crm_core.models import (
     Task,
     TaskEntity,
 )
-from crm_core.queries.meddpicc_sql import COVERED_OWNED, OPP, is_single_threaded, role_levels
+from crm_core.queries.meddpicc_sql import (
+    COVERED_OWNED,
+    OPP,
+    is_single_threaded,
+    opportunity_filter_conditions,
+    role_levels,
+)
 from crm_core.queries.settings import required_roles, stale_after_days
 from crm_core.vocab import CLOSED_STAGES, Term, Vocabulary
 
@@ -105,10 +111,11 @@ def _has_owned_economic_buyer(opportunity_id):
             .where(link.opportunity_id == opportunity_id).exists())
 
 
-def closed_deal_groups(session: Session, *, today: date):
+def closed_deal_groups(session: Session, *, today: date, scope: str | None = None):
     """One row per closed deal: won (1/0) and its group in each comparison (a common table
     expression: the four comparisons read it, both databases compute it once)."""
-    levels = role_levels([OPP.stage.in_(CLOSED_STAGES)]).subquery("closed_levels")
+    closed = opportunity_filter_conditions(stages=CLOSED_STAGES, open_only=False, scope=scope)
+    levels = role_levels(closed).subquery("closed_levels")
     required = sorted({r for roles in required_roles(session).values() for r in roles})
     owned_all = and_(*(levels.c[r] == COVERED_OWNED for r in required)) if required else true()
     linked = levels.c.linked
@@ -136,9 +143,10 @@ def closed_deal_groups(session: Session, *, today: date):
              else_="stale").label("economic_buyer")).cte("closed_deals")
 
 
-def win_rate_counts(session: Session, *, today: date) -> pd.DataFrame:
-    """Won and lost closed deals per comparison and group: comparison, group, won, lost."""
-    deals = closed_deal_groups(session, today=today)
+def win_rate_counts(session: Session, *, today: date, scope: str | None = None) -> pd.DataFrame:
+    """Won and lost closed deals per comparison and group: comparison, group, won, lost (of
+    the deals whose full team includes someone in scope)."""
+    deals = closed_deal_groups(session, today=today, scope=scope)
     parts = [select(literal(name).label("comparison"), deals.c[name].label("group"),
                     func.sum(deals.c.won).label("won"),
                     func.sum(1 - deals.c.won).label("lost"))
@@ -157,11 +165,11 @@ def wilson_interval(won: int, total: int, z: float = Z_95) -> tuple[float, float
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def win_rates(session: Session, *, today: date) -> pd.DataFrame:
+def win_rates(session: Session, *, today: date, scope: str | None = None) -> pd.DataFrame:
     """Every comparison's groups in display order, each with: comparison, group, label, won,
     lost, deals, win_rate, low, high (the Wilson 95% interval), drawn, and why_not (why a
     group too small to compare is not drawn)."""
-    counts = win_rate_counts(session, today=today)
+    counts = win_rate_counts(session, today=today, scope=scope)
     rows = []
     for comparison in COMPARISONS:
         found = counts[counts["comparison"] == comparison].set_index("group")

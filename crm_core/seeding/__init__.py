@@ -19,6 +19,7 @@ from crm_core.errors import Conflict
 from crm_core.seeding.accounts import generate_companies, generate_stakeholders, generate_users
 from crm_core.seeding.deals import generate_opportunities
 from crm_core.seeding.loader import COLUMNS, Progress, bulk_loader
+from crm_core.seeding.organisation import generate_organisation, hand_off_partly
 from crm_core.seeding.people import People
 from crm_core.seeding.reset import reset_database
 from crm_core.seeding.tasks import generate_tasks
@@ -72,12 +73,18 @@ def seed_database(engine: Engine, *, scale: str = "demo", seed: int = DEFAULT_SE
             loader.complete(table)
             rows[table] = len(table_rows)
 
-        load("users", generate_users(world, people))
+        regions, users = generate_organisation(world, generate_users(world, people),
+                                               scale=scale, seed=seed)
+        load("regions", regions)
+        load("users", users)
         companies, teams, profiles = generate_companies(world, people)
         load("companies", companies)
         load("company_account_teams", teams)
-        for generated in (generate_stakeholders(world, people, profiles),
-                          generate_opportunities(world)):
+        stakeholders = generate_stakeholders(world, people, profiles)
+        owners = "stakeholder_relationship_owners"
+        stakeholders[owners] = hand_off_partly(
+            world, stakeholders[owners], [u[0] for u in users if u[-1] is not None], seed=seed)
+        for generated in (stakeholders, generate_opportunities(world)):
             for table, table_rows in generated.items():
                 load(table, table_rows)
         rows["tasks"] = rows["task_entities"] = 0

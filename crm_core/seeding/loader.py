@@ -22,7 +22,9 @@ from crm_core.seeding.tasks import TASK_COLUMNS
 Progress = Callable[[str, int, int], None]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "users": ("id", "name", "email", "job_title", "created_at"),
+    "regions": ("id", "name", "created_at"),
+    "users": ("id", "name", "email", "job_title", "created_at", "manager_id", "region_id",
+              "departed_on"),
     "companies": ("id", "name", "industry", "website", "created_at"),
     "company_account_teams": ("user_id", "company_id", "created_at"),
     "stakeholders": ("id", "name", "job_title", "email", "phone", "company_id", "created_at"),
@@ -35,7 +37,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tasks": TASK_COLUMNS,
     "task_entities": ("task_id", "entity_type", "entity_id", "created_at"),
 }
-TABLES_WITH_IDS = ("users", "companies", "stakeholders", "opportunities", "tasks")
+TABLES_WITH_IDS = ("regions", "users", "companies", "stakeholders", "opportunities", "tasks")
 CHUNK = 25_000
 ROWS_PER_STATEMENT = 500  # x columns stays under SQLite's 32,766 bound parameters
 

@@ -29,6 +29,7 @@ from crm_core.models import (
 )
 from crm_core.services._common import get_or_raise
 from crm_core.services.assignments import _add_link, _remove_link
+from crm_core.services.people import refuse_departed
 from crm_core.vocab import MEDDPICC_ROLES
 
 
@@ -171,6 +172,8 @@ def _lock_user_set(session: Session, kind, model: type, owner_id: int,
         return names.get(user_id, f"user {user_id}")
 
     _check_seen(session, kind, owner_id, current, seen_ids, label, record.name, wanted=wanted)
+    # A departed user keeps the places they have, but is never given a new one.
+    refuse_departed(session, wanted - current, field=kind.field)
     return record, wanted, current, label
 
 

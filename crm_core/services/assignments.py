@@ -26,6 +26,7 @@ from crm_core.models import (
     User,
 )
 from crm_core.services._common import get_or_raise, insert_ignoring_duplicates
+from crm_core.services.people import refuse_departed
 from crm_core.vocab import MEDDPICC_ROLES
 
 
@@ -54,6 +55,7 @@ def assign_owner(session: Session, *, actor: Actor, stakeholder_id: int, user_id
     actor.require(Permission.EDIT)
     stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     user = get_or_raise(session, User, user_id)
+    refuse_departed(session, [user_id])
     return _add_link(session, actor, StakeholderRelationshipOwner,
                      {"stakeholder_id": stakeholder_id, "user_id": user_id},
                      action="owner.assigned", entity_type="stakeholder", entity_id=stakeholder_id,
@@ -100,6 +102,7 @@ def replace_owner(session: Session, *, actor: Actor, stakeholder_id: int, old_us
     stakeholder = get_or_raise(session, Stakeholder, stakeholder_id, for_update=True)
     old = get_or_raise(session, User, old_user_id)
     new = get_or_raise(session, User, new_user_id)
+    refuse_departed(session, [new_user_id], field="new_user_id")
     removed = session.execute(delete(StakeholderRelationshipOwner).where(
         StakeholderRelationshipOwner.stakeholder_id == stakeholder_id,
         StakeholderRelationshipOwner.user_id == old_user_id)).rowcount

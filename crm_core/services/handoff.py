@@ -40,6 +40,7 @@ from crm_core.services._handoff_moves import (
     record_handoff,
 )
 from crm_core.services.handover_task import create_handover_task as _create_task
+from crm_core.services.people import refuse_departed
 from crm_core.vocab import OPEN_STAGES, UNFINISHED_TASK_STATUSES
 
 
@@ -114,6 +115,7 @@ def preview_handoff(session: Session, *, from_user_id: int, to_user_id: int,
         raise ValidationError("Pick a different user to receive the handoff.", field="to_user_id")
     giver = get_or_raise(session, User, from_user_id)
     receiver = get_or_raise(session, User, to_user_id)
+    refuse_departed(session, [to_user_id], field="to_user_id")
     only = None if stakeholder_ids is None else {
         validation.identifier(i, field="stakeholder_ids", label="Stakeholder")
         for i in stakeholder_ids}

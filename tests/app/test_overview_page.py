@@ -36,7 +36,7 @@ def test_the_overview_shows_the_known_datasets_figures(app_as):
                             "Overdue tasks": "1"}
     captions = [c.value for c in at.caption]
     for expected in ("2 open opportunities", "44% of the open pipeline",
-                     "2 orphaned · 2 single-owner",
+                     "2 orphaned (0 owner departed) · 2 single-owner",
                      "0 of 2 gated deals · $150.0K of pipeline at risk",
                      "1 due in 7 days · 0 blocked"):
         assert expected in captions

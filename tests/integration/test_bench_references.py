@@ -5,17 +5,22 @@ Coverage screen's rows for the ownership dataset (coverage_dataset.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
 
 from bench.baselines import hand_sql, naive_gap_matrix
+from bench.scoped import scoped_hand_sql
 from crm_core.db import read_session, write_session
+from crm_core.queries.coverage import coverage_summary
+from crm_core.queries.overview import open_pipeline
+from crm_core.queries.tasks import task_counts
 from crm_core.vocab import MEDDPICC_ROLES
 from tests.factories import TODAY, add_company, add_stakeholder, add_touch, add_user
 from tests.integration.coverage_dataset import build_coverage_world
 from tests.integration.meddpicc_dataset import build_gap_world
+from tests.integration.team_dataset import build_team_world
 
 # Cell codes: 0 missing, 1 unowned, 2 owned off the deal team, 4 owned by the full team,
 # 5 not required (3, owned but stale, needs a stale threshold, which the references do not take).
@@ -99,3 +104,29 @@ def test_the_freshness_reference_gives_every_ownerships_last_touch_and_state(eng
         (ids["dana"], ids["ann"], noon(10), "fresh"),
         (ids["dana"], ids["ben"], None, "never_touched"),
         (ids["eli"], ids["ann"], noon(100), "stale")])
+
+
+@pytest.mark.parametrize("figure, ours, our_params, expected", [
+    # Mia's team (Mia, Ray, departed Gus) is on Acme's account team: Al (Ray), Nina (nobody),
+    # Sam (only Gus), Tia (Gus and Eli).
+    ("team coverage", coverage_summary, {}, {
+        "stakeholders": 4, "owned": 2, "single_owner": 2, "multi_owner": 0,
+        "orphaned_owner_departed": 1}),
+    # Acme deal through Ray on Acme's team, Core deal through Ray added to it (qualification:
+    # 20% probability by default).
+    ("team open pipeline", open_pipeline, {}, {
+        "open_opportunities": 2, "pipeline": 500.0, "weighted_pipeline": 100.0}),
+    # Ray's overdue call and Gus's letter due in five days.
+    ("team tasks", task_counts, {"today": date.today()}, {
+        "open": 2, "overdue": 1, "due_soon": 1, "blocked": 0}),
+])
+def test_the_scoped_references_give_the_products_figures(engine, figure, ours, our_params,
+                                                         expected):
+    with write_session(engine) as session:
+        mia = build_team_world(session).mia.id
+    with read_session(engine) as session:
+        hand = scoped_hand_sql(session, figure=figure, manager_id=mia, today=date.today(),
+                               week_end=date.today() + timedelta(days=7))
+        product = ours(session, scope=f"team:{mia}", **our_params)
+    assert {k: float(v) for k, v in hand.items()} == expected
+    assert {k: float(getattr(product, k)) for k in expected} == expected
