@@ -9,6 +9,7 @@ import pytest
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import Conflict, PermissionDenied, ValidationError
+from crm_core.models import Company, Stakeholder
 from crm_core.queries.detail_stakeholder import stakeholder_owners
 from crm_core.queries.freshness import (
     owned_freshness,
@@ -142,3 +143,15 @@ def test_a_fresh_touch_makes_the_role_covered_and_owned(engine, book):
         gaps = opportunity_gaps(session, opportunity_id=book["deal"], today=TODAY)
     assert gaps.cells["economic_buyer"] == "covered_owned"
     assert not [w for w in gaps.gaps_in_words if "economic buyer" in w]
+
+
+def test_a_departed_owners_touch_makes_nobody_owned_and_fresh(engine, book):
+    with write_session(engine) as session:
+        gone = add_user(session, "Gil Gone", departed_on=TODAY - timedelta(days=1))
+        acme = session.get(Company, session.get(Stakeholder, book["fay"]).company_id)
+        ivy = add_stakeholder(session, acme, "Ivy Ines", owners=[gone])
+        add_touch(session, gone, ivy, days_ago=3)
+    with read_session(engine) as session:
+        split = owned_freshness(session, today=TODAY)
+    # Ivy's only owner departed: she is orphaned, in neither owned figure.
+    assert (split.owned, split.owned_fresh, split.owned_stale) == (3, 1, 2)

@@ -91,3 +91,23 @@ def test_the_economic_buyers_owner_at_close(engine, history):
     assert rows.loc["stale", ["won", "lost"]].tolist() == [0, 30]
     assert rows.loc["never_touched", ["won", "lost"]].tolist() == [0, 0]
     assert rows.loc["none", ["won", "lost"]].tolist() == [5, 40]
+
+
+def test_a_scope_keeps_the_deals_whose_full_team_includes_someone_in_it(engine, history):
+    with write_session(engine) as session:
+        bob = add_user(session, "Bob Bold")
+        bolt = add_company(session, "Bolt", team=[bob])
+        gil = add_stakeholder(session, bolt, "Gil Grey")
+        for n in range(3):
+            add_opportunity(session, bolt, f"Bolt won {n}", stage="closed_won",
+                            close_in_days=-10, stakeholders=[gil])
+        bob_id = bob.id
+    with read_session(engine) as session:
+        everyone = win_rates(session, today=TODAY).set_index(["comparison", "group"])
+        bobs = win_rates(session, today=TODAY, scope=f"person:{bob_id}").set_index(
+            ["comparison", "group"])
+    assert everyone.loc[("linked_stakeholders", "1"), ["won", "lost"]].tolist() == [8, 40]
+    # Bob sits on Bolt's account team only: his three won deals, nothing of Acme's.
+    assert bobs.loc[("linked_stakeholders", "1"), ["won", "lost"]].tolist() == [3, 0]
+    assert bobs["deals"].groupby(level="comparison").sum().to_dict() == {
+        "economic_buyer": 3, "linked_stakeholders": 3, "roles_owned": 3, "single_threaded": 3}
