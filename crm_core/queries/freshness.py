@@ -50,22 +50,17 @@ def stale_cutoff(session: Session, *, today: date) -> datetime:
     return datetime.combine(today - timedelta(days=stale_after_days(session)), time.min)
 
 
-def _touching_tasks(stakeholder_id: ColumnElement, user_id: ColumnElement):
-    """Done tasks linked to both the stakeholder and the user (correlated to the outer row)."""
-    by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
-    by_user = aliased(TaskEntity, name="touch_user")
-    return (by_stakeholder, by_user, and_(
-        by_stakeholder.entity_type == "stakeholder", by_stakeholder.entity_id == stakeholder_id,
-        by_user.task_id == by_stakeholder.task_id, by_user.entity_type == "user",
-        by_user.entity_id == user_id, Task.id == by_stakeholder.task_id, Task.status == "done"))
-
-
 def last_touch(stakeholder_id: ColumnElement, user_id: ColumnElement) -> ColumnElement:
     """The last touch of the ownership in the outer row (NULL when never touched)."""
-    by_stakeholder, by_user, condition = _touching_tasks(stakeholder_id, user_id)
+    by_stakeholder = aliased(TaskEntity, name="touch_stakeholder")
+    by_user = aliased(TaskEntity, name="touch_user")
     return (select(func.max(Task.completed_at)).select_from(by_stakeholder)
             .join(by_user, by_user.task_id == by_stakeholder.task_id)
-            .join(Task, Task.id == by_stakeholder.task_id).where(condition)
+            .join(Task, Task.id == by_stakeholder.task_id)
+            .where(by_stakeholder.entity_type == "stakeholder",
+                   by_stakeholder.entity_id == stakeholder_id,
+                   by_user.entity_type == "user", by_user.entity_id == user_id,
+                   Task.status == "done")
             .scalar_subquery())
 
 
@@ -183,7 +178,7 @@ def stale_relationships_of_user(session: Session, *, user_id: int, today: date,
             .join(Company, Company.id == Stakeholder.company_id)
             .outerjoin(theirs, theirs.c.stakeholder_id == owner.stakeholder_id)
             .where(owner.user_id == user_id).subquery())
-    stale = or_none_before(rows.c.last_touch, cutoff)
+    stale = rows.c.last_touch.is_(None) | (rows.c.last_touch < cutoff)
     stmt = (select(rows, func.count().over().label("total")).where(stale)
             .order_by(rows.c.last_touch.is_not(None), rows.c.last_touch, rows.c.stakeholder,
                       rows.c.stakeholder_id)
@@ -207,15 +202,11 @@ def team_last_touch_by_role(session: Session, *, opportunity_id: int) -> dict[st
             .join(role, role.stakeholder_id == StakeholderOpportunity.stakeholder_id)
             .join(owner, owner.stakeholder_id == StakeholderOpportunity.stakeholder_id)
             .where(StakeholderOpportunity.opportunity_id == opportunity_id,
+                   owner.user_id.not_in(departed_user_ids()),
                    exists().where(team.c.opportunity_id == opportunity_id,
                                   team.c.user_id == owner.user_id))
             .group_by(role.meddpicc_role))
     return {r: t for r, t in session.execute(stmt) if t is not None}
-
-
-def or_none_before(touch: ColumnElement, cutoff: datetime) -> ColumnElement:
-    """Stale or never touched."""
-    return (touch.is_(None)) | (touch < cutoff)
 
 
 def touch_words(touch: Any, today: date, stale_after: int) -> str:
