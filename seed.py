@@ -84,6 +84,7 @@ def print_summary(summary: SeedSummary, url: str) -> None:
     for table, count in summary.rows.items():
         print(f"  {table:<{width}}  {count:>10,}")
     print(f"  {'total':<{width}}  {summary.total_rows:>10,} rows in {summary.seconds:.1f} s")
+    print(summary.note)
 
 
 def main(argv: list[str] | None = None) -> int:

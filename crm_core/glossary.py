@@ -25,8 +25,8 @@ class Entry:
         return f"{self.definition} {self.rule}"
 
 
-GROUPS = ("Relationships", "Teams", "Organisation", "Deals", "MEDDPICC", "Stakeholder roles",
-          "Tasks", "Import")
+GROUPS = ("Relationships", "Freshness", "Teams", "Organisation", "Deals", "MEDDPICC",
+          "What coverage is worth", "Stakeholder roles", "Tasks", "Import")
 
 _OPEN_STAGE_NAMES = ", ".join(STAGES.label(s).lower() for s in OPEN_STAGES)
 
@@ -68,6 +68,27 @@ ENTRIES: tuple[Entry, ...] = (
        "A relationship owner who is not on the stakeholder's company account team.",
        "Only the company's account team counts: an owner added to one of the company's deals "
        "but not on its account team is still off the account team.", "Relationships"),
+    # Freshness
+    _E("last_touch", "Last touch",
+       "When an owner last worked with a stakeholder: the latest completed task linked to both.",
+       "The task must be linked to the owner and to the stakeholder and be done; a task linked "
+       "to the stakeholder alone, or cancelled, does not count.", "Freshness"),
+    _E("stale_threshold", "Stale threshold",
+       "How many days without a touch make an ownership stale.",
+       "An admin setting (Settings); 90 days unless changed.", "Freshness"),
+    _E("fresh", "Fresh", "An ownership touched within the stale threshold.",
+       "Last touch on or after today minus the threshold.", "Freshness"),
+    _E("stale", "Stale", "An ownership last touched longer ago than the stale threshold.",
+       "Last touch before today minus the threshold.", "Freshness"),
+    _E("never_touched", "Never touched",
+       "An ownership with no last touch at all.",
+       "No completed task is linked to both the owner and the stakeholder.", "Freshness"),
+    _E("owned_fresh", "Owned and fresh",
+       "An owned stakeholder whom at least one owner touched within the stale threshold.",
+       "Any owner's last touch is fresh.", "Freshness"),
+    _E("owned_stale", "Owned but stale",
+       "An owned stakeholder whom no owner touched within the stale threshold.",
+       "Every owner's ownership is stale or never touched.", "Freshness"),
     # Teams
     _E("user", "Account team member",
        "A user: someone on our side who can own relationships and sit on teams.",
@@ -137,6 +158,12 @@ ENTRIES: tuple[Entry, ...] = (
     _E("covered_owned", "Covered and owned",
        "A required role held by a stakeholder owned by someone on the deal's team.",
        "At least one linked holder has an owner on the full team.", "MEDDPICC"),
+    _E("covered_stale", "Covered, owned but stale",
+       "A required role held by a stakeholder owned by someone on the deal's team, none of "
+       "whom touched a holder within the stale threshold.",
+       "Still covered and owned (it counts in the coverage score and is no risk); the gap "
+       "names the last touch, e.g. \"economic buyer owned, last touch 140 days ago\".",
+       "MEDDPICC"),
     _E("not_required", "Not required", "The deal's stage does not require the role.",
        "Not counted in the coverage score.", "MEDDPICC"),
     _E("missing_role", "Missing role", "A gated deal with a required role nobody linked holds.",
@@ -170,6 +197,35 @@ ENTRIES: tuple[Entry, ...] = (
        "Economic buyer and Champion follow from the stakeholders' roles and owners "
        "(confirmed: owned by the deal's team; identified: held but not owned by it); "
        "managers record the other six.", "MEDDPICC"),
+    # What coverage is worth
+    _E("closed_deal", "Closed deal", "A deal that was won or lost.",
+       "Its stage is closed won or closed lost; open deals are left out.",
+       "What coverage is worth"),
+    _E("win_rate", "Win rate", "The share of closed deals that were won.",
+       "Won ÷ (won + lost) in the group.", "What coverage is worth"),
+    _E("wilson_interval", "95% interval",
+       "The range the win rate of such deals plausibly lies in, given how few there are.",
+       "The Wilson score interval at 95%: narrow with many deals, wide with few.",
+       "What coverage is worth"),
+    _E("too_few_to_compare", "Too few to compare",
+       "A group with fewer than 30 won or fewer than 30 lost deals.",
+       "Not drawn: its win rate would mostly show chance.", "What coverage is worth"),
+    _E("linked_stakeholders", "Linked stakeholders",
+       "How many stakeholders are on a deal's buying committee.",
+       "Grouped as 1, 2, 3 and 4 or more (0 on its own).", "What coverage is worth"),
+    _E("roles_owned_by_deal_team", "Required roles owned by the deal team",
+       "A closed deal where every role any open stage requires is covered and owned.",
+       "Each such role is held by a linked stakeholder owned by someone on the deal's team, "
+       "as the data stands today.", "What coverage is worth"),
+    _E("economic_buyer_freshness", "Economic buyer's owner at close",
+       "How recently an owner of the deal's economic buyer touched them before it closed.",
+       "Fresh: a linked economic buyer's owner touched them within the stale threshold before "
+       "the close date; stale: only earlier; never touched; or no owned economic buyer.",
+       "What coverage is worth"),
+    _E("association_not_cause", "Association, not cause",
+       "The figures describe this organisation's own closed deals, not what causes a win.",
+       "Bigger deals may draw more stakeholders and more care; a difference between groups is "
+       "a reason to look closer, not proof.", "What coverage is worth"),
     # Organisation
     _E("scope", "Scope", "What a dashboard shows: the whole organisation, a region, a "
        "manager's team or one person.",

@@ -445,6 +445,16 @@ class StageRequiredRole(Base):
     created_at: Mapped[datetime] = _created_at()
 
 
+class AppSetting(Base):
+    """Setting: one named value an admin sets (e.g. the stale threshold); absent means default."""
+
+    __tablename__ = "app_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class ScorecardEntry(Base):
     """A manager's assessment of one recorded MEDDPICC element of an opportunity."""
 

@@ -12,6 +12,7 @@ from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import CoverageSummary
 from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_stakeholders
 from crm_core.queries.coverage_scope import RowsPage, filter_choices
+from crm_core.queries.freshness import OwnedFreshness
 from crm_core.queries.owner_load import off_account_team_owners
 from crm_core.services.assignments import assign_owner
 from crm_core.vocab import MEDDPICC_ROLES
@@ -99,6 +100,20 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
         cell.caption(f"{percent(part / total if total else None)} of stakeholders")
     cells[2].caption(f"{summary.orphaned_owner_departed:,} "
                      f"{name('orphaned_owner_departed').lower()}")
+
+
+def show_freshness(freshness: OwnedFreshness) -> None:
+    """Owned stakeholders split into owned and fresh and owned but stale."""
+    fresh, stale, threshold = st.columns([1, 1, 2])
+    fresh.metric(name("owned_fresh"), f"{freshness.owned_fresh:,}", border=True,
+                 help=help_text("owned_fresh"))
+    fresh.caption(f"{percent(freshness.fresh_share)} of owned stakeholders")
+    stale.metric(name("owned_stale"), f"{freshness.owned_stale:,}", border=True,
+                 help=help_text("owned_stale"))
+    stale_share = None if freshness.fresh_share is None else 1 - freshness.fresh_share
+    stale.caption(f"{percent(stale_share)} of owned stakeholders")
+    threshold.caption(f"{name('stale_threshold')}: {freshness.stale_after_days} days without "
+                      f"a touch. {help_text('last_touch')}")
 
 
 # The two lists of orphans: (query cause, table key, file name, text when empty).

@@ -1,5 +1,7 @@
 """Coverage: who owns our customer relationships, where nobody does, and how the load spreads."""
 
+from datetime import date
+
 import streamlit as st
 
 from crm_core.access import Permission
@@ -11,6 +13,7 @@ from crm_core.queries.coverage import (
     coverage_by_team_member,
     coverage_summary,
 )
+from crm_core.queries.freshness import owned_freshness
 from crm_core.queries.owner_load import coverage_matrix, owner_load
 from crm_core.queries.scope import WHOLE
 from dashboard.auth import current_actor
@@ -18,6 +21,7 @@ from dashboard.charting import show_chart
 from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
 from dashboard.coverage_view import (
     coverage_filters,
+    show_freshness,
     show_headline,
     show_off_team,
     show_orphans,
@@ -43,6 +47,7 @@ filters["scope"] = scope
 summary = load(coverage_summary, **filters)
 # Without a filter the summary is the whole book already: no second query for the baseline.
 show_headline(summary, load(coverage_summary) if filtered else summary, filtered=filtered)
+show_freshness(load(owned_freshness, today=date.today(), **filters))
 
 st.subheader("Coverage by company or industry", anchor=False)
 group, order, size = st.columns([2, 2, 1], vertical_alignment="bottom")

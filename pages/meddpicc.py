@@ -1,10 +1,13 @@
 """MEDDPICC: which buying roles each open opportunity has covered and owned, what is at risk,
 and (for managers) the scorecard and the fixes that close a gap."""
 
+from datetime import date
+
 import streamlit as st
 
 from crm_core.access import Permission
 from crm_core.glossary import help_text, name, term
+from crm_core.queries.freshness import stale_cutoff
 from crm_core.queries.meddpicc import opportunity_gaps, opportunity_scorecard
 from crm_core.queries.meddpicc_scorecard import company_stakeholders_for_opportunity
 from crm_core.queries.meddpicc_screen import gap_screen
@@ -36,7 +39,9 @@ actor = current_actor()
 can_edit = actor.can(Permission.EDIT)
 show_confirmation()
 scope = scope_control(actor)
-filters = {**gap_filters(), "scope": scope}
+# A full-team owner who has not touched a role's holders within the threshold: owned but stale.
+filters = {**gap_filters(), "scope": scope,
+           "fresh_since": load(stale_cutoff, today=date.today())}
 # One SQL pass over every open opportunity's gaps feeds the headline, the charts, the stage
 # roll-up, the heatmap, the first pages of the table and the scorecard's choices.
 overview = load(gap_screen, limit=TOP_ROWS, **filters)
@@ -83,7 +88,7 @@ opportunity_id = st.selectbox("Opportunity", list(labels), format_func=labels.ge
                                    "filters.")
 if opportunity_id is None:
     st.stop()
-gaps = load(opportunity_gaps, opportunity_id=opportunity_id)
+gaps = load(opportunity_gaps, opportunity_id=opportunity_id, today=date.today())
 if gaps is None:
     st.caption("This opportunity no longer exists.")
     st.stop()

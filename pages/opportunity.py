@@ -1,6 +1,8 @@
 """Opportunity: a deal — its numbers, its full team (inherited or added), its buying committee
 with MEDDPICC roles and owners, the gap summary and scorecard, the relationship map and tasks."""
 
+from datetime import date
+
 import streamlit as st
 
 from crm_core.glossary import help_text, name
@@ -40,7 +42,7 @@ cells[1].metric("Probability", f"{profile.probability}%", border=True)
 cells[2].metric("Weighted value", money(profile.weighted_value), border=True,
                 help=help_text("weighted_value"))
 
-gaps = load(opportunity_gaps, opportunity_id=opportunity_id)
+gaps = load(opportunity_gaps, opportunity_id=opportunity_id, today=date.today())
 st.subheader("MEDDPICC", anchor=False)
 if gaps is not None and profile.is_open:
     cells = st.columns(4)

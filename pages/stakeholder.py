@@ -1,11 +1,15 @@
 """Stakeholder: someone at the customer — their MEDDPICC roles, the opportunities they sit in,
 who on our side owns the relationship, and their tasks."""
 
+from datetime import date
+
 import streamlit as st
 
 from crm_core.glossary import name
 from crm_core.queries import detail_stakeholder as q
 from crm_core.queries.detail_search import search_stakeholders
+from crm_core.queries.freshness import touch_words
+from crm_core.queries.settings import stale_after_days
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
 from dashboard.data import load
 from dashboard.detail import (
@@ -41,9 +45,11 @@ st.subheader("Relationship owners", anchor=False)
 owners = load(q.stakeholder_owners, stakeholder_id=stakeholder_id)
 if owners.empty:
     st.error("Orphaned: nobody on our side owns this relationship.", icon=":material/person_off:")
+stale_after, today = load(stale_after_days), date.today()
 link_list(owners, "user", id_column="user_id", name_column="name", icon=":material/person:",
           empty="", describe=lambda o: f"{o.job_title or 'No job title'} · "
-          + ("on the account team" if o.on_account_team else name("off_account_team").lower()))
+          + ("on the account team" if o.on_account_team else name("off_account_team").lower())
+          + " · " + touch_words(o.last_touch, today, stale_after))
 
 st.subheader("Opportunities", anchor=False)
 opportunities = load(q.stakeholder_opportunities, stakeholder_id=stakeholder_id)

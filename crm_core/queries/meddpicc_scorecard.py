@@ -17,7 +17,14 @@ from crm_core.models import (
     StakeholderRelationshipOwner,
     User,
 )
-from crm_core.queries.meddpicc_sql import OPP, role_levels
+from crm_core.queries.meddpicc_sql import (
+    COVERED_OFF_TEAM,
+    COVERED_OWNED,
+    COVERED_UNOWNED,
+    MISSING,
+    OPP,
+    role_levels,
+)
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import (
     DERIVED_SCORECARD_ELEMENTS,
@@ -27,17 +34,19 @@ from crm_core.vocab import (
 )
 
 # Best level a linked holder of the role reaches -> derived scorecard status.
-_DERIVED_STATUS = {0: "unknown", 1: "identified", 2: "identified", 3: "confirmed"}
-_DERIVED_NOTE = {0: "No linked stakeholder holds this MEDDPICC role.",
-                 1: "Held only by stakeholders nobody on our side owns.",
-                 2: "Held, but no owner is on the opportunity's full team.",
-                 3: "Held by a stakeholder owned by a member of the full team."}
+_DERIVED_STATUS = {MISSING: "unknown", COVERED_UNOWNED: "identified",
+                   COVERED_OFF_TEAM: "identified", COVERED_OWNED: "confirmed"}
+_DERIVED_NOTE = {MISSING: "No linked stakeholder holds this MEDDPICC role.",
+                 COVERED_UNOWNED: "Held only by stakeholders nobody on our side owns.",
+                 COVERED_OFF_TEAM: "Held, but no owner is on the opportunity's full team.",
+                 COVERED_OWNED: "Held by a stakeholder owned by a member of the full team."}
 SCORECARD_COLUMNS = ["element", "label", "status", "status_label", "derived", "note",
                      "updated_by", "updated_at"]
 
 
 def opportunity_role_levels(session: Session, *, opportunity_id: int) -> dict[str, int]:
-    """Per MEDDPICC role, the best level a linked holder reaches (0 none .. 3 owned on-team)."""
+    """Per MEDDPICC role, the best level a linked holder reaches (the cell codes of
+    meddpicc_sql, without a stale threshold: MISSING .. COVERED_OWNED)."""
     levels = role_levels([OPP.id == opportunity_id]).subquery()
     row = session.execute(select(*(levels.c[r] for r in MEDDPICC_ROLES))).first()
     return {role: int(row[i]) if row else 0 for i, role in enumerate(MEDDPICC_ROLES)}

@@ -26,6 +26,11 @@ from crm_core.seeding.tasks import generate_tasks
 from crm_core.seeding.world import SCALES, Calendar, FastRandom, Scale, World
 
 DEFAULT_SEED = 20_261_125
+SYNTHETIC_NOTE = (
+    "Synthetic data. The closed deals' outcomes are made up with a deliberate link to "
+    "coverage (won deals were less often single-threaded, had bigger buying committees, more "
+    "often an economic buyer, and were worked closer to their close), so \"What coverage is "
+    "worth\" has a pattern to show; it proves nothing about real selling.")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class SeedSummary:
     seed: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    note: str = SYNTHETIC_NOTE
 
     @property
     def total_rows(self) -> int:
@@ -95,7 +101,7 @@ def seed_database(engine: Engine, *, scale: str = "demo", seed: int = DEFAULT_SE
     with write_session(engine) as session:
         audit.record(session, SYSTEM, "seed.loaded", "database", None,
                      summary=f"Loaded the {scale} dataset (seed {seed}): "
-                             f"{summary.total_rows:,} rows",
+                             f"{summary.total_rows:,} rows. {summary.note}",
                      after={"scale": scale, "seed": seed, "rows": summary.rows})
     return summary
 

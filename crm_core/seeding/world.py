@@ -116,6 +116,8 @@ class World:
     opportunity_company: list[int] = field(default_factory=lambda: [0])
     opportunity_label: list[str] = field(default_factory=lambda: [""])  # "Pilot at Acme"
     opportunity_closed: list[bool] = field(default_factory=lambda: [False])
+    opportunity_won: list[bool] = field(default_factory=lambda: [False])
+    opportunity_close: list[int] = field(default_factory=lambda: [0])  # day offset of the close
     opportunity_stakeholders: list[list[int]] = field(default_factory=lambda: [[]])
     opportunity_added_team: list[list[int]] = field(default_factory=lambda: [[]])
 

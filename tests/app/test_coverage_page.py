@@ -42,7 +42,9 @@ def test_every_role_sees_the_headline_charts_and_lists(app_as, role):
     assert at.title[0].value == "Coverage"
     assert [(m.label, m.value) for m in at.metric] == [
         ("Stakeholders", "5"), ("Owned", "60%"), ("Orphaned", "2"), ("Single owner", "2"),
-        ("Two or more owners", "1")]
+        ("Two or more owners", "1"),
+        # No task linked to an owner and their stakeholder is done yet: every owned one is stale.
+        ("Owned and fresh", "0"), ("Owned but stale", "3")]
     assert all(m.delta in (None, "") for m in at.metric)  # no filter, nothing to compare
     assert len(at.get("vega_lite_chart")) == 1  # coverage bars; the orphans section below
     assert section_labels(at)[:2] == ["Orphaned (2)", "Single owner (2)"]

@@ -27,8 +27,10 @@ def test_every_role_sees_the_headline_heatmap_and_gap_table(app_as, role):
     assert metric(at, "Pipeline at risk") == "$150.0K"
     assert metric(at, "Weighted at risk") == "$66.0K"
     table = table_with(at, "gaps")
-    assert list(table["gaps"]) == ["no champion",
-                                   "no economic buyer; champion owned off the deal team"]
+    # No completed task links Acme's owners to their stakeholders: owned, but stale.
+    assert list(table["gaps"]) == [
+        "decision maker owned but stale; economic buyer owned but stale; no champion; "
+        "technical buyer owned but stale", "no economic buyer; champion owned off the deal team"]
     assert len(at.get("vega_lite_chart")) == 3
 
 
@@ -68,14 +70,17 @@ def test_a_managers_fix_removes_the_gap_on_the_next_run(app_as):
     assert not at.exception
     assert any("Champion recorded" in s.value for s in at.success)
     # ... then champion is covered but unowned: nobody owns Fay yet ...
-    assert "champion unowned" in list(table_with(at, "gaps")["gaps"])
+    assert "champion unowned" in list(table_with(at, "gaps")["gaps"])[0]
     choose(at, "meddpicc_fix_owner_stakeholder", "Fay Fox")
     choose(at, "meddpicc_fix_owner_user", "Alice Archer")
     next(b for b in at.button if b.label == "Assign owner").click().run()
     assert not at.exception
-    # ... and once Alice (on Acme's team) owns her, the deal is fully covered.
+    # ... and once Alice (on Acme's team) owns her, the deal is fully covered (its owned roles
+    # are stale, which is no risk: nobody has touched them yet).
     assert list(table_with(at, "gaps")["gaps"]) == [
-        "no economic buyer; champion owned off the deal team", "—"]
+        "no economic buyer; champion owned off the deal team",
+        "decision maker owned but stale; economic buyer owned but stale; champion owned but "
+        "stale; technical buyer owned but stale"]
     assert metric(at, "Pipeline at risk") == "$30.0K"
 
 
