@@ -54,6 +54,7 @@ ACTION_AREAS: dict[str, tuple[str, ...]] = {
                                              "moved", "completed", "reopened", "cancelled")},
     **{f"sequence.{verb}": (TASKS,) for verb in ("created", "step_added", "reordered")},
     "settings.required_roles": (SETTINGS,),
+    "settings.stale_after_days": (SETTINGS,),
     "access.granted": (ACCESS,),
     "access.revoked": (ACCESS,),
     # Whole-database writes: a seed, an import or a restore may touch any table.
@@ -71,17 +72,20 @@ QUERY_AREAS: dict[str, tuple[str, ...]] = {
     "crm_core.queries.coverage_lists": (OWNERSHIP, DEALS),
     "crm_core.queries.coverage_scope": (OWNERSHIP, DEALS),
     "crm_core.queries.detail_common": (OWNERSHIP, DEALS),
+    # Freshness: the last touch of an ownership is a completed task (crm_core.queries.freshness),
+    # so whatever shows stale owners reads tasks too.
+    "crm_core.queries.freshness": (OWNERSHIP, DEALS, TASKS, SETTINGS),
     "crm_core.queries.detail_company": (OWNERSHIP, DEALS, SETTINGS),
     "crm_core.queries.detail_opportunity": (OWNERSHIP, DEALS, SETTINGS),
     "crm_core.queries.detail_search": (OWNERSHIP, DEALS),
-    "crm_core.queries.detail_stakeholder": (OWNERSHIP, DEALS, SETTINGS),
+    "crm_core.queries.detail_stakeholder": (OWNERSHIP, DEALS, TASKS, SETTINGS),
     "crm_core.queries.detail_user": (OWNERSHIP, DEALS, SETTINGS),
     "crm_core.queries.lookups": (OWNERSHIP,),
-    "crm_core.queries.meddpicc": (OWNERSHIP, DEALS, SETTINGS),
-    "crm_core.queries.meddpicc_rollups": (OWNERSHIP, DEALS, SETTINGS),
-    "crm_core.queries.meddpicc_scorecard": (OWNERSHIP, DEALS, SETTINGS),
-    "crm_core.queries.meddpicc_screen": (OWNERSHIP, DEALS, SETTINGS),
-    "crm_core.queries.meddpicc_sql": (OWNERSHIP, DEALS, SETTINGS),
+    "crm_core.queries.meddpicc": (OWNERSHIP, DEALS, TASKS, SETTINGS),
+    "crm_core.queries.meddpicc_rollups": (OWNERSHIP, DEALS, TASKS, SETTINGS),
+    "crm_core.queries.meddpicc_scorecard": (OWNERSHIP, DEALS, TASKS, SETTINGS),
+    "crm_core.queries.meddpicc_screen": (OWNERSHIP, DEALS, TASKS, SETTINGS),
+    "crm_core.queries.meddpicc_sql": (OWNERSHIP, DEALS, TASKS, SETTINGS),
     "crm_core.queries.overview": (OWNERSHIP, DEALS, SETTINGS),
     "crm_core.queries.owner_load": (OWNERSHIP, DEALS),
     "crm_core.queries.people": (OWNERSHIP,),
@@ -95,6 +99,7 @@ QUERY_AREAS: dict[str, tuple[str, ...]] = {
     "crm_core.queries._task_sql": (TASKS,),
     "crm_core.queries.team_comparison": (OWNERSHIP, DEALS, TASKS, SETTINGS),
     "crm_core.queries.teams": (OWNERSHIP,),
+    "crm_core.queries.win_rates": (OWNERSHIP, DEALS, TASKS, SETTINGS),
 }
 
 _PENDING = "crm_data_areas"  # session.info key: the areas this transaction has changed
