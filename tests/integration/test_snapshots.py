@@ -1,0 +1,85 @@
+"""Snapshots on the hand-built organisation: a snapshot equals the live figures, written by hand
+here; a day is taken once and never rewritten; a trend keeps its gaps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from crm_core.db import read_session, write_session
+from crm_core.models import Snapshot
+from crm_core.queries.trends import change_since, scope_trend
+from crm_core.snapshots import live_figures, snapshot_scopes, take_snapshots
+from tests.factories import add_stakeholder
+from tests.integration.team_dataset import build_team_world
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def world(engine):
+    with write_session(engine) as session:
+        return build_team_world(session)
+
+
+def stored(engine, scope: str, day: date = TODAY) -> dict:
+    with read_session(engine) as session:
+        row = session.get(Snapshot, (scope, day))
+        return {c: getattr(row, c) for c in (
+            "stakeholders", "owned", "orphaned", "orphaned_owner_departed", "single_owner",
+            "off_account_team", "open_deals", "gated_deals", "fully_covered", "value_at_risk",
+            "weighted_value_at_risk", "single_threaded", "overdue_tasks", "due_soon_tasks")}
+
+
+def test_the_scopes_are_the_organisation_each_region_and_each_managers_team(engine, world):
+    with read_session(engine) as session:
+        scopes = snapshot_scopes(session)
+    w = world
+    assert scopes == ["organisation", f"region:{w.west.id}", f"region:{w.east.id}",
+                      *(f"team:{m.id}" for m in (w.vp, w.dora, w.mia, w.eve))]
+
+
+def test_a_snapshot_holds_the_live_figures_of_its_scope(engine, world):
+    assert take_snapshots(engine, day=TODAY) == 7
+    # Mia's team (Mia, Ray, Gus who departed): Acme through Ray; the Acme and Core deals.
+    assert stored(engine, f"team:{world.mia.id}") == {
+        "stakeholders": 4, "owned": 2, "orphaned": 2, "orphaned_owner_departed": 1,
+        "single_owner": 2, "off_account_team": 3, "open_deals": 2, "gated_deals": 2,
+        "fully_covered": 0, "value_at_risk": 500.0, "weighted_value_at_risk": 100.0,
+        "single_threaded": 2, "overdue_tasks": 1, "due_soon_tasks": 1}
+    assert stored(engine, "organisation") == {
+        "stakeholders": 7, "owned": 3, "orphaned": 4, "orphaned_owner_departed": 1,
+        "single_owner": 3, "off_account_team": 3, "open_deals": 3, "gated_deals": 3,
+        "fully_covered": 0, "value_at_risk": 700.0, "weighted_value_at_risk": 140.0,
+        "single_threaded": 3, "overdue_tasks": 2, "due_soon_tasks": 1}
+    # And each equals what the live queries answer now, scope by scope.
+    with read_session(engine) as session:
+        for scope in snapshot_scopes(session):
+            assert stored(engine, scope) == live_figures(session, scope=scope, today=TODAY)
+
+
+def test_a_days_snapshot_is_taken_once_and_never_rewritten(engine, world):
+    assert take_snapshots(engine, day=TODAY) == 7
+    with write_session(engine) as session:
+        add_stakeholder(session, world.acme, "Newcomer")
+    assert take_snapshots(engine, day=TODAY) == 0
+    assert stored(engine, "organisation")["stakeholders"] == 7
+    with read_session(engine) as session:
+        assert len(session.scalars(select(Snapshot)).all()) == 7
+    # The next day is a new row with the new figures.
+    tomorrow = TODAY + timedelta(days=1)
+    assert take_snapshots(engine, day=tomorrow, scopes=["organisation"]) == 1
+    assert stored(engine, "organisation", tomorrow)["stakeholders"] == 8
+
+
+def test_a_trend_keeps_missing_days_missing_and_changes_need_both_days(engine, world):
+    for days_ago in (30, 8, 0):  # nothing 7 days ago
+        take_snapshots(engine, day=TODAY - timedelta(days=days_ago), scopes=["organisation"])
+    with read_session(engine) as session:
+        trend = scope_trend(session, scope="organisation", today=TODAY, days=365)
+    assert [d.date() for d in trend["day"]] == [TODAY - timedelta(days=30),
+                                                TODAY - timedelta(days=8), TODAY]
+    assert change_since(trend, "orphaned", today=TODAY, days=30) == 0
+    assert change_since(trend, "orphaned", today=TODAY, days=7) is None
