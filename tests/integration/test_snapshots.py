@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from crm_core.db import read_session, write_session
 from crm_core.models import Snapshot
+from crm_core.queries.meddpicc import gap_summaries_by_scope, gap_summary
 from crm_core.queries.trends import change_since, scope_trend
 from crm_core.snapshots import live_figures, snapshot_scopes, take_snapshots
 from tests.factories import add_stakeholder
@@ -83,3 +84,12 @@ def test_a_trend_keeps_missing_days_missing_and_changes_need_both_days(engine, w
                                                 TODAY - timedelta(days=8), TODAY]
     assert change_since(trend, "orphaned", today=TODAY, days=30) == 0
     assert change_since(trend, "orphaned", today=TODAY, days=7) is None
+
+
+def test_the_gaps_of_many_scopes_at_once_equal_each_scopes_own(engine, world):
+    with read_session(engine) as session:
+        scopes = [*snapshot_scopes(session), f"person:{world.sol.id}", f"person:{world.vp.id}"]
+        together = gap_summaries_by_scope(session, scopes=scopes)
+        assert together == {s: gap_summary(session, scope=s) for s in scopes}
+    assert together[f"person:{world.sol.id}"].open_opportunities == 1  # Core, on its team
+    assert together[f"person:{world.vp.id}"].open_opportunities == 0  # on no team at all
