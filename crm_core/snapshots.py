@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from crm_core.db import database_url, make_engine, read_session, write_session
 from crm_core.models import Region, Snapshot, User
-from crm_core.queries.coverage import coverage_summary
+from crm_core.queries.coverage import CoverageSummary, coverage_summary
 from crm_core.queries.meddpicc import GapSummary, gap_summaries_by_scope, gap_summary
 from crm_core.queries.owner_load import off_account_team_owners
 from crm_core.queries.scope import WHOLE
-from crm_core.queries.tasks import task_counts
+from crm_core.queries.tasks import TaskCounts, task_counts
 
 FIGURES = ("stakeholders", "owned", "orphaned", "orphaned_owner_departed", "single_owner",
            "off_account_team", "open_deals", "gated_deals", "fully_covered", "value_at_risk",
@@ -37,19 +37,33 @@ def live_figures(session: Session, *, scope: str, today: date,
                  gaps: GapSummary | None = None) -> dict[str, int | float]:
     """The scope's headline figures now, from the queries Overview, Coverage and MEDDPICC show
     (`gaps`: its gap_summary when already answered for many scopes at once)."""
-    coverage = coverage_summary(session, scope=scope)
-    gaps = gaps or gap_summary(session, scope=scope)
-    tasks = task_counts(session, today=today, scope=scope)
-    off_team = off_account_team_owners(session, limit=0, scope=scope).total
-    return {"stakeholders": coverage.stakeholders, "owned": coverage.owned,
-            "orphaned": coverage.orphaned,
-            "orphaned_owner_departed": coverage.orphaned_owner_departed,
-            "single_owner": coverage.single_owner, "off_account_team": off_team,
-            "open_deals": gaps.open_opportunities, "gated_deals": gaps.gated,
-            "fully_covered": gaps.fully_covered, "value_at_risk": gaps.value_at_risk,
-            "weighted_value_at_risk": gaps.weighted_value_at_risk,
-            "single_threaded": gaps.single_threaded, "overdue_tasks": tasks.overdue,
-            "due_soon_tasks": tasks.due_soon}
+    return figures_from(
+        coverage=coverage_summary(session, scope=scope),
+        gaps=gaps or gap_summary(session, scope=scope),
+        tasks=task_counts(session, today=today, scope=scope),
+        off_account_team=off_account_team_owners(session, limit=0, scope=scope).total)
+
+
+def figures_from(*, coverage: CoverageSummary | None = None, gaps: GapSummary | None = None,
+                 tasks: TaskCounts | None = None,
+                 off_account_team: int | None = None) -> dict[str, int | float]:
+    """The snapshot's figures named as in FIGURES, from the live answers given."""
+    figures: dict[str, int | float] = {}
+    if coverage is not None:
+        figures.update(stakeholders=coverage.stakeholders, owned=coverage.owned,
+                       orphaned=coverage.orphaned,
+                       orphaned_owner_departed=coverage.orphaned_owner_departed,
+                       single_owner=coverage.single_owner)
+    if off_account_team is not None:
+        figures["off_account_team"] = off_account_team
+    if gaps is not None:
+        figures.update(open_deals=gaps.open_opportunities, gated_deals=gaps.gated,
+                       fully_covered=gaps.fully_covered, value_at_risk=gaps.value_at_risk,
+                       weighted_value_at_risk=gaps.weighted_value_at_risk,
+                       single_threaded=gaps.single_threaded)
+    if tasks is not None:
+        figures.update(overdue_tasks=tasks.overdue, due_soon_tasks=tasks.due_soon)
+    return figures
 
 
 def snapshot_scopes(session: Session) -> list[str]:

@@ -1,6 +1,8 @@
 """MEDDPICC: which buying roles each open opportunity has covered and owned, what is at risk,
 and (for managers) the scorecard and the fixes that close a gap."""
 
+from datetime import date
+
 import streamlit as st
 
 from crm_core.access import Permission
@@ -29,6 +31,7 @@ from dashboard.meddpicc_view import (
     show_rollup,
 )
 from dashboard.scope_view import scope_control
+from dashboard.trend_view import change_over_time
 
 st.title("MEDDPICC")
 st.caption(f"{term('meddpicc').help} The Glossary explains every term.")
@@ -42,6 +45,8 @@ filters = {**gap_filters(), "scope": scope}
 overview = load(gap_screen, limit=TOP_ROWS, **filters)
 summary = overview.summary
 show_headline(summary)
+change_over_time(["open_deals", "fully_covered", "value_at_risk", "weighted_value_at_risk",
+                  "single_threaded"], scope=scope, today=date.today())
 
 st.subheader("Coverage map", anchor=False)
 top_n = st.segmented_control("Opportunities shown", [10, 25, 50, 100], default=25,

@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Snapshot
 from crm_core.queries.scope import Scope
 from crm_core.snapshots import FIGURES
 
-TREND_COLUMNS = ["day", *FIGURES, "synthetic"]
+TREND_COLUMNS = ["day", *FIGURES, "owned_share", "synthetic"]
 
 
 def scope_trend(session: Session, *, scope: str | None, today: date,
@@ -23,7 +23,10 @@ def scope_trend(session: Session, *, scope: str | None, today: date,
     """The scope's snapshots from today - days to today, oldest first (columns: TREND_COLUMNS);
     one range of the (scope, day) primary key."""
     key = str(Scope.parse(scope))
-    columns = [getattr(Snapshot, c) for c in TREND_COLUMNS]
+    # The owned share as the Coverage screen computes it: owned / stakeholders (none of 0).
+    owned_share = (cast(Snapshot.owned, Float) / func.nullif(Snapshot.stakeholders, 0))
+    columns = [owned_share.label(c) if c == "owned_share" else getattr(Snapshot, c)
+               for c in TREND_COLUMNS]
     rows = session.execute(select(*columns).where(
         Snapshot.scope == key, Snapshot.day >= today - timedelta(days=days),
         Snapshot.day <= today).order_by(Snapshot.day)).all()
@@ -32,12 +35,15 @@ def scope_trend(session: Session, *, scope: str | None, today: date,
     return frame
 
 
-def change_since(trend: pd.DataFrame, figure: str, *, today: date,
+def value_on(trend: pd.DataFrame, figure: str, *, day: date) -> float | None:
+    """The figure in that day's snapshot; None when the day has none (never guessed)."""
+    found = trend.loc[trend["day"].dt.date == day, figure]
+    return None if found.empty or pd.isna(found.iloc[0]) else found.iloc[0]
+
+
+def change_since(trend: pd.DataFrame, figure: str, *, now: float | None, today: date,
                  days: int) -> float | None:
-    """Today's value of the figure minus its value `days` days before; None when either day
-    has no snapshot (a gap is never guessed across)."""
-    by_day = trend.set_index(trend["day"].dt.date)[figure]
-    then = today - timedelta(days=days)
-    if today not in by_day.index or then not in by_day.index:
-        return None
-    return by_day[today] - by_day[then]
+    """`now` minus the figure's value in the snapshot of `days` days before today; None when
+    that day has no snapshot."""
+    then = value_on(trend, figure, day=today - timedelta(days=days))
+    return None if then is None or now is None else now - then

@@ -15,7 +15,7 @@ def test_every_role_reaches_the_glossary_with_every_term(app_as):
                             "Competition") for s in shown)
     assert [h.value for h in at.subheader] == ["Relationships", "Teams", "Organisation",
                                                "Deals", "MEDDPICC", "Stakeholder roles",
-                                               "Tasks", "Import"]
+                                               "Tasks", "Change over time", "Import"]
     assert ("**Champion** — Sells for us inside the customer and has the power to do so."
             in shown)
 

@@ -82,8 +82,9 @@ def test_a_trend_keeps_missing_days_missing_and_changes_need_both_days(engine, w
         trend = scope_trend(session, scope="organisation", today=TODAY, days=365)
     assert [d.date() for d in trend["day"]] == [TODAY - timedelta(days=30),
                                                 TODAY - timedelta(days=8), TODAY]
-    assert change_since(trend, "orphaned", today=TODAY, days=30) == 0
-    assert change_since(trend, "orphaned", today=TODAY, days=7) is None
+    assert trend["owned_share"].tolist() == [3 / 7] * 3
+    assert change_since(trend, "orphaned", now=6, today=TODAY, days=30) == 2  # 4 then
+    assert change_since(trend, "orphaned", now=6, today=TODAY, days=7) is None
 
 
 def test_the_gaps_of_many_scopes_at_once_equal_each_scopes_own(engine, world):
