@@ -5,11 +5,14 @@ its gaps."""
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 from streamlit.proto.Metric_pb2 import Metric
 
 from crm_core.db import make_engine, write_session
-from crm_core.models import Snapshot
+from crm_core.models import Snapshot, Stakeholder
+from crm_core.services.assignment_sets import set_stakeholder_owners
 from dashboard.charts.trends import trend_chart
+from tests.factories import MANAGER
 
 TODAY = date.today()
 GREEN, RED = "GREEN", "RED"
@@ -93,3 +96,25 @@ def test_the_trend_line_breaks_where_a_day_has_no_snapshot():
     assert [(r["value"], r["segment"]) for r in rows] == [(1, 0), (1, 0), (4, 1), (2, 2)]
     line = spec["layer"][0]
     assert line["mark"]["type"] == "line" and line["encoding"]["detail"]["field"] == "segment"
+
+
+def test_what_changed_lists_a_relationship_orphaned_today_with_links_to_it_and_its_history(
+        app_as, app_db):
+    engine = make_engine(app_db)
+    with write_session(engine) as session:
+        eli = session.scalar(select(Stakeholder.id).where(Stakeholder.name == "Eli Evans"))
+        set_stakeholder_owners(session, actor=MANAGER, stakeholder_id=eli, user_ids=[])
+    engine.dispose()
+    at = app_as("viewer", "pages/coverage.py", scope="organisation", what_changed_open="true")
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    orphaned = next(t for t in tables if "cause" in t.columns)
+    # Both owners went in one save; the list names the stakeholder once, with the change.
+    assert orphaned["cause"].tolist() == ["owner removed"]
+    assert orphaned["stakeholder"].tolist() == [f"/stakeholder?id={eli}&name=Eli+Evans"]
+    assert orphaned["history"].tolist() == [f"/history?entity_type=stakeholder&entity_id={eli}"]
+    # Eli is the technical buyer of Acme Platform, whose solution stage requires one: a gap.
+    gaps = next(t for t in tables if "role" in t.columns)
+    assert gaps[["role", "change", "action"]].values.tolist() == [
+        ["Technical buyer", "opened", "owner.removed"]]
+    assert "No handoff in the period." in [c.value for c in at.caption]
