@@ -77,9 +77,11 @@ def sample_ids(engine: Engine) -> dict[str, Any]:
     ids["today"] = date.today()
     ids["week_end"] = ids["today"] + timedelta(days=DUE_SOON_DAYS)
     ids["text"] = ids["search"] = "an"
+    ids["since"], ids["until"] = ids["today"] - timedelta(days=30), ids["today"]
     ids["manager_id"] = sample_team(engine)
     if ids["manager_id"] is not None:  # a database without a reporting line has no team scope
         ids["scope"] = f"team:{ids['manager_id']}"
+        ids["scopes"] = ("organisation", ids["scope"])
     return ids
 
 
