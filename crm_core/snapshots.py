@@ -86,14 +86,16 @@ def has_snapshot(session: Session, *, day: date) -> bool:
                                                      Snapshot.day == day)) == 1
 
 
-def insert_if_absent(session: Session, rows: list[dict]) -> None:
-    """Insert snapshot rows, leaving any (scope, day) already there as it is."""
+def insert_if_absent(session: Session, rows: list[dict]) -> int:
+    """Insert snapshot rows, leaving any (scope, day) already there as it is; returns how many
+    this call inserted (a concurrent writer's rows are not counted)."""
     if not rows:
-        return
+        return 0
     dialects = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-    statement = dialects[session.get_bind().dialect.name](Snapshot).on_conflict_do_nothing(
-        index_elements=["scope", "day"])
-    session.execute(statement, rows)
+    statement = (dialects[session.get_bind().dialect.name](Snapshot)
+                 .on_conflict_do_nothing(index_elements=["scope", "day"])
+                 .returning(Snapshot.scope))
+    return len(session.execute(statement, rows).all())
 
 
 def take_snapshots(engine: Engine, *, day: date | None = None,
@@ -116,9 +118,7 @@ def take_snapshots(engine: Engine, *, day: date | None = None,
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         rows = list(pool.map(figures, missing))
     with write_session(engine) as session:
-        before = len(taken_scopes(session, day=day))
-        insert_if_absent(session, rows)
-        return len(taken_scopes(session, day=day)) - before
+        return insert_if_absent(session, rows)
 
 
 def main(argv: list[str] | None = None) -> int:

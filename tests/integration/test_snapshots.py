@@ -3,6 +3,7 @@ here; a day is taken once and never rewritten; a trend keeps its gaps."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from crm_core.models import Snapshot
 from crm_core.queries.meddpicc import gap_summaries_by_scope, gap_summary
 from crm_core.queries.trends import change_since, scope_trend
 from crm_core.snapshots import live_figures, snapshot_scopes, take_snapshots
+from dashboard.snapshot_job import snapshot_today_in_background
 from tests.factories import add_stakeholder
 from tests.integration.team_dataset import build_team_world
 
@@ -94,3 +96,21 @@ def test_the_gaps_of_many_scopes_at_once_equal_each_scopes_own(engine, world):
         assert together == {s: gap_summary(session, scope=s) for s in scopes}
     assert together[f"person:{world.sol.id}"].open_opportunities == 1  # Core, on its team
     assert together[f"person:{world.vp.id}"].open_opportunities == 0  # on no team at all
+
+
+def test_the_first_dashboard_of_the_day_takes_the_snapshots_once_in_the_background(engine,
+                                                                                  world):
+    thread = snapshot_today_in_background(engine)
+    assert thread is not None
+    thread.join(timeout=60)
+    assert snapshot_today_in_background(engine) is None  # this process already did today
+    with read_session(engine) as session:
+        assert len(session.scalars(select(Snapshot).where(Snapshot.day == TODAY)).all()) == 7
+
+
+def test_two_writers_taking_the_same_day_at_once_leave_one_row_per_scope(engine, world):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        added = list(pool.map(lambda _: take_snapshots(engine, day=TODAY), range(2)))
+    assert sum(added) == 7  # each scope counted by the writer whose row stands
+    with read_session(engine) as session:
+        assert len(session.scalars(select(Snapshot)).all()) == 7
