@@ -26,6 +26,7 @@ from crm_core.queries.coverage import CoverageSummary, coverage_summary
 from crm_core.queries.meddpicc import GapSummary, gap_summaries_by_scope, gap_summary
 from crm_core.queries.owner_load import off_account_team_owners
 from crm_core.queries.scope import WHOLE
+from crm_core.queries.scope_rollups import coverage_by_scope
 from crm_core.queries.tasks import TaskCounts, task_counts
 
 FIGURES = ("stakeholders", "owned", "orphaned", "orphaned_owner_departed", "single_owner",
@@ -34,14 +35,17 @@ FIGURES = ("stakeholders", "owned", "orphaned", "orphaned_owner_departed", "sing
 
 
 def live_figures(session: Session, *, scope: str, today: date,
-                 gaps: GapSummary | None = None) -> dict[str, int | float]:
+                 gaps: GapSummary | None = None, coverage: CoverageSummary | None = None,
+                 off_account_team: int | None = None) -> dict[str, int | float]:
     """The scope's headline figures now, from the queries Overview, Coverage and MEDDPICC show
-    (`gaps`: its gap_summary when already answered for many scopes at once)."""
+    (the answers given were computed for many scopes at once, by the same rules)."""
+    if off_account_team is None:
+        off_account_team = off_account_team_owners(session, limit=0, scope=scope).total
     return figures_from(
-        coverage=coverage_summary(session, scope=scope),
+        coverage=coverage or coverage_summary(session, scope=scope),
         gaps=gaps or gap_summary(session, scope=scope),
         tasks=task_counts(session, today=today, scope=scope),
-        off_account_team=off_account_team_owners(session, limit=0, scope=scope).total)
+        off_account_team=off_account_team)
 
 
 def figures_from(*, coverage: CoverageSummary | None = None, gaps: GapSummary | None = None,
@@ -106,13 +110,16 @@ def take_snapshots(engine: Engine, *, day: date | None = None,
     with read_session(engine) as session:
         wanted = list(scopes) if scopes is not None else snapshot_scopes(session)
         missing = [s for s in wanted if s not in taken_scopes(session, day=day)]
-        # The deals' gaps are the costly part: one pass over them serves every scope.
+        # One pass over the deals' gaps, and one over the ownerships, serves every scope.
         gaps = gap_summaries_by_scope(session, scopes=missing) if missing else {}
+        coverage = coverage_by_scope(session, scopes=missing) if missing else {}
 
     def figures(scope: str) -> dict:
         with read_session(engine) as session:
             return {"scope": scope, "day": day, "synthetic": False,
-                    **live_figures(session, scope=scope, today=day, gaps=gaps[scope])}
+                    **live_figures(session, scope=scope, today=day, gaps=gaps[scope],
+                                   coverage=coverage[scope][0],
+                                   off_account_team=coverage[scope][1])}
 
     # The database works without holding the GIL: scopes side by side use the machine's cores.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:

@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from crm_core.db import read_session, write_session
 from crm_core.models import Snapshot
+from crm_core.queries.coverage import coverage_summary
 from crm_core.queries.meddpicc import gap_summaries_by_scope, gap_summary
+from crm_core.queries.owner_load import off_account_team_owners
+from crm_core.queries.scope_rollups import coverage_by_scope
 from crm_core.queries.trends import change_since, scope_trend
 from crm_core.snapshots import live_figures, snapshot_scopes, take_snapshots
 from dashboard.snapshot_job import snapshot_today_in_background
@@ -114,3 +117,15 @@ def test_two_writers_taking_the_same_day_at_once_leave_one_row_per_scope(engine,
     assert sum(added) == 7  # each scope counted by the writer whose row stands
     with read_session(engine) as session:
         assert len(session.scalars(select(Snapshot)).all()) == 7
+
+
+def test_the_ownership_figures_of_many_scopes_at_once_equal_each_scopes_own(engine, world):
+    with read_session(engine) as session:
+        scopes = [*snapshot_scopes(session), f"person:{world.sol.id}", f"person:{world.vp.id}"]
+        together = coverage_by_scope(session, scopes=scopes)
+        for scope in scopes:
+            off = off_account_team_owners(session, limit=0, scope=scope).total
+            assert together[scope] == (coverage_summary(session, scope=scope), off), scope
+    # Sol alone: Core and its one orphan; Vic is on no account team.
+    assert together[f"person:{world.sol.id}"][0].stakeholders == 1
+    assert together[f"person:{world.vp.id}"][0].stakeholders == 0
