@@ -85,6 +85,10 @@ def print_summary(summary: SeedSummary, url: str) -> None:
         print(f"  {table:<{width}}  {count:>10,}")
     print(f"  {'total':<{width}}  {summary.total_rows:>10,} rows in {summary.seconds:.1f} s")
     print(summary.note)
+    if summary.snapshots:
+        print(f"Snapshots: {summary.snapshots:,} rows. Today's are real; the "
+              f"{summary.history_days} days before them are a SYNTHETIC history, invented for "
+              "the demo (marked synthetic), that ends at today's figures.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,9 +81,11 @@ def sample_ids(engine: Engine) -> dict[str, Any]:
     ids["fresh_since"] = datetime.combine(
         ids["today"] - timedelta(days=DEFAULT_STALE_AFTER_DAYS), datetime.min.time())
     ids["text"] = ids["search"] = "an"
+    ids["since"], ids["until"] = ids["today"] - timedelta(days=30), ids["today"]
     ids["manager_id"] = sample_team(engine)
     if ids["manager_id"] is not None:  # a database without a reporting line has no team scope
         ids["scope"] = f"team:{ids['manager_id']}"
+        ids["scopes"] = ("organisation", ids["scope"])
     return ids
 
 

@@ -26,7 +26,8 @@ DEALS = "deals"  # opportunities, buying committees, MEDDPICC roles, scorecards
 TASKS = "tasks"  # tasks, steps, sequences and their links
 SETTINGS = "settings"  # the stage x MEDDPICC role requirements
 ACCESS = "access"  # access grants
-AREAS = (OWNERSHIP, DEALS, TASKS, SETTINGS, ACCESS)
+SNAPSHOTS = "snapshots"  # the daily snapshots that trends read (taken, never rewritten)
+AREAS = (OWNERSHIP, DEALS, TASKS, SETTINGS, ACCESS, SNAPSHOTS)
 STRIPES = 16  # rows per area: concurrent writers of one area rarely need the same one
 
 # A record (user, company, stakeholder, opportunity) shows by name everywhere, and deleting one
@@ -57,6 +58,7 @@ ACTION_AREAS: dict[str, tuple[str, ...]] = {
     "settings.stale_after_days": (SETTINGS,),
     "access.granted": (ACCESS,),
     "access.revoked": (ACCESS,),
+    "snapshot.taken": (SNAPSHOTS,),
     # Whole-database writes: a seed, an import or a restore may touch any table.
     "seed.loaded": AREAS,
     "import.applied": AREAS,
@@ -97,6 +99,10 @@ QUERY_AREAS: dict[str, tuple[str, ...]] = {
     "crm_core.queries.task_sequences": (TASKS,),
     "crm_core.queries.tasks": (TASKS,),
     "crm_core.queries._task_sql": (TASKS,),
+    "crm_core.queries.scope_rollups": (OWNERSHIP, DEALS),
+    "crm_core.queries.trends": (SNAPSHOTS,),
+    # What changed reads the audit trail of every kind of write.
+    "crm_core.queries.what_changed": AREAS,
     "crm_core.queries.team_comparison": (OWNERSHIP, DEALS, TASKS, SETTINGS),
     "crm_core.queries.teams": (OWNERSHIP,),
     "crm_core.queries.win_rates": (OWNERSHIP, DEALS, TASKS, SETTINGS),

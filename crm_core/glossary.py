@@ -26,7 +26,7 @@ class Entry:
 
 
 GROUPS = ("Relationships", "Freshness", "Teams", "Organisation", "Deals", "MEDDPICC",
-          "What coverage is worth", "Stakeholder roles", "Tasks", "Import")
+          "What coverage is worth", "Stakeholder roles", "Tasks", "Change over time", "Import")
 
 _OPEN_STAGE_NAMES = ", ".join(STAGES.label(s).lower() for s in OPEN_STAGES)
 
@@ -270,6 +270,29 @@ ENTRIES: tuple[Entry, ...] = (
        "it has started.", "Tasks"),
     _E("sequence", "Sequence", "A parent task whose steps run in order.",
        "Progress is its steps done of all its steps.", "Tasks"),
+    # Change over time
+    _E("snapshot", "Snapshot",
+       "A scope's headline figures as they stood on one day.",
+       "Taken once a day for the whole organisation, each region and each manager's team, by "
+       "the same queries the dashboards show; never rewritten afterwards.", "Change over time"),
+    _E("trend", "Trend", "A figure's snapshots day by day.",
+       "A day without a snapshot is a gap in the line, never filled in.", "Change over time"),
+    _E("change_7_days", "Change in 7 days",
+       "Today's figure minus the one in the snapshot of 7 days ago.",
+       "Green when better: for orphans, value at risk, overdue tasks and the like, down is "
+       "better. Blank without a snapshot that day.", "Change over time"),
+    _E("change_30_days", "Change in 30 days",
+       "Today's figure minus the one in the snapshot of 30 days ago.",
+       "As the change in 7 days, against the snapshot of 30 days ago.", "Change over time"),
+    _E("synthetic_history", "Synthetic history",
+       "Snapshots invented for the demo data, before its first real one.",
+       "Plausible figures ending at the demo's real figures of the day it was loaded; real "
+       "data has history from its first snapshot on.", "Change over time"),
+    _E("what_changed", "What changed",
+       "The changes in the audit trail that moved a scope's figures over a period.",
+       "Relationships that became orphaned and by which change (handoff, owner departed, "
+       "owner removed), MEDDPICC gaps opened and closed, deals that became fully covered, and "
+       "the largest handoffs.", "Change over time"),
     # Import
     _E("source_identity", "Source identity",
        "Where an imported record came from: the source system (Salesforce, HubSpot or a plain "

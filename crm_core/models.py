@@ -22,6 +22,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
     func,
     text,
 )
@@ -473,6 +474,36 @@ class ScorecardEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_by: Mapped[str] = mapped_column(String(320))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Snapshot(Base):
+    """The headline figures of one scope on one day, taken once and never rewritten.
+
+    Days without a row are gaps in a trend, never filled in. `synthetic` marks the demo
+    history the seed writes before the first real snapshot.
+    """
+
+    __tablename__ = "snapshots"
+
+    # (scope, day): a scope's trend is one range of the primary key.
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    stakeholders: Mapped[int] = mapped_column(Integer)
+    owned: Mapped[int] = mapped_column(Integer)
+    orphaned: Mapped[int] = mapped_column(Integer)
+    orphaned_owner_departed: Mapped[int] = mapped_column(Integer)
+    single_owner: Mapped[int] = mapped_column(Integer)
+    off_account_team: Mapped[int] = mapped_column(Integer)
+    open_deals: Mapped[int] = mapped_column(Integer)
+    gated_deals: Mapped[int] = mapped_column(Integer)
+    fully_covered: Mapped[int] = mapped_column(Integer)
+    value_at_risk: Mapped[float] = mapped_column(Money)
+    weighted_value_at_risk: Mapped[float] = mapped_column(Money)
+    single_threaded: Mapped[int] = mapped_column(Integer)
+    overdue_tasks: Mapped[int] = mapped_column(Integer)
+    due_soon_tasks: Mapped[int] = mapped_column(Integer)
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    taken_at: Mapped[datetime] = _created_at()
 
 
 ENTITY_MODELS: dict[str, type[Base]] = {

@@ -31,6 +31,8 @@ from dashboard.data import load
 from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.manage import show_confirmation
 from dashboard.scope_view import from_url, scope_control, to_url
+from dashboard.trend_view import change_over_time
+from dashboard.what_changed_view import what_changed_section
 
 SHARE = st.column_config.NumberColumn("Owned", format="percent",
                                       help=help_text("owned"))
@@ -48,6 +50,9 @@ summary = load(coverage_summary, **filters)
 # Without a filter the summary is the whole book already: no second query for the baseline.
 show_headline(summary, load(coverage_summary) if filtered else summary, filtered=filtered)
 show_freshness(load(owned_freshness, today=date.today(), **filters))
+change_over_time(["owned_share", "orphaned", "orphaned_owner_departed", "single_owner",
+                  "off_account_team"], scope=scope, today=date.today())
+what_changed_section(scope, today=date.today())
 
 st.subheader("Coverage by company or industry", anchor=False)
 group, order, size = st.columns([2, 2, 1], vertical_alignment="bottom")

@@ -32,6 +32,8 @@ from dashboard.meddpicc_view import (
     show_rollup,
 )
 from dashboard.scope_view import scope_control
+from dashboard.trend_view import change_over_time
+from dashboard.what_changed_view import what_changed_section
 
 st.title("MEDDPICC")
 st.caption(f"{term('meddpicc').help} The Glossary explains every term.")
@@ -47,6 +49,9 @@ filters = {**gap_filters(), "scope": scope,
 overview = load(gap_screen, limit=TOP_ROWS, **filters)
 summary = overview.summary
 show_headline(summary)
+change_over_time(["open_deals", "fully_covered", "value_at_risk", "weighted_value_at_risk",
+                  "single_threaded"], scope=scope, today=date.today())
+what_changed_section(scope, today=date.today())
 
 st.subheader("Coverage map", anchor=False)
 top_n = st.segmented_control("Opportunities shown", [10, 25, 50, 100], default=25,

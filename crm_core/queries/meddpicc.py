@@ -4,13 +4,15 @@ meddpicc_scorecard (re-exported here under the shared names)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Float, Select, case, cast, distinct, func, literal, select
+from sqlalchemy import Float, Select, String, case, cast, distinct, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from crm_core.models import Opportunity as OPP
 from crm_core.models import User
 from crm_core.queries.detail_common import id_chunks
 from crm_core.queries.freshness import days_since, stale_cutoff, team_last_touch_by_role
@@ -25,10 +27,12 @@ from crm_core.queries.meddpicc_sql import (
     ROLE_COLUMNS,
     gap_rows,
 )
+from crm_core.queries.scope import Scope, scoped_opportunity_ids
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES
 
-__all__ = ["GapSummary", "OpportunityGaps", "gap_summary", "gap_matrix", "opportunity_gap_list",
+__all__ = ["GapSummary", "OpportunityGaps", "gap_summary", "gap_summaries_by_scope",
+           "gap_matrix", "opportunity_gap_list",
            "opportunity_gaps", "opportunity_scorecard", "gap_words"]
 
 _GAP_WORDS = {MISSING: "no {role}", COVERED_UNOWNED: "{role} unowned",
@@ -89,16 +93,40 @@ def gap_summary(session: Session, **filters) -> GapSummary:
     """Open opportunities (gated or not), fully covered gated ones, pipeline and what of it is
     at risk."""
     rows = gap_rows(**filters).subquery()
+    return _as_summary(session.execute(select(*_summary_columns(rows))).one())
+
+
+def gap_summaries_by_scope(session: Session, *, scopes: Sequence[str]) -> dict[str, GapSummary]:
+    """gap_summary(scope=s) of each scope, from one pass over every open deal's gaps joined to
+    each scope's deals (as scope.scoped_opportunity_ids selects them)."""
+    members = []
+    for text in scopes:
+        ids = scoped_opportunity_ids(Scope.parse(text))
+        ids = select(OPP.id) if ids is None else select(ids.subquery().c[0])
+        members.append(ids.add_columns(literal(text, String(40)).label("scope")))
+    pairs = union_all(*members).subquery("scope_deals")
+    rows = gap_rows().subquery()
+    found = session.execute(
+        select(pairs.c.scope, *_summary_columns(rows))
+        .join(rows, rows.c.opportunity_id == pairs.c[0]).group_by(pairs.c.scope)).all()
+    by_scope = {row[0]: _as_summary(row[1:]) for row in found}
+    return {text: by_scope.get(text, _as_summary((0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0, 0.0)))
+            for text in scopes}
+
+
+def _summary_columns(rows) -> list:
     money = [func.coalesce(func.sum(c), 0.0) for c in (
         rows.c.value, rows.c.weighted_value, rows.c.value_at_risk,
         rows.c.weighted_value_at_risk)]
-    row = session.execute(select(
-        func.count(), func.coalesce(func.sum(rows.c.gated), 0),
-        func.coalesce(func.sum(rows.c.gated - rows.c.at_risk), 0),
-        *(cast(m, Float) for m in money),
-        func.coalesce(func.sum(rows.c.single_threaded), 0),
-        cast(func.coalesce(func.sum(case((rows.c.gated == 0, rows.c.value), else_=0.0)), 0.0),
-             Float))).one()
+    return [func.count(), func.coalesce(func.sum(rows.c.gated), 0),
+            func.coalesce(func.sum(rows.c.gated - rows.c.at_risk), 0),
+            *(cast(m, Float) for m in money),
+            func.coalesce(func.sum(rows.c.single_threaded), 0),
+            cast(func.coalesce(func.sum(case((rows.c.gated == 0, rows.c.value), else_=0.0)),
+                               0.0), Float)]
+
+
+def _as_summary(row) -> GapSummary:
     return GapSummary(open_opportunities=int(row[0]), gated=int(row[1]),
                       fully_covered=int(row[2]), pipeline=float(row[3]),
                       weighted_pipeline=float(row[4]), value_at_risk=float(row[5]),

@@ -54,7 +54,7 @@ def _write(engine, service, **kwargs):
         return service(session, **kwargs)
 
 
-NONE = {"ownership": 0, "deals": 0, "tasks": 0, "settings": 0, "access": 0}
+NONE = {"ownership": 0, "deals": 0, "tasks": 0, "settings": 0, "access": 0, "snapshots": 0}
 
 
 def test_each_write_bumps_only_the_areas_it_changes(world):
@@ -77,12 +77,12 @@ def test_each_write_bumps_only_the_areas_it_changes(world):
     _write(engine, access.grant_access, actor=ADMIN, email="vera@example.com",
            access_role="viewer")
     assert _versions(engine) == {"tasks": 1, "ownership": 1, "deals": 1, "settings": 1,
-                                 "access": 1}
+                                 "access": 1, "snapshots": 0}
 
     # A record shows by name everywhere: renaming one changes every area of data.
     _write(engine, records.update_user, actor=MANAGER, user_id=ids["bob"], name="Bob Baxter")
     assert _versions(engine) == {"tasks": 2, "ownership": 2, "deals": 2, "settings": 1,
-                                 "access": 1}
+                                 "access": 1, "snapshots": 0}
 
 
 def test_a_handoff_bumps_ownership_and_tasks(world):
