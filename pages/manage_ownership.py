@@ -19,8 +19,8 @@ from dashboard.manage import (
     show_confirmation,
     show_values,
     submit,
-    user_labels,
 )
+from dashboard.people_picker import owner_warning_passed, person_labels
 
 OWNERS_FORM, REPLACE_FORM = "ownership_owners", "ownership_replace"
 
@@ -32,6 +32,11 @@ show_confirmation()
 
 def _save_owners(stakeholder_id: int, name: str) -> None:
     chosen = st.session_state.ownership_owner_ids
+    before = seen(OWNERS_FORM).get("ownership_owner_ids", [])
+    new = [u for u in chosen if u not in before]
+    if new and not owner_warning_passed(OWNERS_FORM, "user_ids", stakeholder_id=stakeholder_id,
+                                        user_ids=new):
+        return
     submit(OWNERS_FORM, set_stakeholder_owners,
            lambda change: f"Saved the owners of {name}: {len(change.added)} added, "
                           f"{len(change.removed)} removed." if change.changed
@@ -46,6 +51,9 @@ def _replace(stakeholder_id: int, name: str, labels: dict[int, str]) -> None:
         set_error(REPLACE_FORM, "old_user_id" if old is None else "new_user_id",
                   "Choose the owner to replace and the user who takes over.")
         return
+    if not owner_warning_passed(REPLACE_FORM, "new_user_id", stakeholder_id=stakeholder_id,
+                                user_ids=[new]):
+        return
     submit(REPLACE_FORM, replace_owner,
            f"{labels[new].split(' · ')[0]} now owns the relationship with {name} instead of "
            f"{labels[old].split(' · ')[0]}.",
@@ -58,8 +66,8 @@ def render_owners(stakeholder_id: int) -> None:
         return
     link_to("stakeholder", data.stakeholder_id, data.name, icon=":material/person:")
     st.caption(markdown_text(f"{data.job_title or 'No job title'} at {data.company}"))
-    labels = user_labels(keep=data.owner_ids)
-    active = user_labels()
+    labels = person_labels(company_id=data.company_id, keep=data.owner_ids)
+    active = person_labels(company_id=data.company_id)
     st.subheader(f"Relationship owners ({len(data.owners)})", anchor=False)
     show_table(data.owners, key="ownership_current", file_name=f"owners-{stakeholder_id}",
                empty="Nobody owns this relationship: the stakeholder is orphaned.",
@@ -88,7 +96,7 @@ def render_owners(stakeholder_id: int) -> None:
         field_error(REPLACE_FORM, "old_user_id")
         st.selectbox("Takes over", options=list(active), index=None,
                      format_func=lambda u: labels.get(u, f"user {u}"),
-                     key="ownership_replace_new", placeholder="Choose a user")
+                     key="ownership_replace_new", placeholder="The account team first")
         field_error(REPLACE_FORM, "new_user_id")
         st.form_submit_button("Replace owner", on_click=_replace, key="ownership_replace_save",
                               args=(stakeholder_id, data.name, labels))

@@ -33,6 +33,12 @@ def test_saving_owners_of_an_orphaned_stakeholder_confirms_and_shows_them(app_as
     alice, carol = id_of(app_db, "user", "Alice Archer"), id_of(app_db, "user", "Carol Chen")
     at.multiselect(key="ownership_owner_ids").set_value([alice, carol])
     at.button(key="ownership_owners_save").click().run()
+    # Carol is not on Acme's account team: a warning first, and nothing saved yet.
+    assert texts(at.error) == ["Carol Chen is off the account team of Acme Corp. Save again "
+                               "to go ahead, or choose someone on the account team."]
+    assert owner_names(app_db, "Fay Fox") == []
+    assert at.multiselect(key="ownership_owner_ids").value == [alice, carol]
+    at.button(key="ownership_owners_save").click().run()
     assert not at.exception
     assert texts(at.success) == ["Saved the owners of Fay Fox: 2 added, 0 removed."]
     assert owner_names(app_db, "Fay Fox") == ["Alice Archer", "Carol Chen"]
@@ -47,6 +53,7 @@ def test_owners_changed_by_a_colleague_meanwhile_are_not_overwritten(app_as, app
     as_colleague(app_db, assign_owner, stakeholder_id=id_of(app_db, "stakeholder", "Dana Diaz"),
                  user_id=bob)
     at.multiselect(key="ownership_owner_ids").set_value([alice, carol])
+    at.button(key="ownership_owners_save").click().run()  # warned: Carol is off the team
     at.button(key="ownership_owners_save").click().run()
     errors = " ".join(texts(at.error))
     assert "Bob Baker was added as owner by admin@example.com at" in errors
@@ -59,6 +66,8 @@ def test_replacing_an_owner_moves_the_relationship(app_as, app_db):
     at = open_stakeholder(app_as, app_db, "Dana Diaz")
     at.selectbox(key="ownership_replace_old").set_value(id_of(app_db, "user", "Alice Archer"))
     at.selectbox(key="ownership_replace_new").set_value(id_of(app_db, "user", "Carol Chen"))
+    at.button(key="ownership_replace_save").click().run()
+    assert "Carol Chen is off the account team of Acme Corp" in texts(at.error)[0]
     at.button(key="ownership_replace_save").click().run()
     assert texts(at.success) == [
         "Carol Chen now owns the relationship with Dana Diaz instead of Alice Archer."]
