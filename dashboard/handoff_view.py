@@ -13,6 +13,7 @@ from dashboard.data import load
 from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.format import markdown_text
 from dashboard.manage import field_error, form_errors, picked_id, submit, user_labels
+from dashboard.people_picker import person_labels
 
 FORM = "handoff"
 SHOWN = "handoff__fingerprint"  # the fingerprint of the preview the confirm button belongs to
@@ -85,7 +86,7 @@ def render_handoff() -> None:
                "opportunity team seats) to another user, e.g. when someone changes territory "
                "or leaves. You see exactly what moves before you confirm.")
     labels = user_labels(with_owned=True, include_departed=True)
-    receivers = user_labels(with_owned=True)
+    receivers = person_labels()
     if (wanted := picked_id("from_user")) in labels and "handoff_from" not in st.session_state:
         st.session_state.handoff_from = wanted  # arrived from "hand off first" on Records
     giver, receiver, seats = st.columns([2, 2, 1])

@@ -21,8 +21,8 @@ from dashboard.manage import (
     seen,
     show_values,
     submit,
-    user_labels,
 )
+from dashboard.people_picker import person_labels
 from dashboard.task_view import record_picker
 
 NEW = "task_new"
@@ -64,7 +64,7 @@ def new_task_form(me: int | None, context: tuple[str, int, str] | None) -> None:
     """Create a task linked to users (you by default) and the record the list is filtered by."""
     for key, value in NEW_DEFAULTS.items():
         st.session_state.setdefault(key, value)
-    labels = user_labels()
+    labels = person_labels()
     st.session_state.setdefault(f"{NEW}_users", [me] if me in labels else [])
     with st.form(NEW, border=True):
         st.text_area("Description", key=f"{NEW}_description", height=80)

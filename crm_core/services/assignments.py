@@ -1,5 +1,6 @@
 """Single assignments the screens make one at a time: a relationship owner, a buying-committee
-link, a MEDDPICC role, an account team member, an owner replaced by another (whole sets: assignment_sets).
+link, a MEDDPICC role, an account team member, an owner replaced by another (whole sets:
+assignment_sets).
 
 Assignment rows are pure relationships with composite keys; adding one that exists already is
 a no-op (so a double click adds one row), and every real change is audited.
