@@ -9,10 +9,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_core.queries.gap_plans import closed_gap_of_step
 from crm_core.queries.task_details import task_links
 from crm_core.services import task_status
 from crm_core.services import tasks as task_services
-from crm_core.vocab import DEPENDENCY_TYPES, NEXT_STEP_TYPES, PRIORITIES, TASK_STATUSES
+from crm_core.vocab import (
+    DEPENDENCY_TYPES,
+    MEDDPICC_ROLES,
+    NEXT_STEP_TYPES,
+    PRIORITIES,
+    TASK_STATUSES,
+)
 from dashboard.data import load
 from dashboard.detail import link_to
 from dashboard.format import markdown_text
@@ -77,6 +84,14 @@ def edit_form(row: pd.Series) -> None:
                               icon=":material/save:")
 
 
+def _completed(task) -> str:
+    """The confirmation; a gap plan's step whose gap is closed already says so."""
+    role = load(closed_gap_of_step, task_id=task.id)
+    return "Task completed." if role is None else (
+        f"Task completed. Its gap is closed: the deal's {MEDDPICC_ROLES.label(role).lower()} "
+        "is covered and owned by the deal team.")
+
+
 def status_actions(row: pd.Series) -> None:
     """Complete (forced with a reason when blocked), reopen or cancel the selected task."""
     task_id, version = int(row["id"]), int(row["version"])
@@ -98,7 +113,7 @@ def status_actions(row: pd.Series) -> None:
                       reason=st.session_state.get(f"{ACT}_reason")))
     else:
         st.button("Complete", key=f"{ACT}_complete", type="primary", icon=":material/check:",
-                  on_click=submit, args=(ACT, task_status.complete_task, "Task completed."),
+                  on_click=submit, args=(ACT, task_status.complete_task, _completed),
                   kwargs={"task_id": task_id, "seen_version": version})
     st.button("Cancel task", key=f"{ACT}_cancel", icon=":material/cancel:", on_click=submit,
               args=(ACT, task_status.cancel_task, "Task cancelled."),

@@ -17,6 +17,7 @@ from dashboard.charts.meddpicc import (
 )
 from dashboard.data import load
 from dashboard.deal_fixes import committee_table, deal_choice, deal_fixes
+from dashboard.gap_plan_view import plan_section
 from dashboard.meddpicc_view import (
     TOP_ROWS,
     gap_filters,
@@ -79,6 +80,7 @@ if gaps is None:
 st.caption("Its scorecard and every detail are on the opportunity's page.")
 if gaps.gaps_in_words:
     st.warning("Gaps: " + "; ".join(gaps.gaps_in_words) + ".", icon=":material/warning:")
+plan_section(opportunity_id, gaps, can_edit=can_edit)
 if can_edit:
     deal_fixes(opportunity_id, gaps, key="meddpicc_people_table")
 else:

@@ -26,6 +26,7 @@ from dashboard.detail import (
 )
 from dashboard.detail_sections import history_expander, relationship_map_section, tasks_section
 from dashboard.format import money, percent
+from dashboard.gap_plan_view import plan_section
 from dashboard.meddpicc_forms import scorecard_form
 
 st.title("Opportunity")
@@ -65,6 +66,7 @@ if gaps is not None and profile.is_open:
     st.caption("Required at this stage: " + (", ".join(
         MEDDPICC_ROLES.label(r) for r in gaps.required_roles)
         or f"no roles, so this deal is {name('not_gated').lower()}"))
+    plan_section(opportunity_id, gaps, can_edit=can_edit)
     if can_edit:
         deal_fixes(opportunity_id, gaps)
 elif not profile.is_open:

@@ -129,3 +129,31 @@ def test_an_orphaned_stakeholders_page_offers_an_owner_from_the_account_team(app
     assert texts(at.success) == ["Bob Baker now owns the relationship with Fay Fox."]
     assert not [e for e in at.error if "Orphaned" in e.value]
     assert app_as("viewer", "pages/stakeholder.py", id=str(fay)).get("form") == []
+
+
+def test_one_press_plans_the_gaps_and_the_plan_says_when_its_gap_closed(app_as):
+    at = app_as("manager", PAGE, id="1")
+    next(b for b in at.button if b.label == "Plan the gaps").click().run()
+    assert not at.exception
+    assert texts(at.success) == ["Created 'Gap plan: Acme Platform'."]
+    assert ":material/pending: Champion: planned · 0 of 3 steps done" in [
+        c.value for c in at.caption]
+    assert not [b for b in at.button if b.label.startswith("Plan the")]  # nothing left to plan
+    # Closing the gap by hand: the plan says its gap is closed.
+    choose(at, "meddpicc_fix_role_stakeholder", "Fay Fox")
+    at.selectbox(key="meddpicc_fix_role_role").set_value("champion")
+    next(b for b in at.button if b.label == "Give the role").click().run()
+    choose(at, "meddpicc_fix_owner_stakeholder", "Fay Fox")
+    choose(at, "meddpicc_fix_owner_user", "Alice Archer")
+    next(b for b in at.button if b.label == "Assign owner").click().run()
+    assert (":material/task_alt: Champion: gap closed · 0 of 3 steps done; the steps left can "
+            "be cancelled") in [c.value for c in at.caption]
+
+
+def test_the_gap_list_shows_each_planned_gap_and_its_progress(app_as):
+    at = app_as("manager", PAGE, id="1")
+    next(b for b in at.button if b.label == "Plan the gaps").click().run()
+    meddpicc = app_as("viewer", "pages/meddpicc.py")
+    plans = table_with(meddpicc, "plans").set_index("gaps")["plans"]
+    assert plans.to_dict() == {"no champion": "Champion 0/3",
+                               "no economic buyer; champion owned off the deal team": ""}

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from crm_core.db import read_session, write_session
 from crm_core.errors import PermissionDenied, ValidationError
-from crm_core.models import Task, TaskEntity
-from crm_core.queries.gap_plans import gap_plan_progress
+from crm_core.models import Stakeholder, Task, TaskEntity
+from crm_core.queries.gap_plans import closed_gap_of_step, gap_plan_progress
+from crm_core.services.assignments import add_meddpicc_role, assign_owner
 from crm_core.services.gap_plans import create_gap_plan
 from crm_core.services.task_status import complete_task
 from tests.factories import (
@@ -102,3 +103,17 @@ def test_a_deal_without_gaps_and_a_viewer_are_refused(engine, world):
         plan(engine, world["covered"])
     with pytest.raises(PermissionDenied):
         plan(engine, world["deal"], actor=VIEWER)
+
+
+def test_a_step_knows_when_its_gap_has_closed(engine, world):
+    sequence_id = plan(engine, world["deal"])
+    identify, *_ = (s[0] for s in steps(engine, sequence_id))
+    with read_session(engine) as session:
+        assert closed_gap_of_step(session, task_id=identify) is None
+        assert closed_gap_of_step(session, task_id=sequence_id) is None   # not a step of a gap
+    with write_session(engine) as session:   # Eve becomes the champion, owned by Ann
+        eve = session.scalar(select(Stakeholder.id).where(Stakeholder.name == "Eve Payer"))
+        add_meddpicc_role(session, actor=MANAGER, stakeholder_id=eve, meddpicc_role="champion")
+        assign_owner(session, actor=MANAGER, stakeholder_id=eve, user_id=world["ann"])
+    with read_session(engine) as session:
+        assert closed_gap_of_step(session, task_id=identify) == "champion"
