@@ -27,7 +27,6 @@ OWNERS_FORM, REPLACE_FORM = "ownership_owners", "ownership_replace"
 st.title("Ownership")
 st.caption("Who owns the relationship with each stakeholder. Pick a stakeholder to change their "
            "owners, or hand one user's relationships to another user.")
-show_confirmation()
 
 
 def _save_owners(stakeholder_id: int, name: str) -> None:
@@ -106,14 +105,19 @@ def render_owners(stakeholder_id: int) -> None:
 TABS = ["Stakeholder owners", "Hand off a user's relationships"]
 # A link to /ownership?from_user=3 (e.g. from a user who cannot be deleted yet) opens the handoff.
 opens_handoff = "from_user" in st.query_params and "stakeholder" not in st.query_params
-owners_tab, handoff_tab = st.tabs(TABS, default=TABS[1] if opens_handoff else TABS[0])
-with owners_tab:
-    picked = pick("stakeholder", search_stakeholders, label="stakeholder",
-                  plural="stakeholders", key="ownership_stakeholder")
-    if picked is None:
-        st.info("Search for a stakeholder above to see and edit their owners.",
-                icon=":material/person_search:")
-    else:
-        render_owners(picked)
-with handoff_tab:
-    render_handoff()
+# Only the open tab runs, so each shows its own confirmation, and a save keeps the tab open.
+owners_tab, handoff_tab = st.tabs(TABS, key="ownership_tab", on_change="rerun",
+                                  default=TABS[1] if opens_handoff else TABS[0])
+if owners_tab.open:
+    with owners_tab:
+        show_confirmation()
+        picked = pick("stakeholder", search_stakeholders, label="stakeholder",
+                      plural="stakeholders", key="ownership_stakeholder")
+        if picked is None:
+            st.info("Search for a stakeholder above to see and edit their owners.",
+                    icon=":material/person_search:")
+        else:
+            render_owners(picked)
+if handoff_tab.open:
+    with handoff_tab:
+        render_handoff()

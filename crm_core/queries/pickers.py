@@ -66,3 +66,12 @@ def off_account_team_names(session: Session, *, stakeholder_id: int,
     if not rows:
         return None
     return OffTeam(company=rows[0][0], names=tuple(r[1] for r in rows))
+
+
+def not_on_account_teams(session: Session, *, user_id: int,
+                         company_ids: Sequence[int]) -> tuple[str, ...]:
+    """The names of these companies whose account team the user is not on, by name."""
+    on_team = exists().where(CompanyAccountTeam.user_id == user_id,
+                             CompanyAccountTeam.company_id == Company.id)
+    return tuple(session.scalars(select(Company.name).where(
+        Company.id.in_([int(i) for i in company_ids]), ~on_team).order_by(Company.name)))

@@ -79,3 +79,15 @@ def successor_suggestions(session: Session, *, from_user_id: int, per_company: i
             rows.append((int(company.company_id), company.company, rank, u.id, u.name,
                          "; ".join(reasons)))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def book_stakeholders(session: Session, *, from_user_id: int) -> pd.DataFrame:
+    """stakeholder_id, company_id, company: the relationships the user owns."""
+    rows = session.execute(
+        select(Stakeholder.id, Company.id, Company.name)
+        .join(Company, Company.id == Stakeholder.company_id)
+        .join(StakeholderRelationshipOwner,
+              StakeholderRelationshipOwner.stakeholder_id == Stakeholder.id)
+        .where(StakeholderRelationshipOwner.user_id == from_user_id)
+        .order_by(Company.name, Stakeholder.id)).all()
+    return pd.DataFrame(rows, columns=["stakeholder_id", "company_id", "company"])

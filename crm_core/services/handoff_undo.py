@@ -21,12 +21,11 @@ from crm_core.models import (
     TaskEntity,
     User,
 )
+from crm_core.queries.handoff_history import HANDOFF, UNDONE
 from crm_core.services._common import get_or_raise, insert_ignoring_duplicates
 from crm_core.services._handoff_moves import chunks
 from crm_core.services.task_status import cancel_task
 from crm_core.vocab import UNFINISHED_TASK_STATUSES
-
-HANDOFF, UNDONE = "user.handed_off", "user.handoff_undone"
 
 
 @dataclass(frozen=True)
