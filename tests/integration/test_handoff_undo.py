@@ -17,6 +17,7 @@ from crm_core.models import (
 )
 from crm_core.services.assignments import assign_owner
 from crm_core.services.handoff import hand_off, preview_handoff
+from crm_core.services.handoff_split import hand_off_split
 from crm_core.services.handoff_undo import undo_handoff
 from tests.factories import (
     MANAGER,
@@ -104,3 +105,22 @@ def test_a_handoff_is_undone_once_and_only_by_a_manager(engine, w):
     undo(engine, event_id)
     with pytest.raises(Conflict, match="This handoff was undone already"):
         undo(engine, event_id)
+
+
+def test_a_book_split_between_two_receivers_is_two_handoffs_undone_one_at_a_time(engine, w):
+    with write_session(engine) as s:
+        parts = [(receiver, ids, preview_handoff(
+            s, from_user_id=w["alice"], to_user_id=receiver, stakeholder_ids=ids,
+            include_team_seats=True).fingerprint)
+            for receiver, ids in ((w["carol"], [w["ann"]]), (w["bob"], [w["ben"]]))]
+        results = hand_off_split(s, actor=MANAGER, from_user_id=w["alice"], parts=parts)
+    assert [(r.stakeholders, r.account_seats) for r in results] == [(1, 1), (1, 1)]
+    moved = state(engine)
+    assert moved["owners"] == {(w["ann"], w["carol"]), (w["ben"], w["bob"])}
+    assert moved["accounts"] == {(w["acme"], w["carol"]), (w["beta"], w["bob"])}
+    with read_session(engine) as s:
+        first, second = s.scalars(select(AuditEvent.id).where(
+            AuditEvent.action == "user.handed_off").order_by(AuditEvent.id)).all()
+    undo(engine, second)   # Bob gives Beta back; Carol keeps Acme
+    assert state(engine)["owners"] == {(w["ann"], w["carol"]), (w["ben"], w["alice"]),
+                                       (w["ben"], w["bob"])}
