@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text
 from crm_core.queries.gap_plans import gap_plan_progress
 from crm_core.queries.meddpicc import OpportunityGaps
 from crm_core.services.gap_plans import create_gap_plan
@@ -56,8 +57,7 @@ def plan_section(opportunity_id: int, gaps: OpportunityGaps, *, can_edit: bool) 
     if can_edit and unplanned:
         st.button("Plan the gaps" if progress.empty else "Plan the other gaps",
                   key=f"{FORM}_create", icon=":material/checklist:",
-                  help="A sequence of steps that close the gaps: due before the expected close "
-                       "date, assigned to the deal team, linked to the deal and its company.",
+                  help=help_text("gap_plan"),
                   on_click=submit, args=(FORM, create_gap_plan,
                                          lambda s: f"Created '{s.description}'."),
                   kwargs={"opportunity_id": opportunity_id})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_core.glossary import help_text, name
 from crm_core.queries.handoff_history import recent_handoffs
 from crm_core.queries.pickers import not_on_account_teams, people_to_choose
 from crm_core.queries.successors import book_stakeholders, successor_suggestions
@@ -24,15 +25,14 @@ SPLIT, UNDO = "handoff_split", "handoff_undo"
 def suggestions(from_id: int) -> pd.DataFrame:
     """The best three successors for each company of the giver's book, with why."""
     frame = load(successor_suggestions, from_user_id=from_id)
-    with st.expander(f"Suggested successors ({frame['company'].nunique():,} companies)",
+    with st.expander(f"{name('successor')}s ({frame['company'].nunique():,} companies)",
                      icon=":material/recommend:"):
-        st.caption("Ranked by a seat on the account, accounts shared with the giver, accounts "
-                   "in the same industry, the same region, then the lighter load: a successor "
-                   "with a similar book keeps more of the revenue than a star with none.")
+        st.caption(f"{help_text('successor')} A successor with a similar book keeps more of "
+                   "the revenue than a star with none.")
         show_table(frame, key="handoff_suggestions", file_name="handoff-suggestions",
                    empty="Nothing to suggest: the user owns no relationships.",
                    links={"company": ("company", "company_id"), "name": ("user", "user_id")},
-                   columns={"company": "Company", "rank": "Rank", "name": "Successor",
+                   columns={"company": "Company", "rank": "Rank", "name": name("successor"),
                             "reason": "Why"})
     return frame
 
