@@ -157,3 +157,16 @@ def test_an_owner_on_the_account_team_is_saved_without_a_warning(app_as):
     assert not at.error
     assert [s.value for s in at.success] == [
         "Bob Baker now owns the relationship with Fay Fox\\."]
+
+
+def test_an_owner_off_the_account_team_is_added_to_the_team_in_place(app_as):
+    at = app_as("manager", PAGE)
+    show_section(at, "off_team")
+    fix = at.selectbox(key="coverage_off_team_fix_row")
+    assert fix.options == ["Gus Gray · Globex · owned by Bob Baker"]
+    at.selectbox(key="coverage_off_team_fix_row").select_index(0).run()
+    at.button(key="coverage_off_team_fix_add").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Bob Baker joined the account team of Globex\\."]
+    assert "Every relationship owner is on the account team" in " ".join(
+        c.value for c in at.caption)
