@@ -142,12 +142,10 @@ def show_values(form: str, values: dict[str, Any], *, identity: Any,
     # Streamlit forgets the state of widgets a run did not draw (another tab of the Records
     # page, say): coming back, they are filled again from the stored values.
     forgotten = any(key not in st.session_state for key in values)
-    fixing = bool(shown and shown[0] == identity and has_error(form))
-    if forgotten or (shown != now and not fixing):
+    if forgotten or (shown != now and not (shown and shown[0] == identity
+                                            and has_error(form))):
         for key, value in values.items():
             st.session_state[key] = value
-    elif fixing:
-        return  # what the user is fixing was based on what they saw: a later change is a conflict
     st.session_state[shown_key] = now
 
 

@@ -23,6 +23,7 @@ from dashboard.manage import (
 from dashboard.people_picker import owner_warning_passed, person_labels
 
 OWNERS_FORM, REPLACE_FORM = "ownership_owners", "ownership_replace"
+WARNED_SEEN = f"{OWNERS_FORM}__seen_when_warned"
 
 st.title("Ownership")
 st.caption("Who owns the relationship with each stakeholder. Pick a stakeholder to change their "
@@ -31,17 +32,22 @@ st.caption("Who owns the relationship with each stakeholder. Pick a stakeholder 
 
 def _save_owners(stakeholder_id: int, name: str) -> None:
     chosen = st.session_state.ownership_owner_ids
-    before = seen(OWNERS_FORM).get("ownership_owner_ids", [])
+    # Saving again after the warning checks against what the form showed before it, so a
+    # colleague's change in between is still refused.
+    warned_for, before = st.session_state.pop(WARNED_SEEN, (None, None))
+    if warned_for != stakeholder_id:
+        before = seen(OWNERS_FORM).get("ownership_owner_ids", [])
     new = [u for u in chosen if u not in before]
     if new and not owner_warning_passed(OWNERS_FORM, "user_ids", stakeholder_id=stakeholder_id,
                                         user_ids=new):
+        st.session_state[WARNED_SEEN] = (stakeholder_id, before)
         return
     submit(OWNERS_FORM, set_stakeholder_owners,
            lambda change: f"Saved the owners of {name}: {len(change.added)} added, "
                           f"{len(change.removed)} removed." if change.changed
            else f"The owners of {name} were already these; nothing changed.",
            stakeholder_id=stakeholder_id, user_ids=chosen,
-           seen_owner_ids=seen(OWNERS_FORM).get("ownership_owner_ids", []))
+           seen_owner_ids=before)
 
 
 def _replace(stakeholder_id: int, name: str, labels: dict[int, str]) -> None:
