@@ -319,3 +319,23 @@ def test_a_task_linked_to_a_deal_and_its_company_is_created_and_completed_in_fiv
     engine.dispose()
     assert links == {("company", id_of(app_db, "company", "Globex")),
                      ("opportunity", id_of(app_db, "opportunity", "Globex Pilot"))}
+
+
+def test_completing_a_plan_step_whose_gap_closed_says_so(app_as, app_db):
+    from crm_core.services.assignments import add_meddpicc_role, assign_owner
+    from crm_core.services.gap_plans import create_gap_plan
+    from tests.app.manage_helpers import as_colleague
+
+    deal = id_of(app_db, "opportunity", "Acme Platform")   # lacks a champion
+    as_colleague(app_db, create_gap_plan, opportunity_id=deal)
+    fay = id_of(app_db, "stakeholder", "Fay Fox")            # linked: she becomes the champion
+    as_colleague(app_db, add_meddpicc_role, stakeholder_id=fay, meddpicc_role="champion")
+    as_colleague(app_db, assign_owner, stakeholder_id=fay,
+                 user_id=id_of(app_db, "user", "Alice Archer"))
+    at = app_as("manager", PAGE)
+    at.radio(key="tasks_scope").set_value("everyone").run()
+    _select(at, _row_of(at, "Identify the champion and link them to the deal"))
+    _button(at, "Complete").click().run()
+    assert texts(at.success) == [
+        "Task completed. Its gap is closed: the deal's champion is covered and owned by the "
+        "deal team."]
