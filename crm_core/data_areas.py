@@ -59,6 +59,10 @@ ACTION_AREAS: dict[str, tuple[str, ...]] = {
     "access.granted": (ACCESS,),
     "access.revoked": (ACCESS,),
     "snapshot.taken": (SNAPSHOTS,),
+    "gap_plan.created": (TASKS,),
+    # Undoing a handoff moves relationships, seats and open tasks back to the giver.
+    "handoff.undone": (OWNERSHIP, TASKS),
+    "user.handoff_undone": (OWNERSHIP, TASKS),
     # Whole-database writes: a seed, an import or a restore may touch any table.
     "seed.loaded": AREAS,
     "import.applied": AREAS,
@@ -100,6 +104,11 @@ QUERY_AREAS: dict[str, tuple[str, ...]] = {
     "crm_core.queries.tasks": (TASKS,),
     "crm_core.queries._task_sql": (TASKS,),
     "crm_core.queries.scope_rollups": (OWNERSHIP, DEALS),
+    "crm_core.queries.pickers": (OWNERSHIP,),
+    "crm_core.queries.link_choices": (OWNERSHIP, DEALS),
+    "crm_core.queries.gap_plans": (OWNERSHIP, DEALS, TASKS, SETTINGS),
+    "crm_core.queries.successors": (OWNERSHIP, DEALS),
+    "crm_core.queries.handoff_history": AREAS,
     "crm_core.queries.trends": (SNAPSHOTS,),
     # What changed reads the audit trail of every kind of write.
     "crm_core.queries.what_changed": AREAS,

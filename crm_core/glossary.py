@@ -254,6 +254,11 @@ ENTRIES: tuple[Entry, ...] = (
        "A stakeholder who had owners, all of whom have departed.",
        "Counted among the orphaned, shown apart from those nobody owns at all.",
        "Organisation"),
+    _E("successor", "Suggested successor",
+       "A user who could take over a company of a rep's book in a handoff.",
+       "Ranked by a seat on that account, accounts shared with the rep, accounts in the same "
+       "industry, the same region, then the lighter load; users who departed are never "
+       "suggested.", "Organisation"),
     _E("team_comparison", "Team comparison",
        "The teams of a manager's direct reports side by side.",
        "Per team: people, stakeholders, owned share, orphaned, open deals, value at risk and "
@@ -270,6 +275,12 @@ ENTRIES: tuple[Entry, ...] = (
        "it has started.", "Tasks"),
     _E("sequence", "Sequence", "A parent task whose steps run in order.",
        "Progress is its steps done of all its steps.", "Tasks"),
+    _E("gap_plan", "Gap plan",
+       "A sequence whose steps close a deal's MEDDPICC gaps, made in one action.",
+       "Per gap: identify, introduce an owner from the deal team, meet (fewer steps when the "
+       "role is covered); due before the expected close date, assigned to the deal team, linked "
+       "to the deal and its company. A gap with an unfinished plan is not planned twice.",
+       "Tasks"),
     # Change over time
     _E("snapshot", "Snapshot",
        "A scope's headline figures as they stood on one day.",

@@ -506,6 +506,24 @@ class Snapshot(Base):
     taken_at: Mapped[datetime] = _created_at()
 
 
+class GapPlanStep(Base):
+    """A step of a gap plan: the task (a step of a sequence) that works towards closing one
+    MEDDPICC gap (a required role) of an opportunity."""
+
+    __tablename__ = "gap_plan_steps"
+    __table_args__ = (
+        CheckConstraint(_in("meddpicc_role", vocab.MEDDPICC_ROLES), name="meddpicc_role"),
+        Index("ix_gap_plan_steps_gap", "opportunity_id", "meddpicc_role"),
+    )
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"))
+    meddpicc_role: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = _created_at()
+
+
 ENTITY_MODELS: dict[str, type[Base]] = {
     "company": Company,
     "opportunity": Opportunity,

@@ -92,9 +92,9 @@ if section == "orphaned":
 elif section == "owner_departed":
     show_orphans(filters, can_edit=actor.can(Permission.EDIT), cause="owner_departed")
 elif section == "single":
-    show_single_owner(filters)
+    show_single_owner(filters, can_edit=actor.can(Permission.EDIT))
 elif section == "off_team":
-    show_off_team(filters)
+    show_off_team(filters, can_edit=actor.can(Permission.EDIT))
 elif section == "accounts":
     top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
                          key="coverage_matrix_top")
