@@ -1,7 +1,8 @@
-"""Command line: load the demo (or large) dataset into the configured database.
+"""Command line: load the demo (or large, or xlarge) dataset into the configured database.
 
     python seed.py                  # demo dataset into an empty database
     python seed.py --scale large    # the enterprise-size dataset for performance work
+    python seed.py --scale xlarge   # five times large (about 1 M stakeholders), for PostgreSQL
     python seed.py --reset          # delete the database completely first, then seed
 """
 
@@ -83,6 +84,11 @@ def print_summary(summary: SeedSummary, url: str) -> None:
     for table, count in summary.rows.items():
         print(f"  {table:<{width}}  {count:>10,}")
     print(f"  {'total':<{width}}  {summary.total_rows:>10,} rows in {summary.seconds:.1f} s")
+    print(summary.note)
+    if summary.snapshots:
+        print(f"Snapshots: {summary.snapshots:,} rows. Today's are real; the "
+              f"{summary.history_days} days before them are a SYNTHETIC history, invented for "
+              "the demo (marked synthetic), that ends at today's figures.")
 
 
 def main(argv: list[str] | None = None) -> int:

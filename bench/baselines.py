@@ -15,7 +15,15 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from crm_core.models import Company, Opportunity, StageRequiredRole, Stakeholder
-from crm_core.queries import coverage, meddpicc, owner_load, task_rollups, tasks, teams
+from crm_core.queries import (
+    coverage,
+    freshness,
+    meddpicc,
+    owner_load,
+    task_rollups,
+    tasks,
+    teams,
+)
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, TASK_STATUSES, UNFINISHED_TASK_STATUSES
 
 _OPEN = ", ".join(f"'{stage}'" for stage in OPEN_STAGES)
@@ -34,15 +42,16 @@ _ROLE_BITS = "CASE meddpicc_role " + " ".join(
 _ROLE_LEVELS = ",\n".join(
     f"  max(CASE WHEN (roles & {1 << bit}) <> 0 THEN level ELSE 0 END) AS \"{role}\""
     for bit, role in enumerate(MEDDPICC_ROLES))
-# Cell codes as gap_rows computes them: 0 missing, 1 unowned, 2 off the deal team, 3 owned,
-# 4 not required, 5 owner departed; from the best level (1 owner departed, 2 unowned, 3 off
-# the deal team, 4 owned: a holder whose owners all departed ranks below one never owned).
+# Cell codes as gap_rows computes them (without a stale threshold): 0 missing, 1 unowned,
+# 2 off the deal team, 4 owned, 5 not required, 6 owner departed; from the best level
+# (1 owner departed, 2 unowned, 3 off the deal team, 5 owned: a holder whose owners all
+# departed ranks below one never owned; 4, owned but stale, needs a stale threshold).
 _ROLE_CELLS = ",\n".join(
-    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 4 "
-    f"WHEN coalesce(l.\"{role}\", 0) = 0 THEN 0 WHEN l.\"{role}\" = 1 THEN 5 "
+    f"  CASE WHEN (coalesce(q.mask, 0) & {1 << bit}) = 0 THEN 5 "
+    f"WHEN coalesce(l.\"{role}\", 0) = 0 THEN 0 WHEN l.\"{role}\" = 1 THEN 6 "
     f"ELSE l.\"{role}\" - 1 END "
     f"AS \"{role}\"" for bit, role in enumerate(MEDDPICC_ROLES))
-_OWNED_CELLS = " + ".join(f"CASE WHEN \"{role}\" = 3 THEN 1 ELSE 0 END" for role in MEDDPICC_ROLES)
+_OWNED_CELLS = " + ".join(f"CASE WHEN \"{role}\" = 4 THEN 1 ELSE 0 END" for role in MEDDPICC_ROLES)
 
 HAND_SQL: dict[str, str] = {
     # The per-company breakdown as the Coverage screen shows it: names, industry, the four
@@ -109,9 +118,9 @@ HAND_SQL: dict[str, str] = {
         ORDER BY stakeholders_owned DESC, u.name, u.id""",
     # The matrix as gap_matrix answers it: each stakeholder's roles as a bitmask computed once;
     # each link of an open opportunity to a role holder gets its level once (1 owners all
-    # departed, 2 never owned, 3 owned off the full team, 4 owned by a member of the company
+    # departed, 2 never owned, 3 owned off the full team, 5 owned by a member of the company
     # team or the deal's added members);
-    # the best level per role, the stage's required roles (4: not required), the coverage score
+    # the best level per role, the stage's required roles (5: not required), the coverage score
     # (none for a deal that is not gated) and the value at risk, most value at risk first.
     "MEDDPICC gap matrix": f"""
         WITH flags AS (
@@ -135,7 +144,7 @@ HAND_SQL: dict[str, str] = {
                                   WHERE c.company_id = op.company_id AND c.user_id = o.user_id)
                           OR EXISTS (SELECT 1 FROM opportunity_account_teams t
                                      WHERE t.opportunity_id = op.id AND t.user_id = o.user_id)))
-                 THEN 4 ELSE 3 END AS level
+                 THEN 5 ELSE 3 END AS level
           FROM opportunities op
           JOIN stakeholder_opportunities so ON so.opportunity_id = op.id
           JOIN flags f ON f.stakeholder_id = so.stakeholder_id
@@ -215,6 +224,23 @@ HAND_SQL: dict[str, str] = {
               GROUP BY te.entity_id) d
         JOIN users u ON u.id = d.user_id
         ORDER BY d.overdue DESC, d.due_soon DESC, u.name""",
+    # Every ownership's last touch (the latest done task linked to both the stakeholder and
+    # the owner) and its freshness: the touches of every pair grouped once, then the owners.
+    "freshness per ownership": """
+        WITH touches AS (
+          SELECT ts.entity_id AS stakeholder_id, tu.entity_id AS user_id,
+                 max(t.completed_at) AS last_touch
+          FROM tasks t
+          JOIN task_entities ts ON ts.task_id = t.id AND ts.entity_type = 'stakeholder'
+          JOIN task_entities tu ON tu.task_id = t.id AND tu.entity_type = 'user'
+          WHERE t.status = 'done'
+          GROUP BY ts.entity_id, tu.entity_id)
+        SELECT o.stakeholder_id, o.user_id, th.last_touch,
+               CASE WHEN th.last_touch IS NULL THEN 'never_touched'
+                    WHEN th.last_touch >= :fresh_since THEN 'fresh' ELSE 'stale' END AS freshness
+        FROM stakeholder_relationship_owners o
+        LEFT JOIN touches th ON th.stakeholder_id = o.stakeholder_id AND th.user_id = o.user_id
+        ORDER BY o.stakeholder_id, o.user_id""",
 }
 
 
@@ -266,17 +292,18 @@ def naive_gap_matrix(session: Session) -> pd.DataFrame:
         cells = {}
         for role in MEDDPICC_ROLES:
             if role not in required[opportunity.stage]:
-                cells[role] = 4
+                cells[role] = 5
                 continue
-            # Levels: 1 owners all departed, 2 never owned, 3 owned off the team, 4 owned.
+            # Levels: 1 owners all departed, 2 never owned, 3 owned off the team, 5 owned (as the
+            # hand SQL: 4, stale, needs a threshold).
             level = 0
             for stakeholder in opportunity.stakeholders:
                 if any(r.meddpicc_role == role for r in stakeholder.roles):
                     owners = {u.id for u in stakeholder.owners if u.departed_on is None}
-                    level = max(level, 4 if owners & team else 3 if owners
+                    level = max(level, 5 if owners & team else 3 if owners
                                 else 1 if stakeholder.owners else 2)
-            cells[role] = {0: 0, 1: 5}.get(level, level - 1)
-        owned = sum(1 for c in cells.values() if c == 3)
+            cells[role] = {0: 0, 1: 6}.get(level, level - 1)
+        owned = sum(1 for c in cells.values() if c == 4)
         needed = len(required[opportunity.stage])
         value = float(opportunity.value)
         rows.append({"id": opportunity.id, "name": opportunity.name,
@@ -299,11 +326,13 @@ def comparisons(today: date) -> list[Comparison]:
         Comparison("opportunity full team", teams.opportunity_full_team),
         Comparison("task page (50 rows)", tasks.task_page),
         Comparison("overdue per user", task_rollups.due_by_user),
+        Comparison("freshness per ownership", freshness.ownership_freshness),
     ]
 
 
 # Arguments each figure needs (filled from the benchmark's sample ids).
 FIGURE_PARAMS = {"opportunity full team": ("opportunity_id",), "overdue per user": ("today",),
-                 "task page (50 rows)": ("today",)}
+                 "task page (50 rows)": ("today",), "freshness per ownership": ("today",)}
 HAND_PARAMS = {"opportunity full team": ("opportunity_id",),
-               "overdue per user": ("today", "week_end")}
+               "overdue per user": ("today", "week_end"),
+               "freshness per ownership": ("fresh_since",)}

@@ -11,7 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -27,6 +27,7 @@ from bench.scoped import (
 )
 from crm_core.db import read_session
 from crm_core.queries._task_sql import DUE_SOON_DAYS
+from crm_core.queries.settings import DEFAULT_STALE_AFTER_DAYS
 
 # Functions with a session that are helpers of other queries, not a question a screen asks.
 NOT_SCREEN_QUERIES = {"access_role_for", "user_id_for_email", "departed_on_for_email",
@@ -76,10 +77,15 @@ def sample_ids(engine: Engine) -> dict[str, Any]:
     ids["entity_type"], ids["entity_id"] = "company", ids["company_id"]
     ids["today"] = date.today()
     ids["week_end"] = ids["today"] + timedelta(days=DUE_SOON_DAYS)
+    # The benchmark's database keeps the default stale threshold.
+    ids["fresh_since"] = datetime.combine(
+        ids["today"] - timedelta(days=DEFAULT_STALE_AFTER_DAYS), datetime.min.time())
     ids["text"] = ids["search"] = "an"
+    ids["since"], ids["until"] = ids["today"] - timedelta(days=30), ids["today"]
     ids["manager_id"] = sample_team(engine)
     if ids["manager_id"] is not None:  # a database without a reporting line has no team scope
         ids["scope"] = f"team:{ids['manager_id']}"
+        ids["scopes"] = ("organisation", ids["scope"])
     return ids
 
 

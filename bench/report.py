@@ -9,6 +9,7 @@ TARGET_COLD_MS, TARGET_DETAIL_MS, TARGET_CACHED_MS = 1500, 300, 100
 TARGET_MEMORY_MB, TARGET_SEED_S = 500, 30
 TARGET_FIRST_PAINT_MS = 3000
 TARGET_IMPORT_S = 60
+TARGET_SNAPSHOTS_S, TARGET_TREND_MS = 30, 50
 
 
 def _ms(value) -> str:
@@ -44,6 +45,7 @@ def render_report(results: dict) -> str:
              f"closer to the query's own cost; PostgreSQL works in its server process).", "",
              f"Machine: {_machine(results['machine'])}.", ""]
     lines += _seeding(results, backends) + _import(results, backends)
+    lines += _snapshots(results, backends)
     lines += _figures(results, backends)
     lines += _pages(results, backends) + _first_paint(results, backends)
     lines += _queries(results, backends)
@@ -59,6 +61,24 @@ def _seeding(results: dict, backends: list[str]) -> list[str]:
         lines.append(f"| {backend} | {seed['median_s']:.1f}{_mark(ok)} | "
                      f"{', '.join(f'{s:.1f}' for s in seed['runs_s'])} | "
                      f"{seed.get('cpu_s', '–')} | {seed['rows']:,} |")
+    return lines + [""]
+
+
+def _snapshots(results: dict, backends: list[str]) -> list[str]:
+    measured = {b: results["backends"][b]["snapshots"] for b in backends
+                if results["backends"][b].get("snapshots")}
+    if not measured:
+        return []
+    lines = ["#### Snapshots", "", "Every scope's snapshot of today (organisation, regions, "
+             f"teams; bench/snapshots.py). Targets: all under {TARGET_SNAPSHOTS_S} s, a year of "
+             f"one scope's trend read in ≤ {TARGET_TREND_MS} ms.", "",
+             "| backend | scopes | take all s | trend scope | days read | read ms |",
+             "|---|---|---|---|---|---|"]
+    for backend, s in measured.items():
+        lines.append(f"| {backend} | {s['scopes']} | {s['take_s']:.1f}"
+                     f"{_mark(s['take_s'] < TARGET_SNAPSHOTS_S)} | {s['trend_scope']} | "
+                     f"{s['trend_days']} | {s['trend_read_ms']:.1f}"
+                     f"{_mark(s['trend_read_ms'] <= TARGET_TREND_MS)} |")
     return lines + [""]
 
 

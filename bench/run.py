@@ -22,6 +22,7 @@ from bench.importing import measure_import
 from bench.machine import describe_machine, postgres_version
 from bench.queries import compare_figures, sample_ids, time_screen_queries
 from bench.report import render_report
+from bench.snapshots import measure_snapshots
 from crm_core.db import make_engine, migrate_to_head
 from crm_core.seeding import SCALES, reset_database, seed_database
 
@@ -101,6 +102,8 @@ def measure_backend(engine: Engine, url: str, args: argparse.Namespace, seed: di
               "queries": [t.__dict__ for t in time_screen_queries(engine, ids, runs=args.runs)],
               "figures": compare_figures(engine, ids, runs=args.runs,
                                          naive_runs=args.naive_runs)}
+    print(f"  taking every scope's snapshots on {engine.dialect.name}…", file=sys.stderr)
+    result["snapshots"] = measure_snapshots(engine, scope=ids.get("scope"), runs=args.runs)
     if not args.skip_pages:
         print(f"  rendering pages on {engine.dialect.name}…", file=sys.stderr)
         result["pages"] = measure_in_subprocess("bench.pages", url, runs=args.page_runs)

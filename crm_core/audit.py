@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from crm_core.access import Actor
+from crm_core.data_areas import note_writes
 from crm_core.models import AuditEvent, Base
 
 
@@ -27,7 +28,8 @@ def snapshot(record: Base, fields: tuple[str, ...] | None = None) -> dict[str, A
 def record(session: Session, actor: Actor, action: str, entity_type: str,
            entity_id: int | None, *, summary: str = "", before: dict | None = None,
            after: dict | None = None) -> AuditEvent:
-    """Add an audit event to the session's transaction."""
+    """Add an audit event to the session's transaction (and bump its data areas at commit)."""
+    note_writes(session, (action,))
     event = AuditEvent(actor_email=actor.email, actor_role=actor.role, action=action,
                        entity_type=entity_type, entity_id=entity_id, summary=summary,
                        before=_clean(before), after=_clean(after))
@@ -38,8 +40,3 @@ def record(session: Session, actor: Actor, action: str, entity_type: str,
 
 def _clean(data: dict | None) -> dict | None:
     return None if data is None else {k: _jsonable(v) for k, v in data.items()}
-
-
-def data_version(session: Session) -> int:
-    """A cheap number that grows with every audited write (the cache key of every loader)."""
-    return session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0))) or 0

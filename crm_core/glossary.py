@@ -25,8 +25,8 @@ class Entry:
         return f"{self.definition} {self.rule}"
 
 
-GROUPS = ("Relationships", "Teams", "Organisation", "Deals", "MEDDPICC", "Stakeholder roles",
-          "Tasks", "Import")
+GROUPS = ("Relationships", "Freshness", "Teams", "Organisation", "Deals", "MEDDPICC",
+          "What coverage is worth", "Stakeholder roles", "Tasks", "Change over time", "Import")
 
 _OPEN_STAGE_NAMES = ", ".join(STAGES.label(s).lower() for s in OPEN_STAGES)
 
@@ -68,6 +68,27 @@ ENTRIES: tuple[Entry, ...] = (
        "A relationship owner who is not on the stakeholder's company account team.",
        "Only the company's account team counts: an owner added to one of the company's deals "
        "but not on its account team is still off the account team.", "Relationships"),
+    # Freshness
+    _E("last_touch", "Last touch",
+       "When an owner last worked with a stakeholder: the latest completed task linked to both.",
+       "The task must be linked to the owner and to the stakeholder and be done; a task linked "
+       "to the stakeholder alone, or cancelled, does not count.", "Freshness"),
+    _E("stale_threshold", "Stale threshold",
+       "How many days without a touch make an ownership stale.",
+       "An admin setting (Settings); 90 days unless changed.", "Freshness"),
+    _E("fresh", "Fresh", "An ownership touched within the stale threshold.",
+       "Last touch on or after today minus the threshold.", "Freshness"),
+    _E("stale", "Stale", "An ownership last touched longer ago than the stale threshold.",
+       "Last touch before today minus the threshold.", "Freshness"),
+    _E("never_touched", "Never touched",
+       "An ownership with no last touch at all.",
+       "No completed task is linked to both the owner and the stakeholder.", "Freshness"),
+    _E("owned_fresh", "Owned and fresh",
+       "An owned stakeholder whom at least one owner touched within the stale threshold.",
+       "Any owner's last touch is fresh.", "Freshness"),
+    _E("owned_stale", "Owned but stale",
+       "An owned stakeholder whom no owner touched within the stale threshold.",
+       "Every owner's ownership is stale or never touched.", "Freshness"),
     # Teams
     _E("user", "Account team member",
        "A user: someone on our side who can own relationships and sit on teams.",
@@ -142,6 +163,12 @@ ENTRIES: tuple[Entry, ...] = (
     _E("covered_owned", "Covered and owned",
        "A required role held by a stakeholder owned by someone on the deal's team.",
        "At least one linked holder has an owner on the full team.", "MEDDPICC"),
+    _E("covered_stale", "Covered, owned but stale",
+       "A required role held by a stakeholder owned by someone on the deal's team, none of "
+       "whom touched a holder within the stale threshold.",
+       "Still covered and owned (it counts in the coverage score and is no risk); the gap "
+       "names the last touch, e.g. \"economic buyer owned, last touch 140 days ago\".",
+       "MEDDPICC"),
     _E("not_required", "Not required", "The deal's stage does not require the role.",
        "Not counted in the coverage score.", "MEDDPICC"),
     _E("missing_role", "Missing role", "A gated deal with a required role nobody linked holds.",
@@ -179,6 +206,35 @@ ENTRIES: tuple[Entry, ...] = (
        "Economic buyer and Champion follow from the stakeholders' roles and owners "
        "(confirmed: owned by the deal's team; identified: held but not owned by it); "
        "managers record the other six.", "MEDDPICC"),
+    # What coverage is worth
+    _E("closed_deal", "Closed deal", "A deal that was won or lost.",
+       "Its stage is closed won or closed lost; open deals are left out.",
+       "What coverage is worth"),
+    _E("win_rate", "Win rate", "The share of closed deals that were won.",
+       "Won ÷ (won + lost) in the group.", "What coverage is worth"),
+    _E("wilson_interval", "95% interval",
+       "The range the win rate of such deals plausibly lies in, given how few there are.",
+       "The Wilson score interval at 95%: narrow with many deals, wide with few.",
+       "What coverage is worth"),
+    _E("too_few_to_compare", "Too few to compare",
+       "A group with fewer than 30 won or fewer than 30 lost deals.",
+       "Not drawn: its win rate would mostly show chance.", "What coverage is worth"),
+    _E("linked_stakeholders", "Linked stakeholders",
+       "How many stakeholders are on a deal's buying committee.",
+       "Grouped as 1, 2, 3 and 4 or more (0 on its own).", "What coverage is worth"),
+    _E("roles_owned_by_deal_team", "Required roles owned by the deal team",
+       "A closed deal where every role any open stage requires is covered and owned.",
+       "Each such role is held by a linked stakeholder owned by someone on the deal's team, "
+       "as the data stands today.", "What coverage is worth"),
+    _E("economic_buyer_freshness", "Economic buyer's owner at close",
+       "How recently an owner of the deal's economic buyer touched them before it closed.",
+       "Fresh: a linked economic buyer's owner touched them within the stale threshold before "
+       "the close date; stale: only earlier; never touched; or no owned economic buyer.",
+       "What coverage is worth"),
+    _E("association_not_cause", "Association, not cause",
+       "The figures describe this organisation's own closed deals, not what causes a win.",
+       "Bigger deals may draw more stakeholders and more care; a difference between groups is "
+       "a reason to look closer, not proof.", "What coverage is worth"),
     # Organisation
     _E("scope", "Scope", "What a dashboard shows: the whole organisation, a region, a "
        "manager's team or one person.",
@@ -207,6 +263,11 @@ ENTRIES: tuple[Entry, ...] = (
        "A stakeholder who had owners, all of whom have departed.",
        "Counted among the orphaned, shown apart from those nobody owns at all.",
        "Organisation"),
+    _E("successor", "Suggested successor",
+       "A user who could take over a company of a rep's book in a handoff.",
+       "Ranked by a seat on that account, accounts shared with the rep, accounts in the same "
+       "industry, the same region, then the lighter load; users who departed are never "
+       "suggested.", "Organisation"),
     _E("team_comparison", "Team comparison",
        "The teams of a manager's direct reports side by side.",
        "Per team: people, stakeholders, owned share, orphaned, open deals, value at risk and "
@@ -223,6 +284,35 @@ ENTRIES: tuple[Entry, ...] = (
        "it has started.", "Tasks"),
     _E("sequence", "Sequence", "A parent task whose steps run in order.",
        "Progress is its steps done of all its steps.", "Tasks"),
+    _E("gap_plan", "Gap plan",
+       "A sequence whose steps close a deal's MEDDPICC gaps, made in one action.",
+       "Per gap: identify, introduce an owner from the deal team, meet (fewer steps when the "
+       "role is covered); due before the expected close date, assigned to the deal team, linked "
+       "to the deal and its company. A gap with an unfinished plan is not planned twice.",
+       "Tasks"),
+    # Change over time
+    _E("snapshot", "Snapshot",
+       "A scope's headline figures as they stood on one day.",
+       "Taken once a day for the whole organisation, each region and each manager's team, by "
+       "the same queries the dashboards show; never rewritten afterwards.", "Change over time"),
+    _E("trend", "Trend", "A figure's snapshots day by day.",
+       "A day without a snapshot is a gap in the line, never filled in.", "Change over time"),
+    _E("change_7_days", "Change in 7 days",
+       "Today's figure minus the one in the snapshot of 7 days ago.",
+       "Green when better: for orphans, value at risk, overdue tasks and the like, down is "
+       "better. Blank without a snapshot that day.", "Change over time"),
+    _E("change_30_days", "Change in 30 days",
+       "Today's figure minus the one in the snapshot of 30 days ago.",
+       "As the change in 7 days, against the snapshot of 30 days ago.", "Change over time"),
+    _E("synthetic_history", "Synthetic history",
+       "Snapshots invented for the demo data, before its first real one.",
+       "Plausible figures ending at the demo's real figures of the day it was loaded; real "
+       "data has history from its first snapshot on.", "Change over time"),
+    _E("what_changed", "What changed",
+       "The changes in the audit trail that moved a scope's figures over a period.",
+       "Relationships that became orphaned and by which change (handoff, owner departed, "
+       "owner removed), MEDDPICC gaps opened and closed, deals that became fully covered, and "
+       "the largest handoffs.", "Change over time"),
     # Import
     _E("source_identity", "Source identity",
        "Where an imported record came from: the source system (Salesforce, HubSpot or a plain "

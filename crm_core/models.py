@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
     func,
     text,
 )
@@ -396,6 +398,17 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class DataVersion(Base):
+    """How many committed writes changed an area of data (the cache key of what reads it):
+    the sum over the area's stripes (crm_core.data_areas)."""
+
+    __tablename__ = "data_versions"
+
+    area: Mapped[str] = mapped_column(String(20), primary_key=True)
+    stripe: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
 class SourceIdentity(Base):
     """Where an imported record came from: another CRM's object and id -> our table and id.
 
@@ -443,6 +456,16 @@ class StageRequiredRole(Base):
     created_at: Mapped[datetime] = _created_at()
 
 
+class AppSetting(Base):
+    """Setting: one named value an admin sets (e.g. the stale threshold); absent means default."""
+
+    __tablename__ = "app_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
 class ScorecardEntry(Base):
     """A manager's assessment of one recorded MEDDPICC element of an opportunity."""
 
@@ -461,6 +484,54 @@ class ScorecardEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_by: Mapped[str] = mapped_column(String(320))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Snapshot(Base):
+    """The headline figures of one scope on one day, taken once and never rewritten.
+
+    Days without a row are gaps in a trend, never filled in. `synthetic` marks the demo
+    history the seed writes before the first real snapshot.
+    """
+
+    __tablename__ = "snapshots"
+
+    # (scope, day): a scope's trend is one range of the primary key.
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    stakeholders: Mapped[int] = mapped_column(Integer)
+    owned: Mapped[int] = mapped_column(Integer)
+    orphaned: Mapped[int] = mapped_column(Integer)
+    orphaned_owner_departed: Mapped[int] = mapped_column(Integer)
+    single_owner: Mapped[int] = mapped_column(Integer)
+    off_account_team: Mapped[int] = mapped_column(Integer)
+    open_deals: Mapped[int] = mapped_column(Integer)
+    gated_deals: Mapped[int] = mapped_column(Integer)
+    fully_covered: Mapped[int] = mapped_column(Integer)
+    value_at_risk: Mapped[float] = mapped_column(Money)
+    weighted_value_at_risk: Mapped[float] = mapped_column(Money)
+    single_threaded: Mapped[int] = mapped_column(Integer)
+    overdue_tasks: Mapped[int] = mapped_column(Integer)
+    due_soon_tasks: Mapped[int] = mapped_column(Integer)
+    synthetic: Mapped[bool] = mapped_column(default=False, server_default=false())
+    taken_at: Mapped[datetime] = _created_at()
+
+
+class GapPlanStep(Base):
+    """A step of a gap plan: the task (a step of a sequence) that works towards closing one
+    MEDDPICC gap (a required role) of an opportunity."""
+
+    __tablename__ = "gap_plan_steps"
+    __table_args__ = (
+        CheckConstraint(_in("meddpicc_role", vocab.MEDDPICC_ROLES), name="meddpicc_role"),
+        Index("ix_gap_plan_steps_gap", "opportunity_id", "meddpicc_role"),
+    )
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"))
+    meddpicc_role: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = _created_at()
 
 
 ENTITY_MODELS: dict[str, type[Base]] = {

@@ -12,13 +12,16 @@ from crm_core.glossary import help_text, name
 from crm_core.queries.coverage import CoverageSummary
 from crm_core.queries.coverage_lists import orphaned_stakeholders, single_owner_stakeholders
 from crm_core.queries.coverage_scope import RowsPage, filter_choices
+from crm_core.queries.freshness import OwnedFreshness
 from crm_core.queries.owner_load import off_account_team_owners
 from crm_core.services.assignments import assign_owner
 from crm_core.vocab import MEDDPICC_ROLES
 from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table
 from dashboard.format import percent
-from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
+from dashboard.manage import field_error, form_errors, set_error, submit
+from dashboard.off_team_fix import off_team_fix
+from dashboard.people_picker import owner_warning_passed, person_labels
 
 PAGE_SIZE = 25
 ASSIGN_FORM = "coverage_assign"
@@ -101,6 +104,20 @@ def show_headline(summary: CoverageSummary, baseline: CoverageSummary, *, filter
                      f"{name('orphaned_owner_departed').lower()}")
 
 
+def show_freshness(freshness: OwnedFreshness) -> None:
+    """Owned stakeholders split into owned and fresh and owned but stale."""
+    fresh, stale, threshold = st.columns([1, 1, 2])
+    fresh.metric(name("owned_fresh"), f"{freshness.owned_fresh:,}", border=True,
+                 help=help_text("owned_fresh"))
+    fresh.caption(f"{percent(freshness.fresh_share)} of owned stakeholders")
+    stale.metric(name("owned_stale"), f"{freshness.owned_stale:,}", border=True,
+                 help=help_text("owned_stale"))
+    stale_share = None if freshness.fresh_share is None else 1 - freshness.fresh_share
+    stale.caption(f"{percent(stale_share)} of owned stakeholders")
+    threshold.caption(f"{name('stale_threshold')}: {freshness.stale_after_days} days without "
+                      f"a touch. {help_text('last_touch')}")
+
+
 # The two lists of orphans: (query cause, table key, file name, text when empty).
 ORPHAN_LISTS = {
     "no_owner": ("coverage_orphans", "orphaned-stakeholders",
@@ -121,51 +138,58 @@ def show_orphans(filters: dict[str, Any], *, can_edit: bool, cause: str = "no_ow
                columns=STAKEHOLDER_COLUMNS,
                whole=whole_list(orphaned_stakeholders, cause=cause, **filters))
     if can_edit and not page.rows.empty:
-        _assign_form(page)
+        _assign_form(page, form=ASSIGN_FORM, title="Assign an owner",
+                     caption="Pick an orphaned stakeholder from this page and the user who "
+                             "will own the relationship.", which="Orphaned stakeholder")
 
 
-def _assign(stakeholders: dict[int, str], users: dict[int, str]) -> None:
-    # A form callback: everything it shows comes in through its arguments (no loading here).
-    stakeholder_id = st.session_state.get("coverage_assign_stakeholder")
-    user_id = st.session_state.get("coverage_assign_user")
+def _assign(form: str, stakeholders: dict[int, str], users: dict[int, str]) -> None:
+    # A button callback: what it shows comes in through its arguments.
+    stakeholder_id = st.session_state.get(f"{form}_stakeholder")
+    user_id = st.session_state.get(f"{form}_user")
     if stakeholder_id is None or user_id is None:
         field = "stakeholder_id" if stakeholder_id is None else "user_id"
-        set_error(ASSIGN_FORM, field, "Choose the orphaned stakeholder and the user who will "
-                                      "own the relationship.")
+        set_error(form, field, "Choose the stakeholder and the user who will own the "
+                               "relationship.")
+        return
+    if not owner_warning_passed(form, "user_id", stakeholder_id=stakeholder_id,
+                                user_ids=[user_id]):
         return
     owner = users.get(user_id, f"user {user_id}").split(" · ")[0]
     name = stakeholders.get(stakeholder_id, f"stakeholder {stakeholder_id}").split(" · ")[0]
-    submit(ASSIGN_FORM, assign_owner,
+    submit(form, assign_owner,
            f"{owner} now owns the relationship with {name}.",
            stakeholder_id=stakeholder_id, user_id=user_id)
 
 
-def _assign_form(page: RowsPage) -> None:
+def _assign_form(page: RowsPage, *, form: str, title: str, caption: str, which: str) -> None:
+    """Assign an owner to a stakeholder of this page of the list, the stakeholder's account
+    team offered first (no st.form: the owner list follows the chosen stakeholder)."""
     stakeholders = {int(r.stakeholder_id): f"{r.stakeholder} · {r.company}"
                     for r in page.rows.itertuples()}
-    labels = user_labels(with_owned=True)
-    with st.form(f"{ASSIGN_FORM}_form", border=True):
-        st.markdown("**Assign an owner**")
-        st.caption("Pick an orphaned stakeholder from this page and the user who will own the "
-                   "relationship.")
+    companies = {int(r.stakeholder_id): int(r.company_id) for r in page.rows.itertuples()}
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        st.caption(caption)
         left, right = st.columns(2)
         with left:
-            st.selectbox("Orphaned stakeholder", list(stakeholders), index=None,
-                         format_func=lambda i: stakeholders.get(i, str(i)),
-                         key="coverage_assign_stakeholder", placeholder="Choose a stakeholder")
-            field_error(ASSIGN_FORM, "stakeholder_id")
+            chosen = st.selectbox(which, list(stakeholders), index=None,
+                                  format_func=lambda i: stakeholders.get(i, str(i)),
+                                  key=f"{form}_stakeholder", placeholder="Choose a stakeholder")
+            field_error(form, "stakeholder_id")
+        labels = person_labels(company_id=companies.get(chosen))
         with right:
             st.selectbox("Relationship owner", list(labels), index=None,
-                         format_func=lambda i: labels.get(i, str(i)),
-                         key="coverage_assign_user", placeholder="Choose a user")
-            field_error(ASSIGN_FORM, "user_id")
-        form_errors(ASSIGN_FORM, ("stakeholder_id", "user_id"))
-        st.form_submit_button("Assign owner", type="primary", key="coverage_assign_submit",
-                              on_click=_assign, args=(stakeholders, labels),
-                              icon=":material/person_add:")
+                         format_func=lambda i: labels.get(i, str(i)), key=f"{form}_user",
+                         placeholder="The account team first")
+            field_error(form, "user_id")
+        form_errors(form, ("stakeholder_id", "user_id"))
+        st.button("Assign owner", type="primary", key=f"{form}_submit",
+                  on_click=_assign, args=(form, stakeholders, labels),
+                  icon=":material/person_add:")
 
 
-def show_single_owner(filters: dict[str, Any]) -> None:
+def show_single_owner(filters: dict[str, Any], *, can_edit: bool = False) -> None:
     """Stakeholders with exactly one owner, biggest open pipeline first."""
     page = _page(single_owner_stakeholders, filters, key="coverage_single_page")
     show_table(page.rows, key="coverage_single", file_name="single-owner-stakeholders",
@@ -173,9 +197,13 @@ def show_single_owner(filters: dict[str, Any]) -> None:
                links={**STAKEHOLDER_LINKS, "owner": ("user", "owner_id")},
                columns={**STAKEHOLDER_COLUMNS, "owner": "Only owner"},
                whole=whole_list(single_owner_stakeholders, **filters))
+    if can_edit and not page.rows.empty:
+        _assign_form(page, form="coverage_second", title="Assign a second owner",
+                     caption="Pick a single-owner stakeholder from this page and the user who "
+                             "will share the relationship.", which="Single-owner stakeholder")
 
 
-def show_off_team(filters: dict[str, Any]) -> None:
+def show_off_team(filters: dict[str, Any], *, can_edit: bool = False) -> None:
     """Ownerships whose owner is not on the stakeholder's company account team."""
     st.caption(help_text("off_account_team"))
     page = _page(off_account_team_owners, filters, key="coverage_off_team_page")
@@ -189,6 +217,8 @@ def show_off_team(filters: dict[str, Any]) -> None:
                         "owner_since": st.column_config.DatetimeColumn(
                             "Owner since", format="YYYY-MM-DD")},
                whole=whole_list(off_account_team_owners, **filters))
+    if can_edit and not page.rows.empty:
+        off_team_fix(page.rows)
 
 
 def _page(query: Callable[..., RowsPage], filters: dict[str, Any], *, key: str) -> RowsPage:

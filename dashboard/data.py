@@ -1,9 +1,10 @@
-"""The only cached access to data: one engine per URL, loaders keyed by filters and data version.
+"""The only cached access to data: one engine per URL, loaders keyed by filters and data versions.
 
 Pages call `load(query_fn, **filters)` for reads (`load_together` for several independent ones)
 and `write(service_fn, **kwargs)` for writes.
-The data version (the latest audit event id) is part of every cache key, so a write made in any
-browser session or app process shows up on the next rerun everywhere.
+The versions of the data areas a query reads (crm_core.data_areas, kept in the database) are
+part of its cache key, so a write made in any browser session or app process shows up on the
+next rerun everywhere, and only in the figures that read what it changed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from crm_core.audit import data_version
+from crm_core.data_areas import areas_read_by, data_versions
 from crm_core.db import UNAVAILABLE_ERRORS, database_url, make_engine, read_session, run_write
 from crm_core.errors import PermissionDenied, Unavailable
 
@@ -39,14 +40,15 @@ def engine() -> Engine:
     return _engine_for(database_url())
 
 
-def current_data_version() -> int:
-    """The latest audit event id: cheap (an index lookup), read fresh on every call."""
+def current_data_versions() -> dict[str, int]:
+    """Every data area's version: a few rows, read fresh on every call."""
     with read_session(engine()) as session:
-        return data_version(session)
+        return data_versions(session)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(query_path: str, url: str, version: int, filters: dict[str, Any]) -> Any:
+def _cached_query(query_path: str, url: str, versions: tuple[int, ...],
+                  filters: dict[str, Any]) -> Any:
     module_name, _, function_name = query_path.partition(":")
     query = getattr(importlib.import_module(module_name), function_name)
     with read_session(_engine_for(url)) as session:
@@ -61,14 +63,15 @@ def _frozen(value: Any) -> Any:
 
 
 def load(query: Callable[..., T], **filters: Any) -> T:
-    """Run a crm_core query with these filters, cached by filters and the data version.
+    """Run a crm_core query with these filters, cached by filters and the versions of the
+    data areas it reads.
 
     Only for someone with access: without an actor the run stops before any data is read.
     """
     from dashboard.auth import current_actor
 
     current_actor()
-    return _cached(query, filters, database_url(), current_data_version())
+    return _cached(query, filters, database_url(), current_data_versions())
 
 
 def load_together(*queries: partial) -> list[Any]:
@@ -84,7 +87,7 @@ def load_together(*queries: partial) -> list[Any]:
     if any(query.args for query in queries):
         raise TypeError("load_together takes partial(query_fn, **filters): keyword filters only")
     current_actor()
-    url, version = database_url(), current_data_version()
+    url, versions = database_url(), current_data_versions()
     context = get_script_run_ctx()
 
     def attach_context() -> None:
@@ -93,15 +96,17 @@ def load_together(*queries: partial) -> list[Any]:
 
     workers = min(len(queries), os.cpu_count() or 1)
     if workers <= 1:
-        return [_cached(q.func, q.keywords, url, version) for q in queries]
+        return [_cached(q.func, q.keywords, url, versions) for q in queries]
     with ThreadPoolExecutor(max_workers=workers, initializer=attach_context) as pool:
-        futures = [pool.submit(_cached, q.func, q.keywords, url, version) for q in queries]
+        futures = [pool.submit(_cached, q.func, q.keywords, url, versions) for q in queries]
         return [future.result() for future in futures]
 
 
-def _cached(query: Callable[..., T], filters: dict[str, Any], url: str, version: int) -> T:
+def _cached(query: Callable[..., T], filters: dict[str, Any], url: str,
+            versions: dict[str, int]) -> T:
     frozen = {name: _frozen(value) for name, value in filters.items()}
-    return _cached_query(f"{query.__module__}:{query.__name__}", url, version, frozen)
+    key = tuple(versions[area] for area in areas_read_by(query.__module__))
+    return _cached_query(f"{query.__module__}:{query.__name__}", url, key, frozen)
 
 
 def whole_list(query: Callable[..., Any], *,

@@ -1,4 +1,5 @@
-"""The bulk handoff section of the Ownership page: pick two users, preview, confirm."""
+"""The handoff planner of the Ownership page: pick the giver, see suggested successors, hand the
+book to one receiver or split it, preview, confirm; the history with Undo below."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from crm_core.vocab import STAGES, TASK_STATUSES
 from dashboard.data import load
 from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.format import markdown_text
-from dashboard.manage import field_error, form_errors, picked_id, submit, user_labels
+from dashboard.handoff_planner import history, split_book, suggestions, team_warning
+from dashboard.manage import (
+    field_error,
+    form_errors,
+    picked_id,
+    show_confirmation,
+    submit,
+    user_labels,
+)
+from dashboard.people_picker import person_labels
 
 FORM = "handoff"
 SHOWN = "handoff__fingerprint"  # the fingerprint of the preview the confirm button belongs to
@@ -80,26 +90,45 @@ def _show_preview(preview: HandoffPreview) -> None:
 
 
 def render_handoff() -> None:
-    """Pick a giver and a receiver, see exactly what moves, and confirm."""
-    st.caption("Moves a user's stakeholder relationships (and, if you ask, their account and "
-               "opportunity team seats) to another user, e.g. when someone changes territory "
-               "or leaves. You see exactly what moves before you confirm.")
+    """Pick a giver, see suggested successors, then hand the book to one receiver or split it
+    among several; the confirmation and the history with Undo stay here."""
+    show_confirmation()
+    _plan()
+    history()
+
+
+def _plan() -> None:
+    st.caption("Moves a user's stakeholder relationships and their account and opportunity "
+               "team seats to other users, e.g. when someone changes territory or leaves. You "
+               "see exactly what moves, and each receiver's load after it, before you confirm.")
     labels = user_labels(with_owned=True, include_departed=True)
-    receivers = user_labels(with_owned=True)
+    receivers = person_labels()
     if (wanted := picked_id("from_user")) in labels and "handoff_from" not in st.session_state:
         st.session_state.handoff_from = wanted  # arrived from "hand off first" on Records
-    giver, receiver, seats = st.columns([2, 2, 1])
+    st.session_state.setdefault("handoff_seats", True)
+    giver, mode, seats = st.columns([2, 2, 1])
     from_id = giver.selectbox("Hand off from", options=list(labels), index=None,
                               format_func=labels.get, key="handoff_from",
                               placeholder="Choose the user who hands off")
-    to_id = receiver.selectbox("To", options=list(receivers), index=None,
-                               format_func=receivers.get,
-                               key="handoff_to", placeholder="Choose the user who takes over")
-    seats.checkbox("Also their team seats", key="handoff_seats",
-                   help="Move their seats on account teams and opportunity teams too (never "
-                        "twice: a receiver already on a team keeps one seat)")
-    if from_id is None or to_id is None:
-        st.info("Choose both users to see what would move.", icon=":material/swap_horiz:")
+    split = mode.radio("Receivers", ["One receiver", "Split by company"], horizontal=True,
+                       key="handoff_mode") == "Split by company"
+    seats.checkbox("Their team seats move too", key="handoff_seats",
+                   help="Their seats on account teams and opportunity teams move with the "
+                        "relationships (never twice: a receiver already on a team keeps one "
+                        "seat)")
+    if from_id is None:
+        st.info("Choose the user who hands off.", icon=":material/swap_horiz:")
+        return
+    ranked = suggestions(from_id)
+    if split:
+        split_book(from_id, ranked, receivers, seats=st.session_state.handoff_seats)
+        return
+    to_id = st.selectbox("To", options=[u for u in receivers if u != from_id], index=None,
+                         format_func=receivers.get, key="handoff_to",
+                         placeholder="Choose the user who takes over")
+    if to_id is None:
+        st.info("Choose the user who takes over to see what would move.",
+                icon=":material/swap_horiz:")
         return
     try:
         everything = load(preview_handoff, from_user_id=from_id, to_user_id=to_id,
@@ -129,6 +158,7 @@ def render_handoff() -> None:
         return
     st.subheader(markdown_text(f"What moves from {preview.from_user} to {preview.to_user}"),
                  anchor=False)
+    team_warning(preview, seats=st.session_state.handoff_seats)
     _show_preview(preview)
     if preview.is_empty:
         st.info(markdown_text(f"{preview.from_user} owns no relationships and holds no team "

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.queries.meddpicc import OpportunityGaps
-from crm_core.queries.meddpicc_scorecard import owner_candidates
 from crm_core.services.assignments import (
     add_meddpicc_role,
     assign_owner,
@@ -20,9 +19,9 @@ from crm_core.vocab import (
     SCORECARD_ELEMENTS,
     SCORECARD_STATUSES,
 )
-from dashboard.data import load
 from dashboard.format import markdown_text
 from dashboard.manage import field_error, form_errors, seen, set_error, show_values, submit
+from dashboard.people_picker import owner_warning_passed, person_labels
 
 
 def _stakeholder_label(row) -> str:
@@ -94,6 +93,9 @@ def _assign() -> None:
         field = "stakeholder_id" if stakeholder_id is None else "user_id"
         set_error("meddpicc_fix_owner", field, "Choose a stakeholder and an owner.")
         return
+    if not owner_warning_passed("meddpicc_fix_owner", "user_id", stakeholder_id=stakeholder_id,
+                                user_ids=[user_id]):
+        return
     submit("meddpicc_fix_owner", assign_owner, "Relationship owner assigned.",
            stakeholder_id=stakeholder_id, user_id=user_id)
 
@@ -135,9 +137,7 @@ def gap_fix_forms(opportunity_id: int, gaps: OpportunityGaps, people: pd.DataFra
                      index=None, format_func=labels.get, key="meddpicc_fix_owner_stakeholder",
                      placeholder="Choose")
         field_error("meddpicc_fix_owner", "stakeholder_id")
-        candidates = load(owner_candidates, opportunity_id=opportunity_id)
-        users = {int(r.user_id): f"{r.name} · {r.job_title or '—'}"
-                 + (" · on the team" if r.on_team else "") for r in candidates.itertuples()}
+        users = person_labels(opportunity_id=opportunity_id)
         st.selectbox("Owner", list(users), index=None, format_func=users.get,
                      key="meddpicc_fix_owner_user", placeholder="Team members first")
         field_error("meddpicc_fix_owner", "user_id")

@@ -16,6 +16,7 @@ from crm_core.vocab import OPEN_STAGES, STAGES
 from dashboard.data import load, whole_list
 from dashboard.detail import MONEY, pager, show_table, yes_no_column
 from dashboard.format import money, percent
+from dashboard.gap_plan_view import with_plans
 
 PAGE_SIZE = 25
 TOP_ROWS = 200  # the page loads this many opportunities (most value at risk first) at once
@@ -99,13 +100,15 @@ def show_gap_table(total: int, filters: dict[str, Any], top: pd.DataFrame) -> No
         frame = top.iloc[offset:offset + PAGE_SIZE]
     else:
         frame = load(opportunity_gap_list, limit=PAGE_SIZE, offset=offset, **filters)
-    show_table(_as_shown(frame), key="meddpicc_gap_table", file_name="meddpicc-gaps",
+    show_table(with_plans(_as_shown(frame)), key="meddpicc_gap_table", file_name="meddpicc-gaps",
                whole=whole_list(opportunity_gap_list, shape=_as_shown, **filters),
                empty="No open opportunity matches the filters.",
                links={"name": ("opportunity", "opportunity_id"),
                       "company": ("company", "company_id")},
                columns={"name": "Opportunity",
                         "gaps": st.column_config.TextColumn("Gaps", width="large"),
+                        "plans": st.column_config.TextColumn(
+                            "Gap plans", help="Each planned gap: steps done of its steps"),
                         "stage": "Stage", "company": "Company",
                         "single_threaded": yes_no_column(
                             name("single_threaded"), help=help_text("single_threaded")),

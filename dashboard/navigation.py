@@ -28,6 +28,8 @@ PAGES: tuple[PageSpec, ...] = (
              "coverage"),
     PageSpec("pages/meddpicc.py", "MEDDPICC", ":material/checklist:", "Dashboards", "meddpicc"),
     PageSpec("pages/tasks.py", "Tasks", ":material/task_alt:", "Dashboards", "tasks"),
+    PageSpec("pages/win_rates.py", "What coverage is worth here", ":material/insights:",
+             "Dashboards", "coverage-worth"),
     PageSpec("pages/user.py", "User", ":material/person:", "Records", "user"),
     PageSpec("pages/stakeholder.py", "Stakeholder", ":material/contact_page:", "Records",
              "stakeholder"),

@@ -8,7 +8,8 @@ import streamlit as st
 from crm_core.services import task_sequences as sequence_services
 from crm_core.vocab import DEPENDENCY_TYPES, PRIORITIES
 from dashboard.format import markdown_text
-from dashboard.manage import field_error, form_errors, set_error, submit, user_labels
+from dashboard.manage import field_error, form_errors, set_error, submit
+from dashboard.people_picker import person_labels
 
 NEW = "seq_new"
 STEP = "seq_step"
@@ -54,7 +55,7 @@ def _create(context: tuple[str, int, str] | None) -> None:
 
 def new_sequence_form(me: int | None, context: tuple[str, int, str] | None) -> None:
     """Create a sequence and its ordered steps in one go."""
-    labels = user_labels()
+    labels = person_labels()
     st.session_state.setdefault(f"{NEW}_users", [me] if me in labels else [])
     st.text_input("Sequence name", key=f"{NEW}_description",
                   placeholder="e.g. Onboarding for Acme")

@@ -1,4 +1,5 @@
-"""The task screen's write side (managers): create, edit, complete, reopen, cancel, link, bulk.
+"""The task screen's write side (managers): edit, complete, reopen, cancel, link, bulk (a new
+task: task_new).
 
 Every form keeps what was typed when the save is refused and shows the error by its field.
 """
@@ -8,10 +9,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from crm_core.queries.gap_plans import closed_gap_of_step
 from crm_core.queries.task_details import task_links
 from crm_core.services import task_status
 from crm_core.services import tasks as task_services
-from crm_core.vocab import DEPENDENCY_TYPES, NEXT_STEP_TYPES, PRIORITIES, TASK_STATUSES
+from crm_core.vocab import (
+    DEPENDENCY_TYPES,
+    MEDDPICC_ROLES,
+    NEXT_STEP_TYPES,
+    PRIORITIES,
+    TASK_STATUSES,
+)
 from dashboard.data import load
 from dashboard.detail import link_to
 from dashboard.format import markdown_text
@@ -21,70 +29,18 @@ from dashboard.manage import (
     seen,
     show_values,
     submit,
-    user_labels,
 )
 from dashboard.task_view import record_picker
 
-NEW = "task_new"
 EDIT = "task_edit"
 ACT = "task_act"
 LINKS = "task_links"
 BULK = "task_bulk"
-NEW_FIELDS = ("description", "due_date", "priority", "next_step_type", "links")
-NEW_DEFAULTS = {f"{NEW}_description": "", f"{NEW}_due_date": None, f"{NEW}_priority": "medium",
-                f"{NEW}_next_step_type": None}
 
 
-def _next_step_select(key: str) -> None:
+def next_step_select(key: str) -> None:
     st.selectbox("Next step", [None, *NEXT_STEP_TYPES], key=key,
                  format_func=lambda v: "—" if v is None else NEXT_STEP_TYPES.label(v))
-
-
-def _links_from(users: list[int], context: tuple[str, int, str] | None,
-                include_context: bool) -> list[tuple[str, int]]:
-    links = [("user", int(u)) for u in users]
-    if context and include_context:
-        links.append((context[0], int(context[1])))
-    return links
-
-
-def _create(context: tuple[str, int, str] | None) -> None:
-    state = st.session_state
-    links = _links_from(state.get(f"{NEW}_users", []), context,
-                        state.get(f"{NEW}_context", False))
-    if submit(NEW, task_services.create_task,
-              lambda t: f"Task '{t.description}' created.",
-              description=state[f"{NEW}_description"], due_date=state[f"{NEW}_due_date"],
-              priority=state[f"{NEW}_priority"], next_step_type=state[f"{NEW}_next_step_type"],
-              links=links):
-        state.update(NEW_DEFAULTS)
-
-
-def new_task_form(me: int | None, context: tuple[str, int, str] | None) -> None:
-    """Create a task linked to users (you by default) and the record the list is filtered by."""
-    for key, value in NEW_DEFAULTS.items():
-        st.session_state.setdefault(key, value)
-    labels = user_labels()
-    st.session_state.setdefault(f"{NEW}_users", [me] if me in labels else [])
-    with st.form(NEW, border=True):
-        st.text_area("Description", key=f"{NEW}_description", height=80)
-        field_error(NEW, "description")
-        left, middle, right = st.columns(3)
-        left.date_input("Due date", key=f"{NEW}_due_date", format="YYYY-MM-DD")
-        with left:
-            field_error(NEW, "due_date")
-        middle.selectbox("Priority", list(PRIORITIES), key=f"{NEW}_priority",
-                         format_func=PRIORITIES.label)
-        with right:
-            _next_step_select(f"{NEW}_next_step_type")
-        st.multiselect("Linked users", list(labels), format_func=labels.get, key=f"{NEW}_users")
-        if context:
-            st.checkbox(f"Link to {context[0]} {markdown_text(context[2])}", value=True,
-                        key=f"{NEW}_context")
-        field_error(NEW, "links")
-        form_errors(NEW, NEW_FIELDS)
-        st.form_submit_button("Create task", type="primary", on_click=_create, args=(context,),
-                              icon=":material/add_task:")
 
 
 def _save_edit(task_id: int, is_step: bool) -> None:
@@ -115,7 +71,7 @@ def edit_form(row: pd.Series) -> None:
         middle.selectbox("Priority", list(PRIORITIES), key=f"{EDIT}_priority",
                          format_func=PRIORITIES.label)
         with right:
-            _next_step_select(f"{EDIT}_next_step_type")
+            next_step_select(f"{EDIT}_next_step_type")
         statuses = ["open", "in_progress"] if unfinished else [row["status"]]
         left.selectbox("Status", statuses, key=f"{EDIT}_status", format_func=TASK_STATUSES.label,
                        help="Complete, reopen and cancel with the buttons beside the form.")
@@ -126,6 +82,14 @@ def edit_form(row: pd.Series) -> None:
         form_errors(EDIT, ("description",))
         st.form_submit_button("Save changes", on_click=_save_edit, args=(task_id, is_step),
                               icon=":material/save:")
+
+
+def _completed(task) -> str:
+    """The confirmation; a gap plan's step whose gap is closed already says so."""
+    role = load(closed_gap_of_step, task_id=task.id)
+    return "Task completed." if role is None else (
+        f"Task completed. Its gap is closed: the deal's {MEDDPICC_ROLES.label(role).lower()} "
+        "is covered and owned by the deal team.")
 
 
 def status_actions(row: pd.Series) -> None:
@@ -149,7 +113,7 @@ def status_actions(row: pd.Series) -> None:
                       reason=st.session_state.get(f"{ACT}_reason")))
     else:
         st.button("Complete", key=f"{ACT}_complete", type="primary", icon=":material/check:",
-                  on_click=submit, args=(ACT, task_status.complete_task, "Task completed."),
+                  on_click=submit, args=(ACT, task_status.complete_task, _completed),
                   kwargs={"task_id": task_id, "seen_version": version})
     st.button("Cancel task", key=f"{ACT}_cancel", icon=":material/cancel:", on_click=submit,
               args=(ACT, task_status.cancel_task, "Task cancelled."),

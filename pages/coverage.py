@@ -1,5 +1,7 @@
 """Coverage: who owns our customer relationships, where nobody does, and how the load spreads."""
 
+from datetime import date
+
 import streamlit as st
 
 from crm_core.access import Permission
@@ -11,6 +13,7 @@ from crm_core.queries.coverage import (
     coverage_by_team_member,
     coverage_summary,
 )
+from crm_core.queries.freshness import owned_freshness
 from crm_core.queries.owner_load import coverage_matrix, owner_load
 from crm_core.queries.scope import WHOLE
 from dashboard.auth import current_actor
@@ -18,6 +21,7 @@ from dashboard.charting import show_chart
 from dashboard.charts.coverage import coverage_bars_chart, coverage_heatmap, owner_load_chart
 from dashboard.coverage_view import (
     coverage_filters,
+    show_freshness,
     show_headline,
     show_off_team,
     show_orphans,
@@ -27,6 +31,8 @@ from dashboard.data import load
 from dashboard.detail import MONEY, show_table, yes_no_column
 from dashboard.manage import show_confirmation
 from dashboard.scope_view import from_url, scope_control, to_url
+from dashboard.trend_view import change_over_time
+from dashboard.what_changed_view import what_changed_section
 
 SHARE = st.column_config.NumberColumn("Owned", format="percent",
                                       help=help_text("owned"))
@@ -43,6 +49,10 @@ filters["scope"] = scope
 summary = load(coverage_summary, **filters)
 # Without a filter the summary is the whole book already: no second query for the baseline.
 show_headline(summary, load(coverage_summary) if filtered else summary, filtered=filtered)
+show_freshness(load(owned_freshness, today=date.today(), **filters))
+change_over_time(["owned_share", "orphaned", "orphaned_owner_departed", "single_owner",
+                  "off_account_team"], scope=scope, today=date.today())
+what_changed_section(scope, today=date.today())
 
 st.subheader("Coverage by company or industry", anchor=False)
 group, order, size = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -82,9 +92,9 @@ if section == "orphaned":
 elif section == "owner_departed":
     show_orphans(filters, can_edit=actor.can(Permission.EDIT), cause="owner_departed")
 elif section == "single":
-    show_single_owner(filters)
+    show_single_owner(filters, can_edit=actor.can(Permission.EDIT))
 elif section == "off_team":
-    show_off_team(filters)
+    show_off_team(filters, can_edit=actor.can(Permission.EDIT))
 elif section == "accounts":
     top_n = st.selectbox("Companies by open pipeline", [10, 15, 25], index=1,
                          key="coverage_matrix_top")

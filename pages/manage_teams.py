@@ -16,8 +16,8 @@ from dashboard.manage import (
     show_confirmation,
     show_values,
     submit,
-    user_labels,
 )
+from dashboard.people_picker import person_labels
 
 COMPANY_FORM, OPPORTUNITY_FORM = "teams_company", "teams_opportunity"
 
@@ -62,7 +62,7 @@ def render_company(company_id: int) -> None:
     if team is None:
         return
     link_to("company", team.company_id, team.name, icon=":material/business:")
-    labels = user_labels(keep=team.member_ids)
+    labels = person_labels(company_id=company_id, keep=team.member_ids)
     show_table(team.members, key="teams_company_members", file_name=f"account-team-{company_id}",
                empty="Nobody is on this account team yet.", links={"name": ("user", "user_id")},
                columns={"name": "Member", "job_title": "Job title", "email": "Email"})
@@ -83,7 +83,7 @@ def render_opportunity(opportunity_id: int) -> None:
         return
     link_to("opportunity", team.opportunity_id, team.name, icon=":material/handshake:")
     st.caption(markdown_text(f"Opportunity of {team.company}"))
-    labels = user_labels(keep=team.added_ids)
+    labels = person_labels(opportunity_id=opportunity_id, keep=team.added_ids)
     st.markdown("**Full team** (inherited members are edited on the company's account team)")
     show_table(team.members, key="teams_opportunity_members",
                file_name=f"opportunity-team-{opportunity_id}",

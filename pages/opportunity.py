@@ -1,8 +1,12 @@
 """Opportunity: a deal — its numbers, its full team (inherited or added), its buying committee
-with MEDDPICC roles and owners, the gap summary and scorecard, the relationship map and tasks."""
+with MEDDPICC roles and owners, the gap summary and scorecard (for managers, the fixes that close
+a gap and the scorecard's form), the relationship map and tasks."""
+
+from datetime import date
 
 import streamlit as st
 
+from crm_core.access import Permission
 from crm_core.glossary import help_text, name
 from crm_core.queries import detail_opportunity as q
 from crm_core.queries.detail_search import search_opportunities
@@ -10,7 +14,9 @@ from crm_core.queries.meddpicc import opportunity_gaps
 from crm_core.queries.meddpicc_scorecard import opportunity_scorecard
 from crm_core.queries.teams import opportunity_full_team
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
+from dashboard.auth import current_actor
 from dashboard.data import load
+from dashboard.deal_fixes import deal_fixes
 from dashboard.detail import (
     link_list,
     link_to,
@@ -22,8 +28,11 @@ from dashboard.detail import (
 )
 from dashboard.detail_sections import history_expander, relationship_map_section, tasks_section
 from dashboard.format import money, percent
+from dashboard.gap_plan_view import plan_section
+from dashboard.meddpicc_forms import scorecard_form
 
 st.title("Opportunity")
+can_edit = current_actor().can(Permission.EDIT)
 opportunity_id, profile = open_record("opportunity", q.opportunity_profile, search_opportunities)
 company, stage, close = st.columns(3)
 with company:
@@ -40,7 +49,7 @@ cells[1].metric("Probability", f"{profile.probability}%", border=True)
 cells[2].metric("Weighted value", money(profile.weighted_value), border=True,
                 help=help_text("weighted_value"))
 
-gaps = load(opportunity_gaps, opportunity_id=opportunity_id)
+gaps = load(opportunity_gaps, opportunity_id=opportunity_id, today=date.today())
 st.subheader("MEDDPICC", anchor=False)
 if gaps is not None and profile.is_open:
     cells = st.columns(4)
@@ -59,6 +68,9 @@ if gaps is not None and profile.is_open:
     st.caption("Required at this stage: " + (", ".join(
         MEDDPICC_ROLES.label(r) for r in gaps.required_roles)
         or f"no roles, so this deal is {name('not_gated').lower()}"))
+    plan_section(opportunity_id, gaps, can_edit=can_edit)
+    if can_edit:
+        deal_fixes(opportunity_id, gaps)
 elif not profile.is_open:
     st.caption("Closed: nothing is at risk any more.")
 scorecard = load(opportunity_scorecard, opportunity_id=opportunity_id).copy()
@@ -71,6 +83,11 @@ show_table(scorecard, key="opportunity_scorecard",
                     "note": "Note", "updated_by": "Recorded by",
                     "updated_at": st.column_config.DatetimeColumn(
                         "Recorded (UTC)", format="YYYY-MM-DD HH:mm")})
+if can_edit and profile.is_open:
+    with st.expander("Record the scorecard", icon=":material/edit_note:"):
+        st.caption("Economic buyer and Champion follow from the stakeholders' MEDDPICC roles "
+                   "and owners; close those gaps above.")
+        scorecard_form(opportunity_id, scorecard)
 
 st.subheader("Opportunity team", anchor=False)
 team = load(opportunity_full_team, opportunity_id=opportunity_id)

@@ -23,6 +23,8 @@ from dashboard.links import name_link_column, with_name_links
 from dashboard.navigation import link_to_page
 from dashboard.scope_view import scope_control, team_comparison_section
 from dashboard.tables import download_csv
+from dashboard.trend_view import change_over_time
+from dashboard.what_changed_view import what_changed_section
 
 CLOSING_WINDOW_DAYS = 30
 
@@ -92,6 +94,10 @@ with share_column:
                    not_gated=gaps.not_gated_pipeline)
     else:
         st.caption("No open pipeline yet.")
+
+change_over_time(["owned_share", "orphaned", "fully_covered", "value_at_risk", "overdue_tasks"],
+                 scope=scope, today=today)
+what_changed_section(scope, today=today)
 
 team_comparison_section(scope, today=today)
 

@@ -2,16 +2,29 @@
 
 import streamlit as st
 
+from crm_core.glossary import help_text
 from crm_core.queries.audit_log import audit_events
-from crm_core.queries.settings import required_roles
-from crm_core.services.settings import update_required_roles
+from crm_core.queries.settings import required_roles, stale_after_days
+from crm_core.services.settings import (
+    MAX_STALE_AFTER_DAYS,
+    set_stale_after_days,
+    update_required_roles,
+)
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, STAGES
 from dashboard.auth import current_actor
 from dashboard.data import load
 from dashboard.detail import show_table
-from dashboard.manage import form_errors, show_confirmation, show_values, submit
+from dashboard.manage import (
+    field_error,
+    form_errors,
+    seen,
+    show_confirmation,
+    show_values,
+    submit,
+)
 
 FORM = "settings_required_roles"
+STALE_FORM = "settings_stale"
 
 
 def _key(stage: str, role: str) -> str:
@@ -54,6 +67,29 @@ with st.form(f"{FORM}_form"):
                           key=_key(stage, role), label_visibility="collapsed")
     form_errors(FORM, ())
     st.form_submit_button("Save", type="primary", icon=":material/save:", on_click=_save)
+
+def _save_stale() -> None:
+    def confirmation(changed: bool) -> str:
+        return (f"A relationship is now stale after {st.session_state['stale_days']} days "
+                "without a touch." if changed else "Nothing changed.")
+
+    submit(STALE_FORM, set_stale_after_days, confirmation, days=st.session_state["stale_days"],
+           shown_days=seen(STALE_FORM)["stale_days_stored"])
+
+
+st.subheader("When a relationship goes stale", anchor=False)
+st.caption(help_text("last_touch"))
+days = load(stale_after_days)
+show_values(STALE_FORM, {"stale_days": days}, identity="stale_after_days",
+            meta={"stale_days_stored": days})
+with st.form(f"{STALE_FORM}_form"):
+    st.number_input("Stale after (days without a touch)", min_value=1,
+                    max_value=MAX_STALE_AFTER_DAYS, step=1, key="stale_days",
+                    help=help_text("stale_threshold"))
+    field_error(STALE_FORM, "days")
+    form_errors(STALE_FORM, ("days",))
+    st.form_submit_button("Save threshold", type="primary", icon=":material/save:",
+                          on_click=_save_stale)
 
 st.subheader("Recent changes", anchor=False)
 changes = load(audit_events, entity_type="setting", limit=20).events

@@ -1,12 +1,19 @@
 """Stakeholder: someone at the customer — their MEDDPICC roles, the opportunities they sit in,
-who on our side owns the relationship, and their tasks."""
+who on our side owns the relationship (for managers, an owner to assign when nobody or only one
+person owns it), and their tasks."""
+
+from datetime import date
 
 import streamlit as st
 
+from crm_core.access import Permission
 from crm_core.glossary import name
 from crm_core.queries import detail_stakeholder as q
 from crm_core.queries.detail_search import search_stakeholders
+from crm_core.queries.freshness import touch_words
+from crm_core.queries.settings import stale_after_days
 from crm_core.vocab import MEDDPICC_ROLES, STAGES
+from dashboard.auth import current_actor
 from dashboard.data import load
 from dashboard.detail import (
     link_list,
@@ -16,6 +23,7 @@ from dashboard.detail import (
 )
 from dashboard.detail_sections import history_expander, tasks_section
 from dashboard.format import money
+from dashboard.owner_fix import assign_owner_form
 
 st.title("Stakeholder")
 stakeholder_id, profile = open_record("stakeholder", q.stakeholder_profile, search_stakeholders)
@@ -41,9 +49,14 @@ st.subheader("Relationship owners", anchor=False)
 owners = load(q.stakeholder_owners, stakeholder_id=stakeholder_id)
 if owners.empty:
     st.error("Orphaned: nobody on our side owns this relationship.", icon=":material/person_off:")
+stale_after, today = load(stale_after_days), date.today()
 link_list(owners, "user", id_column="user_id", name_column="name", icon=":material/person:",
           empty="", describe=lambda o: f"{o.job_title or 'No job title'} · "
-          + ("on the account team" if o.on_account_team else name("off_account_team").lower()))
+          + ("on the account team" if o.on_account_team else name("off_account_team").lower())
+          + " · " + touch_words(o.last_touch, today, stale_after))
+if len(owners) <= 1 and current_actor().can(Permission.EDIT):
+    assign_owner_form(stakeholder_id, profile.name, company_id=profile.company_id,
+                      owner_ids=[int(i) for i in owners["user_id"]])
 
 st.subheader("Opportunities", anchor=False)
 opportunities = load(q.stakeholder_opportunities, stakeholder_id=stakeholder_id)

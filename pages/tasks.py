@@ -30,9 +30,9 @@ from dashboard.task_forms import (
     bulk_complete_button,
     edit_form,
     links_panel,
-    new_task_form,
     status_actions,
 )
+from dashboard.task_new import new_task_form
 from dashboard.task_view import csv_frame, sequence_view, table_columns, table_frame, task_filters
 
 SELECTED_SEQUENCE = "tasks_selected_sequence"

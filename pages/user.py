@@ -1,6 +1,7 @@
 """User: an account team member — the teams they sit on, the relationships they own, their open
 tasks and their load against the team's average."""
 
+from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -9,6 +10,7 @@ import streamlit as st
 from crm_core.glossary import help_text, name, term
 from crm_core.queries import detail_user as q
 from crm_core.queries.detail_search import search_users
+from crm_core.queries.freshness import FRESHNESS, stale_relationships_of_user
 from crm_core.vocab import STAGES
 from dashboard.auth import current_actor
 from dashboard.data import load, load_together, whole_list
@@ -103,6 +105,25 @@ show_table(owned, key="user_owned", file_name=f"user-{user_id}-stakeholders",
                         "Other owners", help="Empty: this user is the only owner"),
                     "on_account_team": yes_no_column(
                         "On the account team", help="Is this user on the company's account team?")})
+
+st.subheader("Stale relationships", anchor=False, help=help_text("stale"))
+today = date.today()
+first_stale = load(stale_relationships_of_user, user_id=user_id, today=today, limit=PAGE_SIZE,
+                   offset=0)
+stale_total = int(first_stale["total"].iloc[0]) if not first_stale.empty else 0
+offset = pager(stale_total, key="user_stale_page", page_size=PAGE_SIZE)
+stale = first_stale if offset == 0 else load(
+    stale_relationships_of_user, user_id=user_id, today=today, limit=PAGE_SIZE, offset=offset)
+show_table(stale.assign(freshness=stale["freshness"].map(FRESHNESS.label)),
+           key="user_stale", file_name=f"user-{user_id}-stale-relationships",
+           empty="None: every relationship they own was touched within the stale threshold.",
+           links={"stakeholder": ("stakeholder", "stakeholder_id"),
+                  "company": ("company", "company_id")},
+           columns={"stakeholder": "Stakeholder", "company": "Company",
+                    "freshness": st.column_config.TextColumn("State", help=help_text("stale")),
+                    "last_touch": st.column_config.DatetimeColumn(
+                        "Last touch (UTC)", format="YYYY-MM-DD", help=help_text("last_touch")),
+                    "days_since": st.column_config.NumberColumn("Days since")})
 
 st.subheader("Account teams", anchor=False)
 offset = pager(workload.companies, key="user_companies_page", page_size=PAGE_SIZE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from sqlalchemy.orm import Session
@@ -122,6 +122,17 @@ def add_task(session: Session, description: str, *, due_in_days: int | None = 7,
         session.add(TaskEntity(task_id=task.id, entity_type=entity_type, entity_id=entity_id))
     session.flush()
     return task
+
+
+def add_touch(session: Session, owner: User, stakeholder: Stakeholder, *, days_ago: int,
+              status: str = "done", links: Iterable[tuple[str, int]] | None = None) -> Task:
+    """A task linked to the owner and the stakeholder, completed at noon `days_ago` days ago
+    (when done): a touch of that ownership. `links` replaces the two links when given."""
+    return add_task(
+        session, f"Call {stakeholder.name}", due_in_days=-days_ago, status=status,
+        links=[("stakeholder", stakeholder.id), ("user", owner.id)] if links is None else links,
+        completed_at=(datetime.combine(TODAY - timedelta(days=days_ago), time(12))
+                      if status == "done" else None))
 
 
 def zip_of(files: dict[str, str | bytes]) -> bytes:

@@ -12,6 +12,7 @@ from sqlalchemy import Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 from crm_core.access import Actor
+from crm_core.data_areas import note_writes
 from crm_core.importing.directory import RECORD_COLUMNS, Directory, Pending
 from crm_core.importing.plan import FilePlan, singular
 from crm_core.importing.sources import source_object
@@ -178,6 +179,7 @@ class Writer:
     def finish(self, *, summary: str, counts: dict[str, Any]) -> None:
         """Write the per-record audit events and the one event that sums the import up."""
         table = AuditEvent.__table__
+        note_writes(self.session, ("import.applied",))  # any table: every area
         for chunk in _chunks(self.audit_rows):
             self.session.execute(insert(table), chunk)
         self.session.execute(insert(table), [{

@@ -79,7 +79,9 @@ def stakeholder_assignments(session: Session, *, stakeholder_id: int) -> Stakeho
         stakeholder_id=row.id, name=row.name, job_title=row.job_title,
         company_id=row.company_id, company=row.company, owners=owners,
         roles=tuple(r for r in MEDDPICC_ROLES if r in held),
-        opportunities=company_opps[company_opps["linked"]][columns].reset_index(drop=True),
+        # astype: an empty column has dtype object, which pandas would read as column names
+        opportunities=company_opps[company_opps["linked"].astype(bool)][columns]
+        .reset_index(drop=True),
         company_opportunities=company_opps[columns])
 
 

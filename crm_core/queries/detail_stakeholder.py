@@ -20,6 +20,7 @@ from crm_core.models import (
     User,
 )
 from crm_core.queries.detail_common import roles_by_stakeholder
+from crm_core.queries.freshness import last_touch
 from crm_core.queries.teams import full_team_select
 from crm_core.vocab import OPEN_STAGES
 
@@ -54,18 +55,20 @@ def stakeholder_profile(session: Session, *, stakeholder_id: int) -> Stakeholder
 
 
 def stakeholder_owners(session: Session, *, stakeholder_id: int) -> pd.DataFrame:
-    """Relationship owners with their job titles, and whether each sits on the account team
-    of the stakeholder's company."""
+    """Relationship owners with their job titles, whether each sits on the account team of the
+    stakeholder's company, and each one's last touch (NaT when never touched)."""
     on_team = exists().where(CompanyAccountTeam.user_id == User.id,
                              CompanyAccountTeam.company_id == Stakeholder.company_id)
     stmt = (select(User.id.label("user_id"), User.name, User.job_title, User.email,
-                   on_team.label("on_account_team"))
+                   on_team.label("on_account_team"),
+                   last_touch(StakeholderRelationshipOwner.stakeholder_id, User.id))
             .join(StakeholderRelationshipOwner, StakeholderRelationshipOwner.user_id == User.id)
             .join(Stakeholder, Stakeholder.id == StakeholderRelationshipOwner.stakeholder_id)
             .where(StakeholderRelationshipOwner.stakeholder_id == stakeholder_id)
             .order_by(User.name, User.id))
     frame = pd.DataFrame(session.execute(stmt).all(),
-                         columns=["user_id", "name", "job_title", "email", "on_account_team"])
+                         columns=["user_id", "name", "job_title", "email", "on_account_team",
+                                  "last_touch"])
     return frame.astype({"on_account_team": bool})
 
 

@@ -1,6 +1,6 @@
 """One opportunity's MEDDPICC scorecard and buying committee: the eight elements (economic buyer
 and champion derived from stakeholder roles and ownership), the company's stakeholders with
-their roles and owners, and the users who could own them."""
+their roles and owners."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ SCORECARD_COLUMNS = ["element", "label", "status", "status_label", "derived", "n
 
 
 def opportunity_role_levels(session: Session, *, opportunity_id: int) -> dict[str, int]:
-    """Per MEDDPICC role, the best cell code a linked holder reaches (role_levels)."""
+    """Per MEDDPICC role, the best cell code a linked holder reaches (role_levels, without a
+    stale threshold: MISSING, COVERED_UNOWNED, COVERED_OWNER_DEPARTED, COVERED_OFF_TEAM or
+    COVERED_OWNED)."""
     levels = role_levels([OPP.id == opportunity_id]).subquery()
     row = session.execute(select(*(levels.c[r] for r in MEDDPICC_ROLES))).first()
     return {role: int(row[i]) if row else 0 for i, role in enumerate(MEDDPICC_ROLES)}
@@ -129,15 +131,3 @@ def opportunity_team_ids(session: Session, *, opportunity_id: int) -> list[int]:
     team = full_team_select().subquery()
     return sorted(set(session.scalars(select(team.c.user_id)
                                       .where(team.c.opportunity_id == opportunity_id))))
-
-
-def owner_candidates(session: Session, *, opportunity_id: int) -> pd.DataFrame:
-    """Every user who has not departed as a possible relationship owner: the opportunity's full
-    team first."""
-    team = set(opportunity_team_ids(session, opportunity_id=opportunity_id))
-    users = session.execute(select(User.id, User.name, User.job_title)
-                            .where(User.departed_on.is_(None))
-                            .order_by(User.name, User.id)).all()
-    frame = pd.DataFrame([(u.id, u.name, u.job_title, u.id in team) for u in users],
-                         columns=["user_id", "name", "job_title", "on_team"])
-    return frame.sort_values("on_team", ascending=False, kind="stable").reset_index(drop=True)

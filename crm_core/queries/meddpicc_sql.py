@@ -9,7 +9,7 @@ opportunity: MAX per role gives the best level a holder reaches, and the stage's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Float,
@@ -35,6 +35,7 @@ from crm_core.models import (
     StakeholderOpportunity,
     StakeholderRelationshipOwner,
 )
+from crm_core.queries.freshness import fresh_pairs
 from crm_core.queries.scope import Scope, departed_user_ids, scoped_opportunity_ids
 from crm_core.queries.teams import full_team_member_joins, full_team_select
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
@@ -42,12 +43,13 @@ from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, Term, Vocabulary
 ROLE_BITS: dict[str, int] = {role: 1 << i for i, role in enumerate(MEDDPICC_ROLES)}
 
 # Cell codes, as computed in SQL: the best state any linked holder of the role reaches.
-MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_OWNED, NOT_REQUIRED = range(5)
+MISSING, COVERED_UNOWNED, COVERED_OFF_TEAM, COVERED_STALE, COVERED_OWNED, NOT_REQUIRED = range(6)
 # Numbered after the others (the codes above keep their meaning); ranked below never-owned.
 COVERED_OWNER_DEPARTED = NOT_REQUIRED + 1
 # The order MAX compares holders in: a role shows "owner departed" only when every holder's
 # owners have all departed (a handoff would cover it), "unowned" when one was never owned.
-_RANK = {COVERED_OWNER_DEPARTED: 1, COVERED_UNOWNED: 2, COVERED_OFF_TEAM: 3, COVERED_OWNED: 4}
+_RANK = {COVERED_OWNER_DEPARTED: 1, COVERED_UNOWNED: 2, COVERED_OFF_TEAM: 3, COVERED_STALE: 4,
+         COVERED_OWNED: 5}
 
 
 def _glossary_term(value: str, key: str) -> Term:
@@ -60,6 +62,7 @@ CELL_STATES = Vocabulary("cell_state", [
     _glossary_term("missing", "missing"),
     _glossary_term("covered_unowned", "covered_unowned"),
     _glossary_term("covered_off_team", "covered_off_deal_team"),
+    _glossary_term("covered_stale", "covered_stale"),
     _glossary_term("covered_owned", "covered_owned"),
     _glossary_term("not_required", "not_required"),
     _glossary_term("covered_owner_departed", "covered_owner_departed"),
@@ -126,7 +129,8 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
              close_to: date | None = None, company_ids: Sequence[int] = (),
              user_ids: Sequence[int] = (), min_value: float | None = None,
              gap_types: Sequence[str] = (), opportunity_ids: Sequence[int] = (),
-             open_only: bool = True, scope: str | None = None) -> Select:
+             open_only: bool = True, scope: str | None = None,
+             fresh_since: datetime | None = None) -> Select:
     """One row per matching open opportunity with its cell codes, gap counts and money at risk,
     as a statement (the same for both databases).
 
@@ -136,13 +140,17 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     gated,
     coverage_score, at_risk, value_at_risk, weighted_value_at_risk. A deal whose stage requires
     no role is not gated: gated 0, coverage_score NULL, never at risk (see the glossary).
+
+    With `fresh_since`, a role whose full-team owners last touched its holders before then is
+    *covered, owned but stale* (still covered and owned for the score and the risk: the
+    relationship exists, it has gone quiet); without it no cell is stale.
     """
     conditions = opportunity_filter_conditions(
         stages=stages, close_from=close_from, close_to=close_to, company_ids=company_ids,
         user_ids=user_ids, min_value=min_value, open_only=open_only, scope=scope)
     if opportunity_ids:
         conditions.append(OPP.id.in_(list(opportunity_ids)))
-    per_opportunity = role_levels(conditions).subquery("per_opportunity")
+    per_opportunity = role_levels(conditions, fresh_since=fresh_since).subquery("per_opportunity")
     required = (select(StageRequiredRole.stage,
                        _role_bitmask(StageRequiredRole.meddpicc_role).label("mask"),
                        func.count().label("roles"))
@@ -152,10 +160,7 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     cells = {role: case((~_has_bit(mask, bit), NOT_REQUIRED), else_=per_opportunity.c[role])
              for role, bit in ROLE_BITS.items()}
     linked = per_opportunity.c.linked
-    # At most one linked stakeholder, or every one owned and all by the same single user (a
-    # stakeholder with two owners makes the lowest and highest owner differ).
-    single_threaded = or_(linked <= 1, and_(per_opportunity.c.any_unowned == 0,
-                                            per_opportunity.c.lo == per_opportunity.c.hi))
+    single_threaded = is_single_threaded(per_opportunity)
     weighted = cast(per_opportunity.c.value * per_opportunity.c.probability / 100.0, Float)
     base = (select(per_opportunity.c.opportunity_id, per_opportunity.c.name,
                    per_opportunity.c.company_id, Company.name.label("company"),
@@ -171,13 +176,21 @@ def gap_rows(*, stages: Sequence[str] = (), close_from: date | None = None,
     return _with_counts(base, gap_types)
 
 
-def role_levels(conditions: Sequence[ColumnElement]) -> Select:
+def is_single_threaded(levels) -> ColumnElement:
+    """Over a `role_levels` subquery: at most one linked stakeholder, or every one owned and all
+    by the same single user (a stakeholder with two owners makes lowest and highest differ)."""
+    return or_(levels.c.linked <= 1, and_(levels.c.any_unowned == 0, levels.c.lo == levels.c.hi))
+
+
+def role_levels(conditions: Sequence[ColumnElement], *,
+                fresh_since: datetime | None = None) -> Select:
     """Per opportunity matching the conditions: its columns, linked stakeholders, whether any
     linked one is unowned, the lowest and highest user owning a linked stakeholder, and per
     MEDDPICC role the best cell code a linked holder reaches (MISSING: none, COVERED_UNOWNED:
     held but never owned, COVERED_OWNER_DEPARTED: held only by stakeholders whose owners all
-    departed, COVERED_OFF_TEAM: owned off the deal team, COVERED_OWNED: owned by a member of
-    the opportunity's full team).
+    departed, COVERED_OFF_TEAM: owned off the deal team, COVERED_STALE: owned by a full-team
+    member who has not touched the holder since `fresh_since`, COVERED_OWNED: owned by a
+    member of the opportunity's full team); holders are compared by `_RANK`.
 
     One statement grouped by opportunity: a row per link, owner of its stakeholder and role
     the stakeholder holds, each with the owner's full-team rows (primary keys, so no extra
@@ -192,8 +205,12 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
         StakeholderRelationshipOwner.user_id.in_(departed_user_ids()))
     unowned = case((link.stakeholder_id.in_(departed_owned), _RANK[COVERED_OWNER_DEPARTED]),
                    else_=_RANK[COVERED_UNOWNED])
-    level = case((owner.user_id.is_(None), unowned), (on_team, _RANK[COVERED_OWNED]),
-                 else_=_RANK[COVERED_OFF_TEAM])
+    # The pairs touched since `fresh_since`, once each: an outer join adds no rows.
+    fresh = fresh_pairs(fresh_since) if fresh_since is not None else None
+    level = case((owner.user_id.is_(None), unowned), (~on_team, _RANK[COVERED_OFF_TEAM]),
+                 *(((fresh.c.user_id.is_(None), _RANK[COVERED_STALE]),)
+                   if fresh is not None else ()),
+                 else_=_RANK[COVERED_OWNED])
     codes = {rank: code for code, rank in _RANK.items()}
     # The owner and role joins repeat a link, so its count is read from the link table.
     counted = aliased(StakeholderOpportunity, name="counted_link")
@@ -216,6 +233,9 @@ def role_levels(conditions: Sequence[ColumnElement]) -> Select:
             .outerjoin(role_row, role_row.stakeholder_id == link.stakeholder_id))
     for target, onclause in team_joins:
         stmt = stmt.outerjoin(target, onclause)
+    if fresh is not None:
+        stmt = stmt.outerjoin(fresh, and_(fresh.c.stakeholder_id == link.stakeholder_id,
+                                          fresh.c.user_id == owner.user_id))
     return stmt.where(*conditions).group_by(OPP.id)
 
 
@@ -232,6 +252,7 @@ def _with_counts(base, gap_types: Sequence[str]) -> Select:
         _count_cells(base, COVERED_OWNER_DEPARTED).label("owner_departed"),
         _count_cells(base, COVERED_OFF_TEAM).label("off_team")).offset(0).subquery("counted")
     # Every required cell is in exactly one state, so the owned ones need no count of their own.
+    # Stale cells count as covered and owned here.
     covered_owned = (counted.c.required_count - counted.c.missing - counted.c.unowned
                      - counted.c.owner_departed - counted.c.off_team)
     at_risk = covered_owned < counted.c.required_count

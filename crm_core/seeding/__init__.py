@@ -18,6 +18,7 @@ from crm_core.db import is_empty, read_session, write_session
 from crm_core.errors import Conflict
 from crm_core.seeding.accounts import generate_companies, generate_stakeholders, generate_users
 from crm_core.seeding.deals import generate_opportunities
+from crm_core.seeding.history import HISTORY_DAYS, seed_history
 from crm_core.seeding.loader import COLUMNS, Progress, bulk_loader
 from crm_core.seeding.organisation import generate_organisation, hand_off_partly
 from crm_core.seeding.people import People
@@ -26,6 +27,11 @@ from crm_core.seeding.tasks import generate_tasks
 from crm_core.seeding.world import SCALES, Calendar, FastRandom, Scale, World
 
 DEFAULT_SEED = 20_261_125
+SYNTHETIC_NOTE = (
+    "Synthetic data. The closed deals' outcomes are made up with a deliberate link to "
+    "coverage (won deals were less often single-threaded, had bigger buying committees, more "
+    "often an economic buyer, and were worked closer to their close), so \"What coverage is "
+    "worth\" has a pattern to show; it proves nothing about real selling.")
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,9 @@ class SeedSummary:
     seed: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    note: str = SYNTHETIC_NOTE
+    snapshots: int = 0  # today's real snapshots and the synthetic history before them
+    history_days: int = 0
 
     @property
     def total_rows(self) -> int:
@@ -90,12 +99,14 @@ def seed_database(engine: Engine, *, scale: str = "demo", seed: int = DEFAULT_SE
                 rows["task_entities"] * world.scale.tasks / max(1, rows["tasks"])))
         loader.complete("tasks")
         loader.complete("task_entities")
+    snapshots = seed_history(engine, today=world.calendar.today, seed=seed)
     summary = SeedSummary(scale=scale, seed=seed, rows={t: rows[t] for t in COLUMNS},
-                          seconds=round(time.perf_counter() - started, 2))
+                          seconds=round(time.perf_counter() - started, 2),
+                          snapshots=snapshots, history_days=HISTORY_DAYS)
     with write_session(engine) as session:
         audit.record(session, SYSTEM, "seed.loaded", "database", None,
                      summary=f"Loaded the {scale} dataset (seed {seed}): "
-                             f"{summary.total_rows:,} rows",
+                             f"{summary.total_rows:,} rows. {summary.note}",
                      after={"scale": scale, "seed": seed, "rows": summary.rows})
     return summary
 

@@ -18,7 +18,10 @@ STAGE_DEPTH = {stage: depth for depth, stage in enumerate(vocab.STAGES)}
 PROBABILITY_JITTER = (-10, -5, -5, 0, 0, 0, 0, 5, 5, 10)
 # Chance that the seed puts an economic buyer on the buying committee, when the company has one.
 ECONOMIC_BUYER_LINKED = {"open": 0.8, "closed_won": 0.92, "closed_lost": 0.6}
-SINGLE_THREADED = 0.14
+# Synthetic, so the screen "What coverage is worth" has something to show: won deals were
+# less often single-threaded and had bigger buying committees than lost ones.
+SINGLE_THREADED = {"open": 0.14, "closed_won": 0.07, "closed_lost": 0.3}
+COMMITTEE_SIZE = {"open": (2, 6), "closed_won": (2, 6), "closed_lost": (2, 4)}
 TEAM_ADDITION = 0.35
 LEADER_ADDITION_VALUE = 150_000
 
@@ -51,10 +54,10 @@ def _committee(world: World, rng: random.Random, company_id: int, stage: str,
     candidates = world.company_stakeholders[company_id]
     if not candidates or (stage == "prospecting" and rng.random() < 0.3):
         return []
-    size = 1 if rng.random() < SINGLE_THREADED else rng.randint(2, 6)
+    kind = stage if stage in vocab.CLOSED_STAGES else "open"
+    size = 1 if rng.random() < SINGLE_THREADED[kind] else rng.randint(*COMMITTEE_SIZE[kind])
     size = min(size, len(candidates))
     buyers, others = _buyers_and_others(world, company_id, cache)
-    kind = stage if stage in vocab.CLOSED_STAGES else "open"
     chosen = []
     if buyers and rng.random() < ECONOMIC_BUYER_LINKED[kind]:
         chosen.append(rng.choice(buyers))
@@ -97,6 +100,8 @@ def generate_opportunities(world: World) -> dict[str, list[tuple]]:
         world.opportunity_company.append(company_id)
         world.opportunity_label.append(f"{kind} at {world.company_name[company_id]}")
         world.opportunity_closed.append(closed)
+        world.opportunity_won.append(stage == "closed_won")
+        world.opportunity_close.append(close)
         world.opportunity_stakeholders.append(committee)
         world.opportunity_added_team.append(added)
     return {"opportunities": opportunities, "opportunity_account_teams": additions,

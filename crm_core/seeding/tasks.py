@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from crm_core.seeding import catalog
 from crm_core.seeding.world import WeightedPicker, World
 
+OWNER_DOES_IT = 0.7
+# Days before a closed deal's close that its finished work was done: won deals were worked
+# up to the end, lost ones had often gone quiet (synthetic, like the deals' outcomes).
+WORKED_BEFORE_CLOSE = {True: (0, 60), False: (0, 240)}
+# Done work on open deals is recent; on companies and people anything up to 400 days old.
+OPEN_DEAL_DONE_WITHIN = 100
 SEQUENCE_SHARE = 0.085  # of task units; ~a third of all tasks end up in sequences
 PRIORITIES = WeightedPicker(("low", "medium", "high", "urgent"), (0.2, 0.5, 0.22, 0.08))
 NEXT_STEPS = WeightedPicker(*zip(*catalog.NEXT_STEP_WEIGHTS, strict=True))
@@ -44,6 +50,9 @@ class Anchor:
     user_id: int
     closed: bool
     kind: str
+    # Day offset by which its work was done: a closed deal's close; else None (any time).
+    close: int | None = None
+    won: bool = False
 
     def words(self, world: World) -> dict[str, str]:
         return {"company": world.company_name[self.company_id],
@@ -85,8 +94,15 @@ class TaskWriter:
             people = (world.opportunity_stakeholders[opportunity_id]
                       or world.company_stakeholders[company_id])
             team = world.company_team[company_id] + world.opportunity_added_team[opportunity_id]
-            return Anchor(company_id, opportunity_id, rng.choice(people), rng.choice(team),
-                          world.opportunity_closed[opportunity_id], kind)
+            person = rng.choice(people)
+            # Mostly the person's own relationship owner does the work: that is a touch.
+            owners = world.stakeholder_owners[person]
+            user = rng.choice(owners) if owners and rng.random() < OWNER_DOES_IT else \
+                rng.choice(team)
+            closed = world.opportunity_closed[opportunity_id]
+            return Anchor(company_id, opportunity_id, person, user, closed, kind,
+                          world.opportunity_close[opportunity_id] if closed else None,
+                          world.opportunity_won[opportunity_id])
         if draw < 0.8:
             company_id = self.company_picker.pick(rng)
             return Anchor(company_id, None, rng.choice(world.company_stakeholders[company_id]),
@@ -119,7 +135,7 @@ class TaskWriter:
         without_deal, every = _TEMPLATES[kind]
         template = rng.choice(every if anchor.opportunity_id else without_deal)
         description = template.format(**anchor.words(world))
-        status, due, completed = _standalone_schedule(rng, anchor.closed)
+        status, due, completed = _standalone_schedule(rng, anchor)
         created = min(due if due is not None else 0, completed or 0, 0) - rng.randint(1, 45)
         stamp = calendar.stamp(created, rng)
         task_id = self.next_id
@@ -138,7 +154,7 @@ class TaskWriter:
         playbook = PLAYBOOKS[name]
         count = min(rng.randint(3, len(playbook)), max_steps)
         words = anchor.words(world)
-        statuses, dues, completions = _sequence_schedule(rng, count, anchor.closed)
+        statuses, dues, completions = _sequence_schedule(rng, count, anchor)
         created = min(dues[0], 0) - rng.randint(3, 20)
         stamp = calendar.stamp(created, rng)
         parent_id = self.next_id
@@ -165,14 +181,23 @@ def _dependency(rng: random.Random) -> str:
     return "finish_to_start" if draw < 0.55 else "start_to_start" if draw < 0.65 else "none"
 
 
+def _done_by(rng: random.Random, anchor: Anchor) -> int:
+    """The day offset by which finished work on the anchor was due."""
+    if anchor.close is not None:
+        return min(-1, anchor.close - rng.randint(*WORKED_BEFORE_CLOSE[anchor.won]))
+    if anchor.opportunity_id:
+        return -rng.randint(1, OPEN_DEAL_DONE_WITHIN)
+    return -rng.randint(1, 400)
+
+
 def _standalone_schedule(rng: random.Random,
-                         closed: bool) -> tuple[str, int | None, int | None]:
+                         anchor: Anchor) -> tuple[str, int | None, int | None]:
     """(status, due day offset, completed day offset) of a standalone task."""
     draw = rng.random()
-    if closed:
+    if anchor.closed:
         draw = 0.0 if draw < 0.85 else 0.4
     if draw < 0.38:
-        due = -rng.randint(1, 400)
+        due = _done_by(rng, anchor)
         return "done", due, min(-1, due + rng.randint(-6, 3))
     if draw < 0.44:
         return "cancelled", rng.randint(-200, 60), None
@@ -190,11 +215,11 @@ def _standalone_schedule(rng: random.Random,
 
 
 def _sequence_schedule(rng: random.Random, count: int,
-                       closed: bool) -> tuple[list[str], list[int], list[int | None]]:
+                       anchor: Anchor) -> tuple[list[str], list[int], list[int | None]]:
     """Per step: status, due day offset, completed day offset. Steps finish in order."""
     gaps = [rng.randint(2, 7) for _ in range(count)]
     draw = rng.random()
-    if closed or draw < 0.35:
+    if anchor.closed or draw < 0.35:
         finished, current_status = count, None           # all done
     elif draw < 0.43:
         finished, current_status = rng.randint(0, count - 1), "cancelled"
@@ -203,7 +228,7 @@ def _sequence_schedule(rng: random.Random, count: int,
         current_status = "in_progress" if rng.random() < 0.4 else "open"
     # Anchor the calendar so that the current step is due around today (overdue or due soon).
     current = min(finished, count - 1)
-    start = (-rng.randint(20, 300) - sum(gaps) if finished == count
+    start = (_done_by(rng, anchor) - rng.randint(0, 20) - sum(gaps) if finished == count
              else rng.randint(-12, 8) - sum(gaps[:current]))
     dues = [start + sum(gaps[:i]) for i in range(count)]
     statuses, completions = [], []

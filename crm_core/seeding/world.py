@@ -26,6 +26,10 @@ SCALES: dict[str, Scale] = {
     "demo": Scale(users=15, companies=40, stakeholders=400, opportunities=150, tasks=1_500),
     "large": Scale(users=500, companies=20_000, stakeholders=200_000, opportunities=60_000,
                    tasks=400_000),
+    # Five times large (about a million stakeholders): where the dashboards' queries stop
+    # meeting their goals; PostgreSQL only in practice.
+    "xlarge": Scale(users=2_500, companies=100_000, stakeholders=1_000_000,
+                    opportunities=300_000, tasks=2_000_000),
 }
 
 # Times of day a record is created or a task completed: business hours, every five minutes.
@@ -112,6 +116,8 @@ class World:
     opportunity_company: list[int] = field(default_factory=lambda: [0])
     opportunity_label: list[str] = field(default_factory=lambda: [""])  # "Pilot at Acme"
     opportunity_closed: list[bool] = field(default_factory=lambda: [False])
+    opportunity_won: list[bool] = field(default_factory=lambda: [False])
+    opportunity_close: list[int] = field(default_factory=lambda: [0])  # day offset of the close
     opportunity_stakeholders: list[list[int]] = field(default_factory=lambda: [[]])
     opportunity_added_team: list[list[int]] = field(default_factory=lambda: [[]])
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from crm_core.access import Actor
+from crm_core.data_areas import note_writes
 from crm_core.models import (
     AuditEvent,
     CompanyAccountTeam,
@@ -37,6 +38,23 @@ def _event(action: str, entity_type: str, entity_id: int, summary: str, before: 
            after: dict | None) -> dict:
     return {"action": action, "entity_type": entity_type, "entity_id": entity_id,
             "summary": summary, "before": before, "after": after}
+
+
+def receiver_had(session: Session, preview: HandoffPreview) -> dict[str, list[int]]:
+    """What of the moving set the receiver held before the move: an undo leaves it with them."""
+    receiver = preview.to_user_id
+    seats = [c for chunk in chunks(preview.account_seat_company_ids)
+             for c in session.scalars(select(CompanyAccountTeam.company_id).where(
+                 CompanyAccountTeam.user_id == receiver,
+                 CompanyAccountTeam.company_id.in_(chunk)))]
+    tasks = [t for chunk in chunks(preview.task_ids)
+             for t in session.scalars(select(TaskEntity.task_id).where(
+                 TaskEntity.entity_type == "user", TaskEntity.entity_id == receiver,
+                 TaskEntity.task_id.in_(chunk)))]
+    owned = [int(i) for i in preview.stakeholders.loc[preview.stakeholders["receiver_owns"],
+                                                       "stakeholder_id"]]
+    return {"stakeholder_ids": sorted(owned), "account_team_company_ids": sorted(seats),
+            "task_ids": sorted(tasks)}
 
 
 def move_owners(session: Session, preview: HandoffPreview, events: list[dict]) -> None:
@@ -107,8 +125,11 @@ def move_tasks(session: Session, preview: HandoffPreview) -> None:
 
 
 def record_handoff(session: Session, actor: Actor, preview: HandoffPreview, events: list[dict],
-                task_id: int | None) -> None:
-    """One event per moved relationship or seat, plus one summary on the giver with the lists."""
+                   task_id: int | None, receiver_had: dict | None = None) -> None:
+    """One event per moved relationship or seat, plus one summary on the giver with the lists
+    and what the receiver held already (so an undo gives back exactly what moved)."""
+    stored = [e["entity_id"] for e in events
+              if e["action"] == "opportunity_team.handed_off" and e["after"] is not None]
     summary = _event(
         "user.handed_off", "user", preview.from_user_id,
         f"{preview.from_user} handed off {len(preview.stakeholders)} stakeholder "
@@ -118,9 +139,11 @@ def record_handoff(session: Session, actor: Actor, preview: HandoffPreview, even
         {"to_user_id": preview.to_user_id, "stakeholder_ids": list(preview.stakeholder_ids),
          "account_team_company_ids": list(preview.account_seat_company_ids),
          "opportunity_team_opportunity_ids": list(preview.opportunity_seat_ids),
-         "task_ids": list(preview.task_ids), "handover_task_id": task_id})
+         "task_ids": list(preview.task_ids), "handover_task_id": task_id,
+         "stored_opportunity_seat_ids": stored, "receiver_had": receiver_had or {}})
     now = utcnow()
     rows = [{**e, "occurred_at": now, "actor_email": actor.email, "actor_role": actor.role}
             for e in [*events, summary]]
+    note_writes(session, (row["action"] for row in rows))
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(AuditEvent), rows[start:start + CHUNK])

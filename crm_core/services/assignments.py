@@ -1,5 +1,6 @@
 """Single assignments the screens make one at a time: a relationship owner, a buying-committee
-link, a MEDDPICC role, an owner replaced by another (whole sets: assignment_sets).
+link, a MEDDPICC role, an account team member, an owner replaced by another (whole sets:
+assignment_sets).
 
 Assignment rows are pure relationships with composite keys; adding one that exists already is
 a no-op (so a double click adds one row), and every real change is audited.
@@ -18,6 +19,8 @@ from crm_core import audit, validation
 from crm_core.access import Actor, Permission
 from crm_core.errors import ValidationError
 from crm_core.models import (
+    Company,
+    CompanyAccountTeam,
     Opportunity,
     Stakeholder,
     StakeholderMeddpiccRole,
@@ -116,3 +119,15 @@ def replace_owner(session: Session, *, actor: Actor, stakeholder_id: int, old_us
                          f"from {old.name}",
                  before={"stakeholder_id": stakeholder_id, "user_id": old_user_id},
                  after={"stakeholder_id": stakeholder_id, "user_id": new_user_id})
+
+
+def add_to_account_team(session: Session, *, actor: Actor, company_id: int, user_id: int) -> bool:
+    """Put a user on a company's account team. Returns False if they already were on it."""
+    actor.require(Permission.EDIT)
+    company = get_or_raise(session, Company, company_id, for_update=True)
+    user = get_or_raise(session, User, user_id)
+    refuse_departed(session, [user_id])
+    return _add_link(session, actor, CompanyAccountTeam,
+                     {"company_id": company_id, "user_id": user_id},
+                     action="account_team.added", entity_type="company", entity_id=company_id,
+                     summary=f"{user.name} joined the account team of {company.name}")

@@ -37,6 +37,7 @@ from crm_core.services._handoff_moves import (
     move_owners,
     move_seats,
     move_tasks,
+    receiver_had,
     record_handoff,
 )
 from crm_core.services.handover_task import create_handover_task as _create_task
@@ -244,13 +245,14 @@ def hand_off(session: Session, *, actor: Actor, from_user_id: int, to_user_id: i
         raise ValidationError(f"{preview.from_user} has nothing to hand off.",
                               field="stakeholder_ids")
     events: list[dict] = []
+    had = receiver_had(session, preview)
     move_owners(session, preview, events)
     opportunity_seats = move_seats(session, preview, events)
     move_tasks(session, preview)
     task_id = None
     if create_handover_task:
         task_id = _create_task(session, actor=actor, preview=preview, due_date=due)
-    record_handoff(session, actor, preview, events, task_id)
+    record_handoff(session, actor, preview, events, task_id, had)
     return HandoffResult(stakeholders=len(preview.stakeholders),
                          account_seats=len(preview.account_seat_company_ids),
                          opportunity_seats=opportunity_seats, tasks=len(preview.tasks),

@@ -1,4 +1,4 @@
-"""Settings (admins only): which MEDDPICC roles each open stage requires."""
+"""Settings (admins only): which MEDDPICC roles each open stage requires; the stale threshold."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from crm_core import audit, validation
 from crm_core.access import Actor, Permission
-from crm_core.errors import ValidationError
-from crm_core.models import StageRequiredRole
-from crm_core.queries.settings import required_roles
+from crm_core.errors import Conflict, ValidationError
+from crm_core.models import AppSetting, StageRequiredRole
+from crm_core.queries.settings import STALE_AFTER_DAYS, required_roles, stale_after_days
 from crm_core.vocab import MEDDPICC_ROLES, OPEN_STAGES, STAGES
 
 
@@ -48,3 +48,37 @@ def update_required_roles(session: Session, *, actor: Actor,
     actor.require(Permission.ADMINISTER)
     return [stage for stage, roles in requirements.items()
             if set_required_roles(session, actor=actor, stage=stage, meddpicc_roles=roles)]
+
+
+MAX_STALE_AFTER_DAYS = 3650
+
+
+def set_stale_after_days(session: Session, *, actor: Actor, days: object,
+                         shown_days: int) -> bool:
+    """Set the stale threshold in days; refused if it changed since the form showed
+    `shown_days`. False if nothing changed."""
+    actor.require(Permission.ADMINISTER)
+    try:
+        number = int(str(days).strip())
+    except ValueError:
+        raise ValidationError(f"The stale threshold '{days}' is not a whole number of days.",
+                              field="days") from None
+    if not 1 <= number <= MAX_STALE_AFTER_DAYS:
+        raise ValidationError(f"The stale threshold must be between 1 and "
+                              f"{MAX_STALE_AFTER_DAYS:,} days, got {number}.", field="days")
+    before = stale_after_days(session)
+    if before != shown_days:
+        raise Conflict(f"Someone changed the stale threshold to {before} days since you opened "
+                       "this form; look at it again before saving.")
+    if number == before:
+        return False
+    setting = session.get(AppSetting, STALE_AFTER_DAYS)
+    if setting is None:
+        session.add(AppSetting(name=STALE_AFTER_DAYS, value=str(number)))
+    else:
+        setting.value = str(number)
+    session.flush()
+    audit.record(session, actor, "settings.stale_after_days", "setting", None,
+                 summary=f"A relationship is now stale after {number} days without a touch",
+                 before={"stale_after_days": before}, after={"stale_after_days": number})
+    return True

@@ -9,11 +9,12 @@ from crm_core.queries.meddpicc_sql import CELL_STATES
 from crm_core.vocab import MEDDPICC_ROLES
 
 # Green = covered and owned by the team; warm colours = a gap; grey = not required.
-CELL_COLOURS = {"covered_owned": "#2e7d32", "covered_off_team": "#ef6c00",
+CELL_COLOURS = {"covered_owned": "#2e7d32", "covered_stale": "#9ccc65",
+                "covered_off_team": "#ef6c00",
                 "covered_unowned": "#f9a825", "covered_owner_departed": "#8d6e63",
                 "missing": "#c62828", "not_required": "#e0e0e0"}
-CELL_ORDER = ["covered_owned", "covered_off_team", "covered_unowned", "covered_owner_departed",
-              "missing", "not_required"]
+CELL_ORDER = ["covered_owned", "covered_stale", "covered_off_team", "covered_unowned",
+              "covered_owner_departed", "missing", "not_required"]
 RISK_COLOURS = {"Value at risk": "#c62828", "Weighted value at risk": "#ef9a9a"}
 MONEY_FORMAT = "$,.0f"
 

@@ -42,7 +42,9 @@ def test_every_role_sees_the_headline_charts_and_lists(app_as, role):
     assert at.title[0].value == "Coverage"
     assert [(m.label, m.value) for m in at.metric] == [
         ("Stakeholders", "5"), ("Owned", "60%"), ("Orphaned", "2"), ("Single owner", "2"),
-        ("Two or more owners", "1")]
+        ("Two or more owners", "1"),
+        # No task linked to an owner and their stakeholder is done yet: every owned one is stale.
+        ("Owned and fresh", "0"), ("Owned but stale", "3")]
     assert all(m.delta in (None, "") for m in at.metric)  # no filter, nothing to compare
     assert len(at.get("vega_lite_chart")) == 1  # coverage bars; the orphans section below
     assert section_labels(at)[:2] == ["Orphaned (2)", "Single owner (2)"]
@@ -110,6 +112,12 @@ def test_a_managers_assignment_updates_the_figures_on_the_next_run(app_as):
     choose(at, "coverage_assign_stakeholder", "Fay Fox")
     choose(at, "coverage_assign_user", "Carol Chen")
     next(b for b in at.button if b.label == "Assign owner").click().run()
+    # Carol is not on Acme's account team: warned first, saved on the second press.
+    assert [e.value for e in at.error] == [
+        "Carol Chen is off the account team of Acme Corp\\. Save again to go ahead, or "
+        "choose someone on the account team\\."]
+    assert metric(at, "Orphaned").value == "2"
+    next(b for b in at.button if b.label == "Assign owner").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [
         "Carol Chen now owns the relationship with Fay Fox\\."]   # markdown-escaped
@@ -125,7 +133,42 @@ def test_assigning_without_a_choice_says_what_is_missing_and_changes_nothing(app
     choose(at, "coverage_assign_stakeholder", "Hana Hill")
     next(b for b in at.button if b.label == "Assign owner").click().run()
     assert not at.exception
-    assert any("Choose the orphaned stakeholder and the user" in e.value for e in at.error)
+    assert any("Choose the stakeholder and the user" in e.value for e in at.error)
     assert metric(at, "Orphaned").value == "2"
     assert at.selectbox(key="coverage_assign_stakeholder").format_func(
         at.selectbox(key="coverage_assign_stakeholder").value).startswith("Hana Hill")
+
+
+def test_the_owner_picker_offers_the_account_team_first_with_their_load(app_as):
+    at = app_as("manager", PAGE)
+    choose(at, "coverage_assign_stakeholder", "Fay Fox")
+    at.run()
+    picker = at.selectbox(key="coverage_assign_user")
+    assert [picker.format_func(o) for o in picker.options] == [
+        "Alice Archer · Account Executive · on the account team · owns 2",
+        "Bob Baker · Solutions Engineer · on the account team · owns 2",
+        "Carol Chen · Sales Director · owns 0",
+    ]
+
+
+def test_an_owner_on_the_account_team_is_saved_without_a_warning(app_as):
+    at = app_as("manager", PAGE)
+    choose(at, "coverage_assign_stakeholder", "Fay Fox")
+    choose(at, "coverage_assign_user", "Bob Baker")
+    next(b for b in at.button if b.label == "Assign owner").click().run()
+    assert not at.error
+    assert [s.value for s in at.success] == [
+        "Bob Baker now owns the relationship with Fay Fox\\."]
+
+
+def test_an_owner_off_the_account_team_is_added_to_the_team_in_place(app_as):
+    at = app_as("manager", PAGE)
+    show_section(at, "off_team")
+    fix = at.selectbox(key="coverage_off_team_fix_row")
+    assert fix.options == ["Gus Gray · Globex · owned by Bob Baker"]
+    at.selectbox(key="coverage_off_team_fix_row").select_index(0).run()
+    at.button(key="coverage_off_team_fix_add").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Bob Baker joined the account team of Globex\\."]
+    assert "Every relationship owner is on the account team" in " ".join(
+        c.value for c in at.caption)

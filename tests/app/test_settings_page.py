@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from crm_core.db import make_engine, write_session
+from crm_core.services.settings import set_stale_after_days
 from dashboard.navigation import PAGES
 from tests.app.manage_helpers import texts
+from tests.factories import ADMIN
 
 PAGE = "pages/settings.py"
 
@@ -42,4 +45,34 @@ def test_an_admin_changes_the_grid_and_the_meddpicc_screen_follows(app_as):
     assert history["summary"].iloc[0] == "Solution now requires Economic buyer"
     at.switch_page("pages/meddpicc.py").run()
     gaps = next(d.value for d in at.dataframe if "gaps" in d.value.columns)
-    assert sorted(gaps["gaps"]) == ["no economic buyer; champion owned off the deal team", "—"]
+    # Acme Platform's economic buyer is owned by its team but nobody has touched her: stale.
+    assert sorted(gaps["gaps"]) == ["economic buyer owned but stale",
+                                    "no economic buyer; champion owned off the deal team"]
+
+
+def test_an_admin_sets_the_stale_threshold(app_as):
+    at = app_as("admin", PAGE)
+    assert at.number_input(key="stale_days").value == 90
+    at.number_input(key="stale_days").set_value(30)
+    next(b for b in at.button if b.label == "Save threshold").click().run()
+    assert not at.exception
+    # The banner escapes markdown: compare its plain words.
+    assert "A relationship is now stale after 30 days without a touch." in [
+        s.value.replace("\\", "") for s in at.success]
+    assert at.number_input(key="stale_days").value == 30
+    history = next(d.value for d in at.dataframe if "summary" in d.value.columns)
+    assert history["summary"].iloc[0] == (
+        "A relationship is now stale after 30 days without a touch")
+
+
+def test_a_stale_threshold_form_is_refused_and_keeps_what_was_typed(app_as, app_db):
+    at = app_as("admin", PAGE)
+    engine = make_engine(app_db)
+    with write_session(engine) as session:  # another admin, meanwhile
+        set_stale_after_days(session, actor=ADMIN, days=60, shown_days=90)
+    engine.dispose()
+    at.number_input(key="stale_days").set_value(30)
+    next(b for b in at.button if b.label == "Save threshold").click().run()
+    assert not at.exception
+    assert any("changed the stale threshold to 60 days" in e.value for e in at.error)
+    assert at.number_input(key="stale_days").value == 30

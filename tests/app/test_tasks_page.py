@@ -1,8 +1,10 @@
 """The Tasks screen per access role: viewers read, managers create, complete and bulk-complete."""
 
+from sqlalchemy import select
+
 from crm_core.db import make_engine, read_session
-from crm_core.models import Task
-from tests.app.manage_helpers import texts
+from crm_core.models import Task, TaskEntity
+from tests.app.manage_helpers import id_of, texts
 
 PAGE = "pages/tasks.py"
 
@@ -291,3 +293,49 @@ def test_the_sequence_picked_by_hand_stays_picked_across_tabs(app_as, app_db):
     _open_tab(at, "Sequences")
     assert at.selectbox(key="seq_pick").value == globex
     assert list(_steps_table(at)["Task"]) == ["Kickoff", "Contract", "Signature"]
+
+
+def test_a_task_linked_to_a_deal_and_its_company_is_created_and_completed_in_five_steps(
+        app_as, app_db):
+    at = app_as("manager", PAGE)
+    at.text_area(key="task_new_description").set_value("Called Gus")           # 1
+    at.text_input(key="task_new_find").input("globex").run()                   # 2
+    deals = at.multiselect(key="task_new_deals")
+    assert deals.options == ["Globex Pilot · Globex · Qualification · $30,000 · closes "
+                             + deals.options[0].split("closes ")[1]]
+    deals.set_value([id_of(app_db, "opportunity", "Globex Pilot")]).run()     # 3
+    # The chosen deal's stakeholders come first.
+    assert at.multiselect(key="task_new_stakeholders").options[0] == "Gus Gray · Globex"
+    _button(at, "Create task").click().run()                                   # 4
+    assert "Task 'Called Gus' created." in texts(at.success)
+    _button(at, "Complete 'Called Gus' now").click().run()                      # 5
+    assert "Task 'Called Gus' completed." in texts(at.success)
+    engine = make_engine(app_db)
+    with read_session(engine) as session:
+        task = session.scalar(select(Task).where(Task.description == "Called Gus"))
+        links = set(session.execute(select(TaskEntity.entity_type, TaskEntity.entity_id)
+                                    .where(TaskEntity.task_id == task.id)).tuples())
+        assert task.status == "done"
+    engine.dispose()
+    assert links == {("company", id_of(app_db, "company", "Globex")),
+                     ("opportunity", id_of(app_db, "opportunity", "Globex Pilot"))}
+
+
+def test_completing_a_plan_step_whose_gap_closed_says_so(app_as, app_db):
+    from crm_core.services.assignments import add_meddpicc_role, assign_owner
+    from crm_core.services.gap_plans import create_gap_plan
+    from tests.app.manage_helpers import as_colleague
+
+    deal = id_of(app_db, "opportunity", "Acme Platform")   # lacks a champion
+    as_colleague(app_db, create_gap_plan, opportunity_id=deal)
+    fay = id_of(app_db, "stakeholder", "Fay Fox")            # linked: she becomes the champion
+    as_colleague(app_db, add_meddpicc_role, stakeholder_id=fay, meddpicc_role="champion")
+    as_colleague(app_db, assign_owner, stakeholder_id=fay,
+                 user_id=id_of(app_db, "user", "Alice Archer"))
+    at = app_as("manager", PAGE)
+    at.radio(key="tasks_scope").set_value("everyone").run()
+    _select(at, _row_of(at, "Identify the champion and link them to the deal"))
+    _button(at, "Complete").click().run()
+    assert texts(at.success) == [
+        "Task completed. Its gap is closed: the deal's champion is covered and owned by the "
+        "deal team."]

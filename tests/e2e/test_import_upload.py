@@ -52,7 +52,10 @@ def test_uploading_a_file_shows_the_dry_run_report_and_applies_the_valid_rows(
                      ).wait_for(timeout=GENEROUS_MS)
     assert_no_exception(page, private_app)
     page.screenshot(path=str(tmp_path / "import_applied.png"), full_page=True)
-    # The ZIP is written when the button is clicked: on a busy machine that takes a while.
+    # A click on the button of a run that is being replaced finds no file: wait for the page
+    # to settle first. The ZIP is written when the button is clicked: on a busy machine that
+    # takes a while.
+    page.wait_for_selector(IDLE, timeout=GENEROUS_MS)
     with page.expect_download(timeout=GENEROUS_MS) as download:
         page.get_by_role("button", name="Download full export (ZIP)").click()
     archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))

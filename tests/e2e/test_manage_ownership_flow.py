@@ -42,6 +42,10 @@ def test_assigning_an_owner_to_an_orphan_raises_the_coverage(page, open_page, pr
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Save owners").click()
     wait_until_idle(page)
+    # Carol is not on Acme's account team: warned first, saved on the second press.
+    page.get_by_text("Carol Chen is off the account team of Acme Corp").first.wait_for()
+    page.get_by_role("button", name="Save owners").click()
+    wait_until_idle(page)
     page.get_by_text("Saved the owners of Fay Fox: 1 added, 0 removed.").first.wait_for()
     page.screenshot(path=str(tmp_path / "ownership_after.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -20,7 +20,10 @@ def scope_shown(page) -> str:
 
 
 def choose_scope(page, name: str) -> None:
-    page.locator('[data-testid="stSelectbox"]', has_text="Scope").first.click()
+    wait_until_idle(page)
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Scope").first
+    box.wait_for(timeout=120_000)   # a fresh server's first runs are slow on a busy machine
+    box.click()
     page.get_by_role("option", name=name, exact=True).click()
     wait_until_idle(page)
     assert_no_exception(page)

@@ -250,3 +250,15 @@ def test_replacing_an_owner_is_refused_when_it_makes_no_sense(engine, world, old
                       new_user_id=world[new])
     assert refused.value.field == field
     assert count_all(engine) == before
+
+
+def test_a_stakeholder_of_a_company_without_deals_has_empty_opportunity_lists(engine):
+    from crm_core.queries.assignment_sets import stakeholder_assignments
+
+    with write_session(engine) as s:
+        dealless = add_company(s, "Initech")
+        pat = add_stakeholder(s, dealless, "Pat Park")
+    with read_session(engine) as s:
+        found = stakeholder_assignments(s, stakeholder_id=pat.id)
+    assert found.name == "Pat Park"
+    assert len(found.opportunities) == 0 and len(found.company_opportunities) == 0

@@ -15,6 +15,7 @@ from bench.importing import measure_import
 from bench.machine import describe_machine
 from bench.queries import compare_figures, sample_ids, screen_queries, time_screen_queries
 from bench.report import _ms, render_report
+from bench.snapshots import measure_snapshots
 from crm_core.seeding import seed_database
 from dashboard.navigation import PAGES
 
@@ -112,3 +113,17 @@ def test_first_paint_in_chromium_is_measured_for_every_page_and_reported(sqlite_
         title = page["title"] + (" (detail)" if page["detail"] else "")
         assert f"| {title} | {_ms(page['cold_ms'])}" in section
     assert f"sqlite: Chromium {result['chromium']}" in section
+
+
+def test_taking_every_scopes_snapshots_is_timed_and_reported(engine):
+    seed_database(engine)
+    result = measure_snapshots(engine, scope="organisation", runs=1)
+    # The demo's organisation, its 2 regions and its 5 managers' teams; 28 weeks of history
+    # less 2 missed days, and today.
+    assert (result["scopes"], result["trend_days"]) == (8, 195)
+    report = render_report({
+        "when": "now", "scale": "demo", "machine": describe_machine(),
+        "backends": {engine.dialect.name: {
+            "seed": {"median_s": 0.5, "runs_s": [0.5], "rows": 7_000}, "queries": [],
+            "figures": [], "snapshots": result}}})
+    assert "#### Snapshots" in report

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from crm_core.db import read_session, write_session
 from crm_core.errors import Conflict, PermissionDenied, ValidationError
 from crm_core.models import AuditEvent, Region, Stakeholder, User
-from crm_core.queries.meddpicc_scorecard import owner_candidates
 from crm_core.queries.people import departed_on_for_email, people, regions
+from crm_core.queries.pickers import people_to_choose
 from crm_core.queries.team_comparison import team_size
 from crm_core.services import assignment_sets, assignments, handoff
 from crm_core.services import people as people_services
@@ -134,7 +134,7 @@ def test_regions_are_an_admins_to_create_rename_and_delete(engine, world):
 
 
 def test_the_owner_picker_of_a_deal_offers_no_departed_user(engine, world):
-    frame = read(engine, owner_candidates, opportunity_id=world.core_deal.id)
+    frame = read(engine, people_to_choose, opportunity_id=world.core_deal.id)
     assert "Gus Gone" not in set(frame["name"])
     assert list(frame["name"][:2]) == ["Ray Rep", "Sol Engineer"]   # the deal's team first
     assert len(frame) == 7

@@ -101,7 +101,10 @@ def test_a_transaction_chosen_as_a_deadlock_victim_is_run_again(postgres_engine)
         done = [pool.submit(run_write, postgres_engine, rename_both("one", "two")),
                 pool.submit(run_write, postgres_engine, rename_both("two", "one"))]
         assert sorted(f.result(timeout=60) for f in done) == ["one", "two"]
-    assert sorted(runs.values()) == [1, 2]  # the victim ran twice, and then both committed
+    # At least one deadlock victim ran again and then both committed. On a busy machine the
+    # victim's retry can take its first row before the survivor wakes and deadlock once more,
+    # so a side may run three times.
+    assert min(runs.values()) >= 1 and sum(runs.values()) >= 3
     with read_session(postgres_engine) as session:
         titles = set(session.scalars(select(User.job_title)))
     assert len(titles) == 1 and titles <= {"by one", "by two"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -13,9 +13,11 @@ from crm_core.db import make_engine, read_session, write_session
 from crm_core.errors import Conflict
 from crm_core.integrity import integrity_problems
 from crm_core.models import AuditEvent, StageRequiredRole
+from crm_core.queries.trends import scope_trend
 from crm_core.seeding import SCALES, seed_database
 from crm_core.seeding.loader import COLUMNS
 from crm_core.services.records import create_user
+from crm_core.snapshots import live_figures, snapshot_scopes
 from tests.conftest import fresh_database_url
 
 TODAY = date(2026, 6, 15)
@@ -263,3 +265,23 @@ def test_company_websites_and_industries_are_filled_in(seeded):
         industries = session.scalar(select(func.count(text("DISTINCT industry"))).select_from(
             text("companies")))
     assert missing == 0 and industries >= 5
+
+
+def test_the_seed_writes_half_a_year_of_synthetic_history_ending_at_todays_live_figures(seeded):
+    with read_session(seeded) as session:
+        scopes = snapshot_scopes(session)
+        for scope in scopes:
+            trend = scope_trend(session, scope=scope, today=TODAY, days=400)
+            # 28 weeks before today, less the two days the job "did not run".
+            assert len(trend) == 196 - 2 + 1, scope
+            assert trend["day"].iloc[0].date() == TODAY - timedelta(days=196)
+            last = trend.iloc[-1]
+            assert last["day"].date() == TODAY and not last["synthetic"]
+            assert trend["synthetic"].iloc[:-1].all()
+            live = live_figures(session, scope=scope, today=TODAY)
+            assert {f: last[f] for f in live} == pytest.approx(live), scope
+            # Plausible: the parts add up on every day.
+            assert (trend["owned"] + trend["orphaned"] == trend["stakeholders"]).all()
+            assert (trend["fully_covered"] <= trend["gated_deals"]).all()
+            assert (trend["gated_deals"] <= trend["open_deals"]).all()
+    assert len(scopes) == 8  # the organisation, its regions and its managers' teams
