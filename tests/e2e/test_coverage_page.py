@@ -7,7 +7,7 @@ def test_the_coverage_page_shows_its_headline_charts_and_orphans(page, open_page
     open_page(page, "/coverage")
     assert page.locator("h1").first.inner_text() == "Coverage"
     metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.count() == 5
+    assert metrics.count() == 7  # five headline figures, owned and fresh, owned but stale
     assert "Orphaned" in metrics.nth(2).inner_text() and "2" in metrics.nth(2).inner_text()
     page.locator('[data-testid="stVegaLiteChart"]').nth(0).wait_for()
     assert page.locator('[data-testid="stVegaLiteChart"]').count() == 1  # the section below

@@ -31,7 +31,8 @@ def choose_scope(page, name: str) -> None:
 
 def test_a_shared_link_opens_the_same_scope_and_back_returns(browser, page, open_page,
                                                               live_app, tmp_path):
-    open_page(page, "/overview")
+    # The Overview is the default page: open it at the site's root, as a person would.
+    open_page(page, "/")
     assert "$150.0K" in metric(page, "Open pipeline")   # the whole organisation
     choose_scope(page, "Bob Baker")
     # The Overview is the default page: its address is the site's root.

@@ -39,7 +39,10 @@ from tests.factories import (
 )
 
 COMPARED = [t.name for t in Base.metadata.sorted_tables
-            if t.name not in ("audit_events", "access_grants")]
+            # data_versions is cache bookkeeping (every write, the restore included, bumps it);
+            # snapshots are derived figures the restore does not bring back (history starts
+            # again with the next daily snapshot).
+            if t.name not in ("audit_events", "access_grants", "data_versions", "snapshots")]
 
 
 @pytest.fixture
