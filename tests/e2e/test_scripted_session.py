@@ -65,8 +65,12 @@ async def _assign(base_url: str, stakeholder_id: int) -> list[str]:
         form = await session.view("ownership", f"stakeholder={stakeholder_id}")
         owners = form.widget("ownership_owner_ids")
         carol = next(o for o in owners.options if o.startswith("Carol Chen"))
-        saved = await session.view("ownership", f"stakeholder={stakeholder_id}", widgets=[
-            choose(owners, [carol]), trigger(form.widget("ownership_owners_save"))])
+        press = [choose(owners, [carol]), trigger(form.widget("ownership_owners_save"))]
+        saved = await session.view("ownership", f"stakeholder={stakeholder_id}", widgets=press)
+        if not any(t.startswith("Saved the owners") for t in saved.texts):
+            # Carol is off Fay's account team: the first press warns, the second saves.
+            saved = await session.view("ownership", f"stakeholder={stakeholder_id}",
+                                       widgets=press)
         return saved.texts
     finally:
         await session.close()
